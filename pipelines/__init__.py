@@ -1,0 +1,1 @@
+"""Ingestion of association exports, CD fiches and the honorabilité follow-up."""
