@@ -1,0 +1,54 @@
+# Quick start: `make run` (open the dashboard on the demo data), `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.deps-installed
+PORT ?= 8501
+
+.PHONY: run test lint format bench demo communes clean help
+
+help:
+	@echo "make run    - installe, construit la base de démonstration si absente, lance l'application"
+	@echo "make test   - lance toute la suite de tests (lint, unitaires, PostgreSQL si configuré, navigateur si Chromium)"
+	@echo "make bench  - mesure l'ingestion de 100 000 lignes (xlsx et csv) face aux références"
+	@echo "make demo   - reconstruit la base de démonstration à partir des fichiers de démonstration"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(DEPS): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEPS)
+
+run: $(DEPS)
+	$(BIN)/python -m pipelines key --create
+	$(BIN)/python -m pipelines demo --if-missing
+	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+
+demo: $(DEPS)
+	$(BIN)/python -m pipelines key --create
+	$(BIN)/python -m pipelines demo
+
+test: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEPS)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(DEPS)
+	$(BIN)/python -m bench.ingest
+
+communes: $(DEPS)
+	$(BIN)/python scripts/build_communes.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

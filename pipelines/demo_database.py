@@ -1,0 +1,28 @@
+"""The demo database: generated demo files ingested through the real pipeline, never inserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, func, inspect, select
+
+from pipelines.demo import generate_demo_files
+from pipelines.ingest import FileReport, ingest
+from store.db import reset_database
+from store.models import ImportLot
+
+DEMO_USER = "demo"
+
+
+def has_imports(engine: Engine) -> bool:
+    if not inspect(engine).has_table(ImportLot.__tablename__):
+        return False
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(ImportLot)).scalar_one() > 0
+
+
+def build_demo_database(engine: Engine, directory: Path, key: bytes) -> list[FileReport]:
+    """Regenerate the demo files, empty the database and import the files in order."""
+    files = generate_demo_files(directory)
+    reset_database(engine)
+    return [ingest(engine, path.read_bytes(), path.name, key, user=DEMO_USER) for path in files]

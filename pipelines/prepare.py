@@ -1,0 +1,258 @@
+"""The *normalise*, *pseudonymise* and *validate* stages: a mapped raw table becomes canonical
+rows ready to load, plus the quarantine of rows that cannot be loaded.
+
+Every row read ends up in exactly one of the two: `len(rows) + quarantined lines == read`.
+Identity columns (names, birth dates) are consumed here and dropped before anything leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines import normalise as norm
+from pipelines.communes import resolve_communes
+from pipelines.extract import RawTable
+from pipelines.mapping import ColumnMapping
+from pipelines.pseudonyms import ids_jeunes, ids_mentors
+from pipelines.schema import FIELDS, Kind, identity_fields
+
+QUARANTINE_COLUMNS = ["ligne", "colonne", "motif", "id_source"]
+YOUTH_KINDS = (Kind.ASSOCIATION, Kind.FICHE_CD)
+MIN_AGE, MAX_AGE = 5, 30  # outside this range at inscription, the birth date is a typo
+
+
+@dataclass
+class Prepared:
+    kind: Kind
+    rows: pd.DataFrame  # canonical, no identity column; index = line in the file
+    quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one row per (line, column, reason)
+    rows_read: int
+
+    @property
+    def quarantined_lines(self) -> int:
+        return int(self.quarantine["ligne"].nunique()) if len(self.quarantine) else 0
+
+
+class _Problems:
+    """Collects (line, column, reason) triples; a line with any problem is quarantined."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, errors: pd.Series, column: str) -> None:
+        bad = errors.dropna()
+        if len(bad):
+            self.parts.append(
+                pd.DataFrame({"ligne": bad.index, "colonne": column, "motif": bad.to_numpy()})
+            )
+
+    def add_mask(self, mask: pd.Series, column: str, reason: str) -> None:
+        self.add(pd.Series(reason, index=mask.index).where(mask.fillna(False)), column)
+
+    def lines(self, column: str | None = None) -> set[int]:
+        """Lines already in error (in `column`, or in any column)."""
+        return {
+            line
+            for part in self.parts
+            if column is None or (part["colonne"] == column).all()
+            for line in part["ligne"]
+        }
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=["ligne", "colonne", "motif"])
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _apply_overrides(values: pd.Series, overrides: dict[str, str]) -> pd.Series:
+    """Layout-specific labels (profile [valeurs]) become canonical values first."""
+    if not overrides:
+        return values
+    keys = values.map(lambda v: norm.normalise_key(str(v)) if v is not None else None)
+    mapped = keys.map(overrides)
+    return mapped.where(mapped.notna(), values)
+
+
+def _normalise_fields(raw: RawTable, mapping: ColumnMapping, problems: _Problems) -> pd.DataFrame:
+    """Each mapped column cleaned by its field type; bad values go to `problems`."""
+    out = pd.DataFrame(index=raw.frame.index)
+    positions = mapping.field_positions()
+    for f in FIELDS[mapping.kind]:
+        pos = positions.get(f.name)
+        if pos is None:
+            continue
+        values = raw.frame[pos]
+        if f.table is not None:
+            values = _apply_overrides(values, mapping.values.get(f.table, {}))
+        out[f.name], errors = norm.normalise_column(values, f)
+        problems.add(errors, raw.header[pos])
+    return out
+
+
+def _label(mapping: ColumnMapping, raw: RawTable, name: str, default: str) -> str:
+    pos = mapping.field_positions().get(name)
+    return raw.header[pos] if pos is not None else default
+
+
+def _require(
+    frame: pd.DataFrame, names: list[str], mapping: ColumnMapping, raw: RawTable, p: _Problems
+) -> None:
+    """An empty required value; a value already reported as unreadable is not reported twice."""
+    for name in names:
+        if name not in frame:
+            continue
+        column = _label(mapping, raw, name, name)
+        already = frame.index.isin(list(p.lines(column)))
+        p.add_mask(frame[name].isna() & ~already, column, "valeur obligatoire vide")
+
+
+def _duplicates(values: pd.Series, what: str, p: _Problems) -> pd.Series:
+    """Reason for each repeated value after its first line ("… déjà présent ligne N"), among
+    the lines that have no other problem (a quarantined line takes no identifier)."""
+    present = values.dropna()
+    present = present[~present.index.isin(list(p.lines()))]
+    first_line = present.groupby(present, sort=False).transform(lambda s: s.index[0])
+    repeated = present.duplicated(keep="first")
+    reasons = pd.Series(pd.NA, index=values.index, dtype="object")
+    reasons.loc[repeated[repeated].index] = [
+        f"{what} déjà présent ligne {int(line)}" for line in first_line[repeated]
+    ]
+    return reasons
+
+
+def _communes(frame: pd.DataFrame, mapping: ColumnMapping, raw: RawTable, p: _Problems) -> None:
+    cols = [c for c in ("commune_insee", "commune", "code_postal") if c in frame]
+    if not cols:
+        return
+    empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+    insee, errors = resolve_communes(
+        frame.get("commune_insee", empty),
+        frame.get("commune", empty),
+        frame.get("code_postal", empty),
+    )
+    column = _label(mapping, raw, "commune_insee", _label(mapping, raw, "commune", "Commune"))
+    p.add(errors, column)
+    frame["commune_insee"] = insee
+    frame.drop(columns=[c for c in ("commune", "code_postal") if c in frame], inplace=True)
+
+
+def prepare(
+    raw: RawTable,
+    mapping: ColumnMapping,
+    key: bytes,
+    association: str | None,
+) -> Prepared:
+    """Normalise, pseudonymise and validate every row; identity columns are dropped here."""
+    p = _Problems()
+    frame = _normalise_fields(raw, mapping, p)
+    kind = mapping.kind
+    if kind in YOUTH_KINDS:
+        _prepare_youths(frame, raw, mapping, key, association, p)
+    elif kind == Kind.HONORABILITE:
+        _prepare_checks(frame, raw, mapping, key, association, p)
+    else:
+        _require(frame, ["association"], mapping, raw, p)
+        if "commune_antenne" in frame:
+            insee, errors = _antenne_communes(frame["commune_antenne"])
+            p.add(errors, _label(mapping, raw, "commune_antenne", "Commune de l'antenne"))
+            frame["commune_antenne"] = insee
+
+    frame = frame.drop(columns=[c for c in identity_fields() if c in frame])
+    problems = p.frame()
+    bad_lines = pd.Index(problems["ligne"].unique())
+    if len(problems):
+        ids = frame.get("id_source")
+        problems["id_source"] = None if ids is None else ids.reindex(problems["ligne"]).to_numpy()
+    rows = frame.drop(index=bad_lines)
+    return Prepared(
+        kind=kind,
+        rows=rows,
+        quarantine=problems[QUARANTINE_COLUMNS].sort_values(["ligne", "colonne"], kind="stable"),
+        rows_read=len(raw.frame),
+    )
+
+
+def _antenne_communes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """An antenne's commune is given as an INSEE code or as a name."""
+    text = values.astype("object").where(values.notna(), None)
+    is_code = text.map(lambda v: isinstance(v, str) and v[:2].isalnum() and v[2:].isdigit())
+    empty = pd.Series(pd.NA, index=values.index, dtype="object")
+    return resolve_communes(text.where(is_code), text.where(~is_code), empty)
+
+
+def _prepare_youths(
+    frame: pd.DataFrame,
+    raw: RawTable,
+    mapping: ColumnMapping,
+    key: bytes,
+    association: str | None,
+    p: _Problems,
+) -> None:
+    _require(
+        frame, ["id_source", "nom", "prenom", "date_naissance", "date_inscription"], mapping, raw, p
+    )
+    birth = frame["date_naissance"]
+    label_birth = _label(mapping, raw, "date_naissance", "Date de naissance")
+    age = norm.age_at(birth, frame["date_inscription"])
+    p.add_mask(
+        (age < MIN_AGE) | (age > MAX_AGE),
+        label_birth,
+        f"âge à l'inscription hors de {MIN_AGE} à {MAX_AGE} ans : vérifiez la date de naissance",
+    )
+    frame["age_inscription"] = age
+    frame["annee_naissance"] = birth.dt.year.astype("Int64")
+    frame["id_jeune"] = ids_jeunes(key, frame["nom"], frame["prenom"], birth)
+    _communes(frame, mapping, raw, p)
+    if mapping.kind == Kind.ASSOCIATION:
+        frame["association"] = association
+        if "nom_mentor" in frame or "prenom_mentor" in frame:
+            empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+            frame["id_mentor"] = ids_mentors(
+                key, association, frame.get("nom_mentor", empty), frame.get("prenom_mentor", empty)
+            )
+    id_label = _label(mapping, raw, "id_source", "Identifiant")
+    p.add(_duplicates(frame["id_source"], "identifiant", p), id_label)
+    if mapping.kind == Kind.ASSOCIATION:
+        # One parcours per youth and association: the same youth twice in one export.
+        p.add(_duplicates(frame["id_jeune"], "même jeune", p), label_birth)
+
+
+def _prepare_checks(
+    frame: pd.DataFrame,
+    raw: RawTable,
+    mapping: ColumnMapping,
+    key: bytes,
+    association: str | None,
+    p: _Problems,
+) -> None:
+    if "association" not in frame:
+        frame["association"] = association
+    elif association:
+        frame["association"] = frame["association"].fillna(association)
+    _require(frame, ["association", "date_transmission_cd"], mapping, raw, p)
+    empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+    nom, prenom = frame.get("nom_mentor", empty), frame.get("prenom_mentor", empty)
+    p.add_mask(
+        nom.isna() & prenom.isna(),
+        _label(mapping, raw, "nom_mentor", "Nom du mentor"),
+        "nom du mentor vide",
+    )
+    frame["id_mentor"] = ids_mentors(key, frame["association"], nom, prenom)
+    if "voie" not in frame:
+        frame["voie"] = "cd_b2_fijais"
+    frame["voie"] = frame["voie"].fillna("cd_b2_fijais")
+    if "id_source" not in frame:
+        frame["id_source"] = pd.NA
+    # Without a request number, a request is its mentor and its transmission date.
+    derived = (
+        frame["id_mentor"].str.slice(0, 16)
+        + "-"
+        + frame["date_transmission_cd"].dt.strftime("%Y%m%d")
+    )
+    frame["id_source"] = frame["id_source"].fillna(derived)
+    p.add(
+        _duplicates(frame["id_source"], "demande", p),
+        _label(mapping, raw, "id_source", "N° de demande"),
+    )

@@ -1,0 +1,86 @@
+"""Engine creation and schema set-up (Alembic migrations applied at start)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = ROOT / "data" / "pilotage.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(env: os._Environ | dict | None = None) -> str:
+    """`PILOTAGE_DB_URL`, else the SQLite file under data/."""
+    env = os.environ if env is None else env
+    return env.get("PILOTAGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def _with_driver(url: str) -> str:
+    """psycopg 3 is the PostgreSQL driver we ship; accept the plain postgresql:// scheme."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = _with_driver(url or database_url())
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the latest migration (idempotent)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def init_db(engine: Engine, communes: bool = True) -> None:
+    """Migrate, then load the communes referential once (it ships with the code)."""
+    from store.models import Commune
+    from store.referentials import load_communes_table
+
+    upgrade(engine)
+    if not communes:
+        return
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(Commune)).scalar_one()
+    if count == 0:
+        load_communes_table(engine)
+
+
+def reset_database(engine: Engine) -> None:
+    """Drop every table of the schema (and Alembic's own), then migrate from scratch."""
+    from sqlalchemy import text
+
+    from store.models import Base
+
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    init_db(engine)

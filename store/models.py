@@ -1,0 +1,221 @@
+"""The canonical database: source records as imported, and the consolidated parcours.
+
+Source records (`enregistrement`, `demande_honorabilite`) keep what each file said, keyed by
+their source and `id_source`, so a newer snapshot updates its own rows. `parcours` is derived
+from them by the consolidation rules of DOMAIN.md and rebuilt in the same transaction as
+every import. No column holds a name or a full birth date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Step dates shared by source records and parcours, in process order.
+STEP_DATE_COLUMNS = [
+    "date_proposition",
+    "date_inscription",
+    "date_attribution",
+    "date_autorisation_parentale",
+    "date_mise_en_relation",
+    "date_honorabilite",
+    "date_convention",
+    "date_debut",
+    "date_fin",
+]
+
+
+class Commune(Base):
+    __tablename__ = "commune"
+
+    insee: Mapped[str] = mapped_column(String(5), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    departement: Mapped[str] = mapped_column(String(3), index=True)
+    epci: Mapped[str | None] = mapped_column(String(9))
+    epci_nom: Mapped[str | None] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    superficie_km2: Mapped[float | None] = mapped_column(Float)
+    densite: Mapped[float | None] = mapped_column(Float)
+    classe: Mapped[str | None] = mapped_column(String(10))
+    codes_postaux: Mapped[str | None] = mapped_column(String(200))
+
+
+class ImportLot(Base):
+    """One imported file: the history the chargé(e) de projet can read back."""
+
+    __tablename__ = "import_lot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fichier: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    association: Mapped[str | None] = mapped_column(String(200))
+    profil: Mapped[str | None] = mapped_column(String(100))
+    utilisateur: Mapped[str] = mapped_column(String(100))
+    importe_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lignes_lues: Mapped[int] = mapped_column(Integer)
+    lignes_chargees: Mapped[int] = mapped_column(Integer)
+    lignes_en_quarantaine: Mapped[int] = mapped_column(Integer)
+    nouveaux: Mapped[int] = mapped_column(Integer, default=0)
+    mis_a_jour: Mapped[int] = mapped_column(Integer, default=0)
+    absents: Mapped[int] = mapped_column(Integer, default=0)
+    colonnes_non_reconnues: Mapped[str | None] = mapped_column(Text)  # JSON list
+    colonnes_absentes: Mapped[str | None] = mapped_column(Text)  # JSON list
+    annule: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Quarantaine(Base):
+    """A row that was read but not loaded, with where and why (never a name)."""
+
+    __tablename__ = "quarantaine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
+    ligne: Mapped[int] = mapped_column(Integer)
+    colonne: Mapped[str | None] = mapped_column(String(255))
+    motif: Mapped[str] = mapped_column(Text)
+    id_source: Mapped[str | None] = mapped_column(String(100))
+
+
+class Association(Base):
+    __tablename__ = "association"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nom: Mapped[str] = mapped_column(String(200), unique=True)
+    cle: Mapped[str] = mapped_column(String(200), unique=True)  # normalised name
+    capacite: Mapped[int | None] = mapped_column(Integer)
+    communes_servies: Mapped[str | None] = mapped_column(Text)  # INSEE codes, ";"-separated
+    territoires: Mapped[str | None] = mapped_column(Text)
+    objectifs: Mapped[str | None] = mapped_column(String(200))
+    modalites: Mapped[str | None] = mapped_column(String(100))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_lot.id"))
+
+
+class Antenne(Base):
+    __tablename__ = "antenne"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+
+
+class Enregistrement(Base):
+    """A youth as one source file describes it: an association's row or a CD fiche."""
+
+    __tablename__ = "enregistrement"
+    __table_args__ = (UniqueConstraint("type_source", "source", "id_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type_source: Mapped[str] = mapped_column(String(20))  # association | fiche_cd
+    source: Mapped[str] = mapped_column(String(200))  # association name, or "CD"
+    id_source: Mapped[str] = mapped_column(String(100))
+    association: Mapped[str | None] = mapped_column(String(200))
+    id_jeune: Mapped[str] = mapped_column(String(64), index=True)
+    annee_naissance: Mapped[int | None] = mapped_column(Integer)
+    age_inscription: Mapped[int | None] = mapped_column(Integer)
+    sexe: Mapped[str | None] = mapped_column(String(10))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    type_accueil: Mapped[str | None] = mapped_column(String(20))
+    etablissement: Mapped[str | None] = mapped_column(String(200))
+    territoire: Mapped[str | None] = mapped_column(String(100))
+    objectifs: Mapped[str | None] = mapped_column(String(200))
+    modalite: Mapped[str | None] = mapped_column(String(20))
+    initiateur: Mapped[str | None] = mapped_column(String(30))
+    canal: Mapped[str | None] = mapped_column(String(30))
+    id_mentor: Mapped[str | None] = mapped_column(String(64))
+    date_proposition: Mapped[dt.date | None] = mapped_column(Date)
+    date_inscription: Mapped[dt.date | None] = mapped_column(Date)
+    date_attribution: Mapped[dt.date | None] = mapped_column(Date)
+    date_autorisation_parentale: Mapped[dt.date | None] = mapped_column(Date)
+    date_mise_en_relation: Mapped[dt.date | None] = mapped_column(Date)
+    date_honorabilite: Mapped[dt.date | None] = mapped_column(Date)
+    resultat_honorabilite: Mapped[str | None] = mapped_column(String(20))
+    date_convention: Mapped[dt.date | None] = mapped_column(Date)
+    date_debut: Mapped[dt.date | None] = mapped_column(Date)
+    date_fin: Mapped[dt.date | None] = mapped_column(Date)
+    motif_fin: Mapped[str | None] = mapped_column(String(30))
+    statut: Mapped[str | None] = mapped_column(String(20))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
+    absent_depuis_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_lot.id"))
+
+
+class DemandeHonorabilite(Base):
+    """One B2/FIJAIS request (or national attestation) for a mentor."""
+
+    __tablename__ = "demande_honorabilite"
+    __table_args__ = (UniqueConstraint("id_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_source: Mapped[str] = mapped_column(String(100))
+    association: Mapped[str] = mapped_column(String(200))
+    id_mentor: Mapped[str] = mapped_column(String(64), index=True)
+    voie: Mapped[str] = mapped_column(String(30))
+    date_collecte: Mapped[dt.date | None] = mapped_column(Date)
+    date_transmission_cd: Mapped[dt.date | None] = mapped_column(Date)
+    date_demande_service: Mapped[dt.date | None] = mapped_column(Date)
+    date_retour: Mapped[dt.date | None] = mapped_column(Date)
+    resultat: Mapped[str | None] = mapped_column(String(20))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
+    absent_depuis_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_lot.id"))
+
+
+class Parcours(Base):
+    """One youth with one association (or a CD fiche not yet sent): the consolidated record."""
+
+    __tablename__ = "parcours"
+    __table_args__ = (
+        Index("ix_parcours_inscription", "date_inscription"),
+        Index("ix_parcours_association", "association"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association: Mapped[str | None] = mapped_column(String(200))
+    id_source: Mapped[str] = mapped_column(String(100))
+    id_fiche: Mapped[str | None] = mapped_column(String(100))
+    canal: Mapped[str] = mapped_column(String(30))
+    initiateur: Mapped[str | None] = mapped_column(String(30))
+    id_jeune: Mapped[str] = mapped_column(String(64), index=True)
+    annee_naissance: Mapped[int | None] = mapped_column(Integer)
+    age_inscription: Mapped[int | None] = mapped_column(Integer)
+    sexe: Mapped[str | None] = mapped_column(String(10))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    type_accueil: Mapped[str | None] = mapped_column(String(20))
+    etablissement: Mapped[str | None] = mapped_column(String(200))
+    territoire: Mapped[str | None] = mapped_column(String(100))
+    objectifs: Mapped[str | None] = mapped_column(String(200))
+    modalite: Mapped[str | None] = mapped_column(String(20))
+    id_mentor: Mapped[str | None] = mapped_column(String(64), index=True)
+    date_proposition: Mapped[dt.date | None] = mapped_column(Date)
+    date_inscription: Mapped[dt.date | None] = mapped_column(Date)
+    date_attribution: Mapped[dt.date | None] = mapped_column(Date)
+    date_autorisation_parentale: Mapped[dt.date | None] = mapped_column(Date)
+    date_mise_en_relation: Mapped[dt.date | None] = mapped_column(Date)
+    date_honorabilite: Mapped[dt.date | None] = mapped_column(Date)
+    resultat_honorabilite: Mapped[str | None] = mapped_column(String(20))
+    date_honorabilite_defavorable: Mapped[dt.date | None] = mapped_column(Date)
+    date_convention: Mapped[dt.date | None] = mapped_column(Date)
+    date_debut: Mapped[dt.date | None] = mapped_column(Date)
+    date_fin: Mapped[dt.date | None] = mapped_column(Date)
+    motif_fin: Mapped[str | None] = mapped_column(String(30))
+    absent_dernier_export: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,64 @@
+"""Shared fixtures: a pseudonymisation key, and databases on SQLite and (when configured)
+PostgreSQL, so every database test runs on both."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from store.db import init_db, make_engine
+
+TEST_KEY = b"cle-de-test-pour-la-suite-uniquement-0123456789"
+PG_URL = os.environ.get("PILOTAGE_TEST_PG_URL")
+
+
+@pytest.fixture
+def key(monkeypatch) -> bytes:
+    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    return TEST_KEY
+
+
+def _pg_engine(schema: str):
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    return admin, engine
+
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason="PILOTAGE_TEST_PG_URL non défini"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path: Path):
+    """An empty, migrated database (communes table left empty for speed)."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        init_db(eng, communes=False)
+        yield eng
+        eng.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin, eng = _pg_engine(schema)
+    try:
+        init_db(eng, communes=False)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
