@@ -45,6 +45,7 @@ class ColumnMapping:
     ignored: list[str] = field(default_factory=list)  # headers the profile ignores on purpose
     duplicates: list[str] = field(default_factory=list)  # second header for the same field
     missing_required: list[str] = field(default_factory=list)
+    signature_hits: int = 0  # headers that only this kind's own synonyms know
 
     def field_positions(self) -> dict[str, int]:
         return {name: pos for pos, name in self.columns.items()}
@@ -87,6 +88,21 @@ def synonyms(directory: Path = MAPPINGS_DIR) -> dict[Kind, dict[str, str]]:
                 table.setdefault(normalise_key(label), f.name)
         result[kind] = table
     return result
+
+
+@lru_cache(maxsize=8)
+def signatures(directory: Path = MAPPINGS_DIR) -> dict[Kind, frozenset[str]]:
+    """Per kind: the headers its own section knows and [commun] does not (e.g. "Date de
+    réception" says CD fiche). They decide the kind when several kinds map a file."""
+    raw = tomllib.loads((directory / "synonymes.toml").read_text(encoding="utf-8"))
+    common = {normalise_key(s) for labels in raw.get("commun", {}).values() for s in labels}
+    return {
+        kind: frozenset(
+            normalise_key(s) for labels in raw.get(kind.value, {}).values() for s in labels
+        )
+        - common
+        for kind in Kind
+    }
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +149,7 @@ def _synonym_mapping(kind: Kind, keys: list[str]) -> ColumnMapping:
     table = synonyms()[kind]
     for pos, key in enumerate(keys):
         _assign(mapping, pos, key, table.get(key))
+    mapping.signature_hits = sum(1 for key in keys if key in signatures()[kind])
     return mapping
 
 
@@ -194,8 +211,15 @@ def _same_name(association: str, profile: Profile) -> bool:
 
 def _rank(mapping: ColumnMapping) -> tuple:
     complete = not mapping.missing_required
-    # A profile that matches beats the synonyms; then completeness, then coverage.
-    return (complete, mapping.profile is not None, len(mapping.columns), -len(mapping.unmapped))
+    # Completeness first; a matching profile beats the synonyms; then the headers only one
+    # kind knows; then coverage.
+    return (
+        complete,
+        mapping.profile is not None,
+        mapping.signature_hits,
+        len(mapping.columns),
+        -len(mapping.unmapped),
+    )
 
 
 def require_complete(mapping: ColumnMapping, header: list[str], filename: str) -> None:

