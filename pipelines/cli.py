@@ -111,11 +111,12 @@ def ingest_files(
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from store.db import init_db, make_engine
+    from pipelines.setup import ensure_database
+    from store.db import make_engine
 
     key = load_key()
     engine = make_engine()
-    init_db(engine)
+    ensure_database(engine)
     kind = Kind(args.kind) if args.kind else None
     reports = ingest_files(engine, args.files, key, kind, args.association, args.user)
     if args.json:

@@ -8,10 +8,9 @@ from sqlalchemy import Engine, func, inspect, select
 
 from pipelines.demo import generate_demo_files
 from pipelines.ingest import FileReport, ingest
-from store.db import reset_database
+from pipelines.setup import recreate_database
 from store.models import ImportLot
-
-DEMO_USER = "demo"
+from store.queries import DEMO_USER
 
 
 def has_imports(engine: Engine) -> bool:
@@ -24,5 +23,5 @@ def has_imports(engine: Engine) -> bool:
 def build_demo_database(engine: Engine, directory: Path, key: bytes) -> list[FileReport]:
     """Regenerate the demo files, empty the database and import the files in order."""
     files = generate_demo_files(directory)
-    reset_database(engine)
+    recreate_database(engine)
     return [ingest(engine, path.read_bytes(), path.name, key, user=DEMO_USER) for path in files]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "pilotage.db"
@@ -60,18 +60,9 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def init_db(engine: Engine, communes: bool = True) -> None:
-    """Migrate, then load the communes referential once (it ships with the code)."""
-    from store.models import Commune
-    from store.referentials import load_communes_table
-
+def init_db(engine: Engine) -> None:
+    """Bring the schema to the latest migration (idempotent)."""
     upgrade(engine)
-    if not communes:
-        return
-    with engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(Commune)).scalar_one()
-    if count == 0:
-        load_communes_table(engine)
 
 
 def reset_database(engine: Engine) -> None:
@@ -83,4 +74,4 @@ def reset_database(engine: Engine) -> None:
     Base.metadata.drop_all(engine)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    init_db(engine)
+    upgrade(engine)

@@ -48,14 +48,14 @@ def engine(request, tmp_path: Path):
     """An empty, migrated database (communes table left empty for speed)."""
     if request.param == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        init_db(eng, communes=False)
+        init_db(eng)
         yield eng
         eng.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin, eng = _pg_engine(schema)
     try:
-        init_db(eng, communes=False)
+        init_db(eng)
         yield eng
     finally:
         eng.dispose()

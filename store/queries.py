@@ -1,0 +1,92 @@
+"""Named read queries: the only SQL the pages depend on (through dashboard/)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, case, func, select
+
+from store.models import ImportLot, Parcours, Quarantaine
+
+DEMO_USER = "demo"  # the user the demo builder imports as
+
+
+def data_version(conn: Connection) -> tuple[int, int]:
+    """Changes whenever an import is loaded or undone: the key of every cached figure."""
+    lot = ImportLot.__table__
+    last, undone = conn.execute(
+        select(func.coalesce(func.max(lot.c.id), 0), func.count().filter(lot.c.annule))
+    ).one()
+    return int(last), int(undone)
+
+
+def import_history(conn: Connection, limit: int = 200) -> pd.DataFrame:
+    lot = ImportLot.__table__
+    rows = conn.execute(
+        select(
+            lot.c.id,
+            lot.c.importe_le,
+            lot.c.utilisateur,
+            lot.c.fichier,
+            lot.c.type,
+            lot.c.association,
+            lot.c.lignes_lues,
+            lot.c.lignes_chargees,
+            lot.c.lignes_en_quarantaine,
+            lot.c.nouveaux,
+            lot.c.mis_a_jour,
+            lot.c.absents,
+            lot.c.sha256,
+        )
+        .where(lot.c.annule.is_(False))
+        .order_by(lot.c.id.desc())
+        .limit(limit)
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def latest_import_by_source(conn: Connection) -> pd.DataFrame:
+    """Per kind and association: the date of the latest import (data freshness)."""
+    lot = ImportLot.__table__
+    rows = conn.execute(
+        select(lot.c.type, lot.c.association, func.max(lot.c.importe_le).label("dernier_import"))
+        .where(lot.c.annule.is_(False))
+        .group_by(lot.c.type, lot.c.association)
+        .order_by(lot.c.type, lot.c.association)
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def parcours_by_association(conn: Connection) -> pd.DataFrame:
+    """Parcours per association and canal, with those started and those ended."""
+    p = Parcours.__table__
+    association = func.coalesce(p.c.association, "(fiche non encore orientée)")
+    rows = conn.execute(
+        select(
+            association.label("association"),
+            p.c.canal,
+            func.count().label("parcours"),
+            func.sum(case((p.c.date_debut.is_not(None), 1), else_=0)).label("demarres"),
+            func.sum(case((p.c.date_fin.is_not(None), 1), else_=0)).label("termines"),
+            func.sum(case((p.c.absent_dernier_export, 1), else_=0)).label("absents"),
+        )
+        .group_by(association, p.c.canal)
+        .order_by(association, p.c.canal)
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def quarantine_of_import(conn: Connection, import_id: int) -> pd.DataFrame:
+    q = Quarantaine.__table__
+    rows = conn.execute(
+        select(q.c.ligne, q.c.colonne, q.c.motif, q.c.id_source)
+        .where(q.c.import_id == import_id)
+        .order_by(q.c.ligne, q.c.colonne)
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def is_demo(conn: Connection) -> bool:
+    """True when every import was made by the demo builder (fictitious data)."""
+    lot = ImportLot.__table__
+    users = conn.execute(select(lot.c.utilisateur).distinct()).scalars().all()
+    return bool(users) and set(users) == {DEMO_USER}
