@@ -1,0 +1,47 @@
+"""Cached access to the database for the pages.
+
+Every cached loader takes the data version (bumped by each import or undo) as an argument,
+so an import invalidates every figure without clearing caches by hand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from pipelines.setup import ensure_database
+from store import queries
+from store.db import database_url, make_engine
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    engine = make_engine(url)
+    ensure_database(engine)
+    return engine
+
+
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+def data_version() -> tuple[int, int]:
+    with engine().connect() as conn:
+        return queries.data_version(conn)
+
+
+@st.cache_data(show_spinner=False)
+def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | bool]:
+    """Everything the data page shows, read once per data version."""
+    with _engine(url).connect() as conn:
+        return {
+            "par_association": queries.parcours_by_association(conn),
+            "fraicheur": queries.latest_import_by_source(conn),
+            "historique": queries.import_history(conn),
+            "demo": queries.is_demo(conn),
+        }
+
+
+def load_overview() -> dict[str, pd.DataFrame | bool]:
+    return overview(database_url(), data_version())

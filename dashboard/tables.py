@@ -1,0 +1,67 @@
+"""Frames shaped for display: French headers, French labels, French dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from dashboard.formatting import day
+from pipelines.normalise import category_labels
+from pipelines.schema import KIND_LABELS, Kind
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _paris(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(PARIS)
+
+
+def parcours_table(frame: pd.DataFrame) -> pd.DataFrame:
+    canals = category_labels("canal")
+    return pd.DataFrame(
+        {
+            "Association": frame["association"],
+            "Canal": frame["canal"].map(lambda c: canals.get(c, c)),
+            "Parcours": frame["parcours"].astype(int),
+            "Démarrés": frame["demarres"].astype(int),
+            "Terminés": frame["termines"].astype(int),
+            "Absents du dernier export": frame["absents"].astype(int),
+        }
+    )
+
+
+def freshness_table(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    today = today or dt.datetime.now(PARIS).date()
+    moments = frame["dernier_import"].map(_paris)
+    return pd.DataFrame(
+        {
+            "Source": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),
+            "Association": frame["association"].fillna("—"),
+            "Dernier import": moments.map(lambda m: day(m.date())),
+            "Ancienneté (jours)": moments.map(lambda m: (today - m.date()).days),
+        }
+    )
+
+
+def history_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "N°": frame["id"],
+            "Importé le": frame["importe_le"].map(lambda m: f"{_paris(m):%d/%m/%Y %H:%M}"),
+            "Par": frame["utilisateur"],
+            "Fichier": frame["fichier"],
+            "Type": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),
+            "Association": frame["association"].fillna("—"),
+            "Lignes lues": frame["lignes_lues"],
+            "Chargées": frame["lignes_chargees"],
+            "En quarantaine": frame["lignes_en_quarantaine"],
+            "Nouvelles": frame["nouveaux"],
+            "Mises à jour": frame["mis_a_jour"],
+            "Absentes": frame["absents"],
+            "SHA-256": frame["sha256"].str.slice(0, 12) + "…",
+        }
+    )

@@ -1,0 +1,68 @@
+"""Every page under AppTest, with assertions on what it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.ingest import ingest
+from store.db import init_db, make_engine
+from tests.helpers import csv_bytes
+from tests.test_ingest import HEADER, ROW_A1, ROW_A2
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch, key):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    return url
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_data_page_on_empty_database_says_what_to_do(db_url):
+    at = run_app()
+    assert at.title[0].value == "Données consolidées"
+    assert "Aucun parcours" in at.warning[0].value
+    assert not at.metric
+
+
+def test_data_page_shows_consolidated_counts_and_history(db_url, key):
+    engine = make_engine(db_url)
+    init_db(engine)
+    report = ingest(
+        engine,
+        csv_bytes([HEADER, ROW_A1, ROW_A2]),
+        "envol.csv",
+        key,
+        association="Envol",
+        user="marie",
+    )
+    assert report.statut == "charge"
+    at = run_app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Parcours consolidés": "2", "Binômes démarrés": "1", "Associations": "1"}
+    by_association = at.dataframe[0].value
+    assert by_association.to_dict("records") == [
+        {
+            "Association": "Envol",
+            "Canal": "inscription directe auprès de l'association",
+            "Parcours": 2,
+            "Démarrés": 1,
+            "Terminés": 0,
+            "Absents du dernier export": 0,
+        }
+    ]
+    history = at.dataframe[2].value
+    assert history.iloc[0]["Fichier"] == "envol.csv" and history.iloc[0]["Par"] == "marie"
+    assert history.iloc[0]["Lignes lues"] == 2 and history.iloc[0]["Chargées"] == 2
+    assert not at.info  # real data: no demo banner
