@@ -1,0 +1,331 @@
+"""Extract stage: the bytes of an uploaded file in, a raw table of cells out.
+
+`read_table` finds the real format from the bytes (see `pipelines.filecheck`), reads every
+cell without interpreting it (no type guessing on CSV: "01000" stays "01000"), finds the
+header row with the scorer supplied by the mapping stage, and returns the data rows indexed
+by the line number the user sees. Every problem with the file itself is an `IngestError`.
+
+Line numbers. In a spreadsheet, the index is the Excel row number. In a CSV, it is the row
+number Excel shows when it opens the file, i.e. the ordinal of the CSV record (a blank line
+counts as a record, as it is an empty row in Excel). It equals the physical line number of
+the record in a text editor, except after a quoted cell containing line breaks: such a cell
+stays in one Excel row, so the records after it keep Excel's numbering, not the editor's.
+A first line "sep=;" (a hint Excel reads and does not show) is not counted either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import io
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+from python_calamine import CalamineWorkbook, PasswordError
+
+from pipelines import filecheck
+from pipelines.errors import IngestError
+from pipelines.filecheck import Limits
+
+logger = logging.getLogger(__name__)
+
+HEADER_SEARCH_ROWS = 30  # the header is looked for among the first 30 non-empty rows
+MIN_HEADER_SCORE = 2
+CSV_SEPARATORS = (";", ",", "\t")
+SNIFF_CHARS = 65536
+SNIFF_RECORDS = 200
+
+
+@dataclass
+class RawTable:
+    header: list[str]  # header cells as text, stripped; an empty header cell is ""
+    frame: pd.DataFrame  # data rows; columns 0..len(header)-1, dtype object; index = user line
+    format: str  # "xlsx", "xls", "ods", "csv"
+    sheet: str | None
+    header_line: int  # 1-based line of the header
+    title_lines: list[str] = field(default_factory=list)  # non-empty cells above the header
+    encoding: str | None = None  # csv only: "utf-8-sig", "utf-8", "cp1252" (or "utf-16")
+    separator: str | None = None  # csv only: ";", ",", "\t"
+
+
+HeaderScore = Callable[[list[str]], float]
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    header_score: HeaderScore,
+    sheet: str | None = None,
+    *,
+    limits: Limits | None = None,
+) -> RawTable:
+    """The raw table of an uploaded file; `IngestError` (French message) for any bad file.
+
+    `header_score(cells)` tells how many cells of a candidate row look like known column
+    headers; the best row among the first 30 non-empty rows is the header (ties: the first).
+    With `sheet=None` the sheet whose header scores best is read (ties: the first sheet).
+    """
+    detected = filecheck.sniff(data, filename, limits)
+    if detected.format == "csv":
+        assert detected.text is not None
+        return _read_csv(detected.text, detected.encoding, filename, header_score)
+    return _read_workbook(data, detected.format, filename, header_score, sheet)
+
+
+# --- cells --------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A cell as text, for header matching and title lines."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _clean_rows(rows: list[list], first: int, width: int) -> tuple[list[list], list[int]]:
+    """Data rows with text stripped ("" -> None) and fully empty rows dropped, with their
+    1-based line numbers (`first` is the line of rows[0]). Rows are padded to `width`."""
+    out: list[list] = []
+    lines: list[int] = []
+    for offset, row in enumerate(rows):
+        cells = [(v.strip() or None) if v.__class__ is str else v for v in row]
+        if cells.count(None) == len(cells):
+            continue
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+        out.append(cells)
+        lines.append(first + offset)
+    return out, lines
+
+
+def _find_header(rows: list[list], header_score: HeaderScore) -> tuple[float, int, list[str]]:
+    """(score, row position, header texts) of the best header row; (-inf, -1, []) if none."""
+    best: tuple[float, int, list[str]] = (float("-inf"), -1, [])
+    seen = 0
+    for pos, row in enumerate(rows):
+        texts = [cell_text(v) for v in row]
+        if not any(texts):
+            continue
+        while texts and not texts[-1]:
+            texts.pop()
+        score = header_score(texts)
+        if score > best[0]:
+            best = (score, pos, texts)
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    return best
+
+
+def _has_content(rows: list[list]) -> bool:
+    return any(any(cell_text(v) for v in row) for row in rows)
+
+
+def _build(
+    rows: list[list],
+    header_pos: int,
+    filename: str,
+    fmt: str,
+    sheet: str | None,
+    line_of: Callable[[int], int],
+    encoding: str | None = None,
+    separator: str | None = None,
+) -> RawTable:
+    """Assemble the RawTable from all rows of a sheet and the position of its header row.
+
+    `line_of(pos)` is the user line number of rows[pos]; it must be `first + pos` for a
+    constant `first` (rows keep their position even when empty).
+    """
+    header = [cell_text(v) for v in rows[header_pos]]
+    titles = [t for row in rows[:header_pos] for t in (cell_text(v) for v in row) if t]
+    body = rows[header_pos + 1 :]
+    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
+    cells, lines = _clean_rows(body, line_of(header_pos + 1), width)
+    header_line = line_of(header_pos)
+    if not cells:
+        raise IngestError(filecheck.msg_no_data(filename, header_line, sheet))
+
+    frame = pd.DataFrame(cells, dtype=object, index=pd.Index(lines, dtype="int64"))
+    # Trailing columns without a header and without any value are not columns.
+    keep = width
+    while keep > 0 and (keep > len(header) or not header[keep - 1]):
+        if frame[keep - 1].notna().any():
+            break
+        keep -= 1
+    if keep < width:
+        frame = frame.iloc[:, :keep]
+    header = (header + [""] * keep)[:keep]
+    frame.columns = pd.RangeIndex(keep)
+    return RawTable(
+        header=header,
+        frame=frame,
+        format=fmt,
+        sheet=sheet,
+        header_line=header_line,
+        title_lines=titles,
+        encoding=encoding,
+        separator=separator,
+    )
+
+
+# --- spreadsheets ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _parsing(filename: str) -> Iterator[None]:
+    """Turn any failure of the spreadsheet parser into an IngestError."""
+    try:
+        yield
+    except IngestError:
+        raise
+    except PasswordError as exc:
+        raise IngestError(filecheck.msg_protected(filename)) from exc
+    except Exception as exc:
+        logger.info("calamine refused %r: %s", filename, type(exc).__name__)
+        raise IngestError(filecheck.msg_corrupt(filename)) from exc
+    except BaseException as exc:
+        # A Rust panic inside calamine surfaces as pyo3's PanicException (a BaseException).
+        if type(exc).__name__ != "PanicException":
+            raise
+        logger.info("calamine panicked on %r", filename)
+        raise IngestError(filecheck.msg_corrupt(filename)) from exc
+
+
+def _read_workbook(
+    data: bytes, fmt: str, filename: str, header_score: HeaderScore, sheet: str | None
+) -> RawTable:
+    with _parsing(filename):
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+    try:
+        return _read_sheets(workbook, names, fmt, filename, header_score, sheet)
+    finally:
+        with contextlib.suppress(Exception):
+            workbook.close()  # free calamine's copy of the file now, not at garbage collection
+
+
+def _read_sheets(
+    workbook: CalamineWorkbook,
+    names: list[str],
+    fmt: str,
+    filename: str,
+    header_score: HeaderScore,
+    sheet: str | None,
+) -> RawTable:
+    if not names:  # every real workbook has at least one sheet
+        raise IngestError(filecheck.msg_corrupt(filename))
+
+    if sheet is not None:
+        if sheet not in names:
+            raise IngestError(filecheck.msg_sheet_not_found(filename, sheet, names))
+        with _parsing(filename):
+            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        score, pos, _ = _find_header(rows, header_score)
+        if score < MIN_HEADER_SCORE:
+            if not _has_content(rows):
+                raise IngestError(filecheck.msg_empty_sheet(filename, sheet))
+            raise IngestError(filecheck.msg_no_header(filename))
+        return _build(rows, pos, filename, fmt, sheet, lambda p: p + 1)
+
+    # Choose the sheet: score the head of each sheet, keep the best sheet object.
+    best: tuple[float, str | None, object] = (float("-inf"), None, None)
+    any_content = False
+    failures = 0
+    for name in names:
+        try:
+            with _parsing(filename):
+                calamine_sheet = workbook.get_sheet_by_name(name)
+                head = calamine_sheet.to_python(skip_empty_area=False, nrows=100)
+                if len(head) == 100 and sum(1 for r in head if any(r)) < HEADER_SEARCH_ROWS:
+                    head = calamine_sheet.to_python(skip_empty_area=False)
+        except IngestError:
+            failures += 1  # a chart sheet or a broken sheet: the others may do
+            continue
+        any_content = any_content or _has_content(head)
+        score, _, _ = _find_header(head, header_score)
+        if score > best[0]:
+            best = (score, name, calamine_sheet)
+    if failures and failures == len(names):
+        raise IngestError(filecheck.msg_corrupt(filename))
+    if not any_content:
+        raise IngestError(filecheck.msg_empty(filename))
+    score, name, calamine_sheet = best
+    if score < MIN_HEADER_SCORE:
+        raise IngestError(filecheck.msg_no_header(filename))
+    with _parsing(filename):
+        rows = calamine_sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+    _, pos, _ = _find_header(rows, header_score)
+    return _build(rows, pos, filename, fmt, name, lambda p: p + 1)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def detect_separator(text: str) -> str | None:
+    """The separator among ; , tab that splits the first records into a consistent number
+    (> 1) of columns, quotes respected; None when no candidate does."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n") + 1]
+    best: tuple[float, int, int] | None = None  # (consistency, columns, -preference)
+    chosen = None
+    for rank, sep in enumerate(CSV_SEPARATORS):
+        counts: list[int] = []
+        try:
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=sep):
+                if any(c.strip() for c in record):
+                    counts.append(len(record))
+                if len(counts) >= SNIFF_RECORDS:
+                    break
+        except csv.Error:
+            pass  # a quoted field cut by the end of the sample: use what was read
+        if not counts:
+            continue
+        tally = Counter(counts)
+        columns, hits = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
+        if columns < 2:
+            continue
+        key = (hits / len(counts), columns, -rank)
+        if best is None or key > best:
+            best, chosen = key, sep
+    return chosen
+
+
+def _read_csv(
+    text: str, encoding: str | None, filename: str, header_score: HeaderScore
+) -> RawTable:
+    # A first line "sep=;" tells Excel the separator; Excel does not show it as a row.
+    hint = re.match(r"sep=([;,\t|])[ ]*(\r\n|\r|\n)", text)
+    if hint:
+        separator: str | None = hint.group(1)
+        text = text[hint.end() :]
+    else:
+        separator = detect_separator(text)
+    if separator is None:
+        if not text.strip(" \t\r\n;,\"'\xa0"):  # only separators and quotes
+            raise IngestError(filecheck.msg_empty(filename))
+        raise IngestError(filecheck.msg_not_tabular(filename))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
+        raise IngestError(filecheck.msg_bad_csv(filename)) from exc
+    # rows[i] is record i + 1, i.e. Excel row i + 1 (blank lines are [] records).
+    score, pos, _ = _find_header(rows, header_score)
+    if score < MIN_HEADER_SCORE:
+        if not _has_content(rows):
+            raise IngestError(filecheck.msg_empty(filename))
+        raise IngestError(filecheck.msg_no_header(filename))
+    return _build(rows, pos, filename, "csv", None, lambda p: p + 1, encoding, separator)
