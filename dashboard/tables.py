@@ -12,6 +12,7 @@ from pipelines.normalise import category_labels
 from pipelines.schema import KIND_LABELS, Kind
 
 PARIS = ZoneInfo("Europe/Paris")
+NOT_SENT = "(fiche pas encore envoyée à une association)"
 
 
 def _paris(moment: dt.datetime) -> dt.datetime:
@@ -24,7 +25,7 @@ def parcours_table(frame: pd.DataFrame) -> pd.DataFrame:
     canals = category_labels("canal")
     return pd.DataFrame(
         {
-            "Association": frame["association"],
+            "Association": frame["association"].fillna(NOT_SENT),
             "Canal": frame["canal"].map(lambda c: canals.get(c, c)),
             "Parcours": frame["parcours"].astype(int),
             "Démarrés": frame["demarres"].astype(int),

@@ -29,13 +29,13 @@ total = int(parcours["parcours"].sum())
 col1, col2, col3 = st.columns(3)
 col1.metric("Parcours consolidés", number(total))
 col2.metric("Binômes démarrés", number(int(parcours["demarres"].sum())))
-col3.metric("Associations", parcours["association"].nunique())
+col3.metric("Associations", parcours["association"].dropna().nunique())
 
 st.subheader("Parcours par association et canal")
 st.dataframe(parcours_table(parcours), hide_index=True, width="stretch")
 
-st.subheader("Données au …")
-st.caption("Date du dernier import de chaque source.")
+st.subheader("Fraîcheur des données")
+st.caption("Date du dernier import de chaque source ; au-delà de 45 jours, relancez l'association.")
 st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch")
 
 st.subheader("Historique des imports")

@@ -59,10 +59,10 @@ def latest_import_by_source(conn: Connection) -> pd.DataFrame:
 def parcours_by_association(conn: Connection) -> pd.DataFrame:
     """Parcours per association and canal, with those started and those ended."""
     p = Parcours.__table__
-    association = func.coalesce(p.c.association, "(fiche non encore orientée)")
+    association = p.c.association  # None: a CD fiche not yet sent to an association
     rows = conn.execute(
         select(
-            association.label("association"),
+            association,
             p.c.canal,
             func.count().label("parcours"),
             func.sum(case((p.c.date_debut.is_not(None), 1), else_=0)).label("demarres"),
@@ -70,7 +70,7 @@ def parcours_by_association(conn: Connection) -> pd.DataFrame:
             func.sum(case((p.c.absent_dernier_export, 1), else_=0)).label("absents"),
         )
         .group_by(association, p.c.canal)
-        .order_by(association, p.c.canal)
+        .order_by(association.is_(None), association, p.c.canal)
     )
     return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
 

@@ -1,0 +1,103 @@
+"""A real Streamlit server on the demo database, and Debian's Chromium driven by Playwright.
+
+Skipped, with the reason printed by `pytest -ra`, when Chromium is not installed: the
+browser is never downloaded by a tool (`apt-get install chromium` brings it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipelines.demo_database import build_demo_database
+from store.db import make_engine
+from tests.conftest import TEST_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
+    workdir = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{workdir / 'demo.db'}"
+    engine = make_engine(url)
+    reports = build_demo_database(engine, workdir / "demo", TEST_KEY)
+    assert all(r.statut == "charge" for r in reports)
+    engine.dispose()
+    port = _free_port()
+    env = os.environ | {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("Le serveur Streamlit n'a pas démarré : " + server.stderr.read().decode())
+        time.sleep(0.3)
+    yield base
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
