@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +22,6 @@ from pipelines.prepare import Prepared, prepare
 from pipelines.schema import KIND_LABELS, Kind
 from store.models import Association, ImportLot
 
-log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_ROW_ERRORS_LISTED = 100
 
@@ -160,8 +158,6 @@ def plan_import(
         prepared.rows["association"] = prepared.rows["association"].map(
             lambda n: _canonical(n, known) if isinstance(n, str) else None
         )
-    if prepared.rows.empty and prepared.rows_read and mapping.kind != Kind.ASSOCIATIONS:
-        log.info("all %d rows of %s quarantined", prepared.rows_read, filename)
     return Plan(filename, sha256_of(data), raw, mapping, chosen, prepared)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.errors import IngestError
 from pipelines.normalise import normalise_key
 from pipelines.schema import FIELDS, KIND_LABELS, REQUIRED_COLUMNS, Kind
+from pipelines.schema import field as schema_field
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _NOT_PROFILES = {"synonymes.toml", "valeurs.toml"}
@@ -226,8 +227,6 @@ def require_complete(mapping: ColumnMapping, header: list[str], filename: str) -
     """Refuse a file whose required columns are missing, naming them and the closest headers."""
     if not mapping.missing_required:
         return
-    from pipelines.schema import field as schema_field
-
     labels = [schema_field(mapping.kind, f).label for f in mapping.missing_required]
     candidates = [h for h in header if h]
     keys = {normalise_key(h): h for h in candidates}

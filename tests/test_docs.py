@@ -1,0 +1,51 @@
+"""The README stays true: every command-line option and setting is documented."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from pipelines.cli import _parser
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def test_every_cli_command_and_option_is_in_the_readme():
+    for name, sub in _subparsers(_parser()).items():
+        assert f"python -m pipelines {name}" in README, name
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    pattern = rf"(?<![\w-]){re.escape(option)}(?![\w-])"
+                    assert re.search(pattern, README), (name, option)
+
+
+def test_every_environment_setting_is_in_the_readme():
+    used: set[str] = set()
+    for path in [
+        *ROOT.glob("pipelines/**/*.py"),
+        *ROOT.glob("store/**/*.py"),
+        *ROOT.glob("dashboard/**/*.py"),
+        *ROOT.glob("tests/**/*.py"),
+    ]:
+        used |= set(re.findall(r"PILOTAGE_[A-Z_]+", path.read_text(encoding="utf-8")))
+    used -= {"PILOTAGE_CAPTURES"}  # documented under Tests, with its command
+    assert used, "no setting found: the scan is broken"
+    for name in sorted(used):
+        assert f"`{name}`" in README, name
+    assert "PILOTAGE_CAPTURES=1" in README
+
+
+def test_quick_start_is_the_two_make_commands():
+    block = README.split("## Démarrage rapide", 1)[1].split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines()[1:] if line.strip()]
+    assert commands == ["make run", "make test"]
