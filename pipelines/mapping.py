@@ -211,14 +211,14 @@ def _same_name(association: str, profile: Profile) -> bool:
 
 
 def _rank(mapping: ColumnMapping) -> tuple:
-    complete = not mapping.missing_required
-    # Completeness first; a matching profile beats the synonyms; then the headers only one
-    # kind knows; then coverage.
+    """A matching profile first; then the headers only one kind knows; then coverage; then
+    completeness. A kind that maps most columns but lacks one required column wins over a
+    kind that is complete by chance (the user is then told which column is missing)."""
     return (
-        complete,
         mapping.profile is not None,
         mapping.signature_hits,
         len(mapping.columns),
+        not mapping.missing_required,
         -len(mapping.unmapped),
     )
 

@@ -142,3 +142,23 @@ def test_missing_required_columns_named_with_closest_headers():
 def test_header_score_counts_known_cells():
     assert header_score(["Nom", "Prénom", "Né(e) le", "blabla", ""]) == 3.0
     assert header_score(["Export du 31/10/2026"]) == 0.0
+
+
+def test_kind_with_most_columns_wins_even_when_incomplete():
+    # No prénom column: still an association export (10 columns), not the associations
+    # referential (which would only map "Nom"); the user is told what is missing.
+    header = [
+        "Identifiant",
+        "NOM",
+        "Date naiss",
+        "Ville",
+        "Date d'entrée",
+        "Binôme formé le",
+        "Début du mentorat",
+        "Fin du mentorat",
+        "Raison de l'arrêt",
+        "Format",
+    ]
+    m = map_columns(header, profiles=())
+    assert m.kind == Kind.ASSOCIATION
+    assert m.missing_required == ["prenom"]
