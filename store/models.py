@@ -29,20 +29,6 @@ class Base(DeclarativeBase):
     pass
 
 
-# Step dates shared by source records and parcours, in process order.
-STEP_DATE_COLUMNS = [
-    "date_proposition",
-    "date_inscription",
-    "date_attribution",
-    "date_autorisation_parentale",
-    "date_mise_en_relation",
-    "date_honorabilite",
-    "date_convention",
-    "date_debut",
-    "date_fin",
-]
-
-
 class Commune(Base):
     __tablename__ = "commune"
 
@@ -120,16 +106,9 @@ class Antenne(Base):
     commune_insee: Mapped[str | None] = mapped_column(String(5))
 
 
-class Enregistrement(Base):
-    """A youth as one source file describes it: an association's row or a CD fiche."""
+class YouthColumns:
+    """What a source record and a parcours both say of a youth and the binôme."""
 
-    __tablename__ = "enregistrement"
-    __table_args__ = (UniqueConstraint("type_source", "source", "id_source"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    type_source: Mapped[str] = mapped_column(String(20))  # association | fiche_cd
-    source: Mapped[str] = mapped_column(String(200))  # association name, or "CD"
-    id_source: Mapped[str] = mapped_column(String(100))
     association: Mapped[str | None] = mapped_column(String(200))
     id_jeune: Mapped[str] = mapped_column(String(64), index=True)
     annee_naissance: Mapped[int | None] = mapped_column(Integer)
@@ -142,8 +121,7 @@ class Enregistrement(Base):
     objectifs: Mapped[str | None] = mapped_column(String(200))
     modalite: Mapped[str | None] = mapped_column(String(20))
     initiateur: Mapped[str | None] = mapped_column(String(30))
-    canal: Mapped[str | None] = mapped_column(String(30))
-    id_mentor: Mapped[str | None] = mapped_column(String(64))
+    id_mentor: Mapped[str | None] = mapped_column(String(64), index=True)
     date_proposition: Mapped[dt.date | None] = mapped_column(Date)
     date_inscription: Mapped[dt.date | None] = mapped_column(Date)
     date_attribution: Mapped[dt.date | None] = mapped_column(Date)
@@ -155,6 +133,19 @@ class Enregistrement(Base):
     date_debut: Mapped[dt.date | None] = mapped_column(Date)
     date_fin: Mapped[dt.date | None] = mapped_column(Date)
     motif_fin: Mapped[str | None] = mapped_column(String(30))
+
+
+class Enregistrement(YouthColumns, Base):
+    """A youth as one source file describes it: an association's row or a CD fiche."""
+
+    __tablename__ = "enregistrement"
+    __table_args__ = (UniqueConstraint("type_source", "source", "id_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type_source: Mapped[str] = mapped_column(String(20))  # association | fiche_cd
+    source: Mapped[str] = mapped_column(String(200))  # association name, or "CD"
+    id_source: Mapped[str] = mapped_column(String(100))
+    canal: Mapped[str | None] = mapped_column(String(30))  # as the source says it
     statut: Mapped[str | None] = mapped_column(String(20))
     import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
     absent_depuis_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_lot.id"))
@@ -180,7 +171,7 @@ class DemandeHonorabilite(Base):
     absent_depuis_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_lot.id"))
 
 
-class Parcours(Base):
+class Parcours(YouthColumns, Base):
     """One youth with one association (or a CD fiche not yet sent): the consolidated record."""
 
     __tablename__ = "parcours"
@@ -190,32 +181,8 @@ class Parcours(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    association: Mapped[str | None] = mapped_column(String(200))
     id_source: Mapped[str] = mapped_column(String(100))
     id_fiche: Mapped[str | None] = mapped_column(String(100))
-    canal: Mapped[str] = mapped_column(String(30))
-    initiateur: Mapped[str | None] = mapped_column(String(30))
-    id_jeune: Mapped[str] = mapped_column(String(64), index=True)
-    annee_naissance: Mapped[int | None] = mapped_column(Integer)
-    age_inscription: Mapped[int | None] = mapped_column(Integer)
-    sexe: Mapped[str | None] = mapped_column(String(10))
-    commune_insee: Mapped[str | None] = mapped_column(String(5))
-    type_accueil: Mapped[str | None] = mapped_column(String(20))
-    etablissement: Mapped[str | None] = mapped_column(String(200))
-    territoire: Mapped[str | None] = mapped_column(String(100))
-    objectifs: Mapped[str | None] = mapped_column(String(200))
-    modalite: Mapped[str | None] = mapped_column(String(20))
-    id_mentor: Mapped[str | None] = mapped_column(String(64), index=True)
-    date_proposition: Mapped[dt.date | None] = mapped_column(Date)
-    date_inscription: Mapped[dt.date | None] = mapped_column(Date)
-    date_attribution: Mapped[dt.date | None] = mapped_column(Date)
-    date_autorisation_parentale: Mapped[dt.date | None] = mapped_column(Date)
-    date_mise_en_relation: Mapped[dt.date | None] = mapped_column(Date)
-    date_honorabilite: Mapped[dt.date | None] = mapped_column(Date)
-    resultat_honorabilite: Mapped[str | None] = mapped_column(String(20))
+    canal: Mapped[str] = mapped_column(String(30))  # by the consolidation rule
     date_honorabilite_defavorable: Mapped[dt.date | None] = mapped_column(Date)
-    date_convention: Mapped[dt.date | None] = mapped_column(Date)
-    date_debut: Mapped[dt.date | None] = mapped_column(Date)
-    date_fin: Mapped[dt.date | None] = mapped_column(Date)
-    motif_fin: Mapped[str | None] = mapped_column(String(30))
     absent_dernier_export: Mapped[bool] = mapped_column(Boolean, default=False)

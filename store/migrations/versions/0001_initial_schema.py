@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 19:01:49.708063
+Create Date: 2026-11-26 19:15:52.943122
 """
 
 import sqlalchemy as sa
@@ -62,11 +62,12 @@ def upgrade() -> None:
     op.create_table(
         "parcours",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("association", sa.String(length=200), nullable=True),
         sa.Column("id_source", sa.String(length=100), nullable=False),
         sa.Column("id_fiche", sa.String(length=100), nullable=True),
         sa.Column("canal", sa.String(length=30), nullable=False),
-        sa.Column("initiateur", sa.String(length=30), nullable=True),
+        sa.Column("date_honorabilite_defavorable", sa.Date(), nullable=True),
+        sa.Column("absent_dernier_export", sa.Boolean(), nullable=False),
+        sa.Column("association", sa.String(length=200), nullable=True),
         sa.Column("id_jeune", sa.String(length=64), nullable=False),
         sa.Column("annee_naissance", sa.Integer(), nullable=True),
         sa.Column("age_inscription", sa.Integer(), nullable=True),
@@ -77,6 +78,7 @@ def upgrade() -> None:
         sa.Column("territoire", sa.String(length=100), nullable=True),
         sa.Column("objectifs", sa.String(length=200), nullable=True),
         sa.Column("modalite", sa.String(length=20), nullable=True),
+        sa.Column("initiateur", sa.String(length=30), nullable=True),
         sa.Column("id_mentor", sa.String(length=64), nullable=True),
         sa.Column("date_proposition", sa.Date(), nullable=True),
         sa.Column("date_inscription", sa.Date(), nullable=True),
@@ -85,12 +87,10 @@ def upgrade() -> None:
         sa.Column("date_mise_en_relation", sa.Date(), nullable=True),
         sa.Column("date_honorabilite", sa.Date(), nullable=True),
         sa.Column("resultat_honorabilite", sa.String(length=20), nullable=True),
-        sa.Column("date_honorabilite_defavorable", sa.Date(), nullable=True),
         sa.Column("date_convention", sa.Date(), nullable=True),
         sa.Column("date_debut", sa.Date(), nullable=True),
         sa.Column("date_fin", sa.Date(), nullable=True),
         sa.Column("motif_fin", sa.String(length=30), nullable=True),
-        sa.Column("absent_dernier_export", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("parcours", schema=None) as batch_op:
@@ -157,6 +157,10 @@ def upgrade() -> None:
         sa.Column("type_source", sa.String(length=20), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("id_source", sa.String(length=100), nullable=False),
+        sa.Column("canal", sa.String(length=30), nullable=True),
+        sa.Column("statut", sa.String(length=20), nullable=True),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("absent_depuis_import_id", sa.Integer(), nullable=True),
         sa.Column("association", sa.String(length=200), nullable=True),
         sa.Column("id_jeune", sa.String(length=64), nullable=False),
         sa.Column("annee_naissance", sa.Integer(), nullable=True),
@@ -169,7 +173,6 @@ def upgrade() -> None:
         sa.Column("objectifs", sa.String(length=200), nullable=True),
         sa.Column("modalite", sa.String(length=20), nullable=True),
         sa.Column("initiateur", sa.String(length=30), nullable=True),
-        sa.Column("canal", sa.String(length=30), nullable=True),
         sa.Column("id_mentor", sa.String(length=64), nullable=True),
         sa.Column("date_proposition", sa.Date(), nullable=True),
         sa.Column("date_inscription", sa.Date(), nullable=True),
@@ -182,9 +185,6 @@ def upgrade() -> None:
         sa.Column("date_debut", sa.Date(), nullable=True),
         sa.Column("date_fin", sa.Date(), nullable=True),
         sa.Column("motif_fin", sa.String(length=30), nullable=True),
-        sa.Column("statut", sa.String(length=20), nullable=True),
-        sa.Column("import_id", sa.Integer(), nullable=False),
-        sa.Column("absent_depuis_import_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["absent_depuis_import_id"],
             ["import_lot.id"],
@@ -198,6 +198,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("enregistrement", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_enregistrement_id_jeune"), ["id_jeune"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_enregistrement_id_mentor"), ["id_mentor"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_enregistrement_import_id"), ["import_id"], unique=False
         )
@@ -251,6 +254,7 @@ def downgrade() -> None:
     op.drop_table("quarantaine")
     with op.batch_alter_table("enregistrement", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_enregistrement_import_id"))
+        batch_op.drop_index(batch_op.f("ix_enregistrement_id_mentor"))
         batch_op.drop_index(batch_op.f("ix_enregistrement_id_jeune"))
 
     op.drop_table("enregistrement")
