@@ -105,6 +105,14 @@ def _unique_or_ambiguous(keys: pd.Series, codes: pd.Series) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=4)
+def _codes_only(path: str) -> _Index:
+    """The INSEE codes alone: enough when every row gives its code (no name index to build)."""
+    return _Index(
+        codes=frozenset(_read_communes(path)["insee"]), by_name={}, by_name_cp={}, by_cp={}
+    )
+
+
+@functools.lru_cache(maxsize=4)
 def _index(path: str) -> _Index:
     communes = _read_communes(path)
     keys = communes["nom"].map(normalise_commune_name).astype(object)
@@ -225,13 +233,18 @@ def resolve_communes(
     """
     if not len(insee) == len(nom) == len(code_postal):
         raise ValueError("insee, nom and code_postal must have the same length")
-    index = _index(str(Path(path or DEFAULT_PATH).resolve()))
     code_ids, codes = _factorize(insee, _clean_code)
     name_ids, names = _factorize(nom, _clean_name)
     cp_ids, cps = _factorize(code_postal, _clean_code)
 
     triples = np.stack([code_ids, name_ids, cp_ids], axis=1)
     distinct, inverse = np.unique(triples, axis=0, return_inverse=True)
+    resolved = str(Path(path or DEFAULT_PATH).resolve())
+    by_name_needed = any(
+        codes[c] is None and (names[n] is not None or cps[p] is not None)
+        for c, n, p in distinct.tolist()
+    )
+    index = _index(resolved) if by_name_needed else _codes_only(resolved)
     results = [_resolve_one(index, codes[c], names[n], cps[p]) for c, n, p in distinct.tolist()]
     found = np.array([r[0] for r in results] + [None], dtype=object)[:-1]
     reasons = np.array([r[1] for r in results] + [None], dtype=object)[:-1]

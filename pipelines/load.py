@@ -8,12 +8,25 @@ missing from it are kept and flagged, never deleted (DOMAIN.md, rule 5).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    not_,
+    select,
+    true,
+    update,
+)
 
 from pipelines.consolidate import consolidate
 from pipelines.normalise import normalise_key
@@ -53,18 +66,101 @@ class LoadResult:
     absents: int
 
 
+def _column_values(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """One column as an object array of plain Python values, missing as None; a datetime64
+    column as datetime.date."""
+    s = frame[col]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_localize(None)  # the local calendar date
+        return s.to_numpy(dtype="datetime64[D]").astype(object)  # NaT -> None, in C
+    return s.astype(object).where(s.notna(), None).to_numpy()
+
+
 def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """DataFrame → list of dicts for executemany: dates as datetime.date, missing as None."""
-    data = {}
+    arrays = [_column_values(frame, col) for col in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)]
+
+
+# Column types whose values the SQLite driver stores as SQLAlchemy would: everything but
+# dates goes through unchanged, a Date is stored as ISO text ("2025-03-05").
+_SQLITE_PLAIN_TYPES = (str, int, float, bool)
+SQLITE_BATCH = 10_000  # rows per executemany: a bounded list, not the whole file at once
+
+
+def _sqlite_columns(table: Table, frame: pd.DataFrame, columns: list[str]) -> list | None:
+    """One object array per column, values as the SQLite driver takes them; None when a
+    column needs SQLAlchemy's own conversion (a DateTime, a JSON...)."""
+    arrays = []
     for col in columns:
-        s = frame[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            values = np.array([v.date() if v is not pd.NaT else None for v in s], dtype=object)
+        kind = table.c[col].type.python_type
+        if kind is dt.date:
+            stamps = pd.to_datetime(frame[col])  # datetime64, or dates/Timestamps as objects
+            if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+                stamps = stamps.dt.tz_localize(None)
+            days = stamps.to_numpy(dtype="datetime64[D]")
+            text = np.datetime_as_string(days, unit="D").astype(object)
+            text[np.isnat(days)] = None
+            arrays.append(text)
+        elif kind is bool:  # numpy's bool_ is no Python bool: the driver would refuse it
+            values = _column_values(frame, col)
+            arrays.append(np.array([v if v is None else bool(v) for v in values], dtype=object))
+        elif kind in _SQLITE_PLAIN_TYPES:
+            arrays.append(_column_values(frame, col))
         else:
-            values = s.astype(object).where(s.notna(), None).to_numpy()
-        data[col] = values
-    n = len(frame)
-    return [{col: data[col][i] for col in columns} for i in range(n)]
+            return None
+    return arrays
+
+
+def _sqlite_executemany(conn: Connection, sql: str, arrays: list) -> None:
+    """Run `sql` once per row (the rows are the arrays zipped), in bounded batches."""
+    rows = zip(*arrays, strict=True)
+    while batch := list(itertools.islice(rows, SQLITE_BATCH)):
+        conn.exec_driver_sql(sql, batch)
+
+
+def _insert(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> int:
+    """Insert every row of `frame` (its `columns`) into `table`; returns the row count.
+
+    On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row
+    parameter processing costs several seconds per 100,000 rows, more than the insert
+    itself. Other databases keep SQLAlchemy's batched insert ("insertmanyvalues").
+    """
+    if frame.empty:
+        return 0
+    arrays = _sqlite_columns(table, frame, columns) if conn.dialect.name == "sqlite" else None
+    if arrays is None:
+        conn.execute(insert(table), to_records(frame, columns))
+        return len(frame)
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join("?" * len(columns))
+    _sqlite_executemany(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", arrays)
+    return len(frame)
+
+
+def _update_by_id(
+    conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str], ids: list[int]
+) -> None:
+    """Set `columns` of the rows whose primary key is `ids` (aligned on `frame`'s rows)."""
+    if frame.empty:
+        return
+    arrays = _sqlite_columns(table, frame, columns) if conn.dialect.name == "sqlite" else None
+    if arrays is None:
+        records = to_records(frame, columns)
+        for record, pk in zip(records, ids, strict=True):
+            record["_id"] = pk
+        stmt = update(table).where(table.c.id == bindparam("_id"))
+        conn.execute(stmt.values({c: bindparam(c) for c in columns}), records)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
+    _sqlite_executemany(
+        conn,
+        f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote('id')} = ?",
+        [*arrays, ids],
+    )
 
 
 def _columns_of(table: Table, frame: pd.DataFrame) -> list[str]:
@@ -76,6 +172,14 @@ def _in_chunks(ids: list[int]):
         yield ids[i : i + CHUNK]
 
 
+@dataclass
+class _Upserted:
+    created: int
+    updated: int
+    missing: int
+    after: pd.DataFrame  # the scope's rows as the table now holds them
+
+
 def _upsert(
     conn: Connection,
     table: Table,
@@ -83,31 +187,50 @@ def _upsert(
     scope: dict[str, str],
     kept_ids: set[str],
     import_id: int,
-) -> tuple[int, int, int]:
-    """Insert new rows, update known ones by id_source, flag the known ones now missing."""
-    where = [table.c[k] == v for k, v in scope.items()]
-    existing = dict(conn.execute(select(table.c.id_source, table.c.id).where(*where)).all())
+) -> _Upserted:
+    """Insert new rows, update known ones by id_source, flag the known ones now missing.
+
+    The same changes are applied to the rows read before writing, so consolidation reads
+    the result from memory instead of reading the table back.
+    """
+    before = read_frame(conn, table, _scope_clause(table, scope))
+    existing = dict(zip(before["id_source"], before["id"], strict=True))
     rows = rows.assign(**scope, import_id=import_id, absent_depuis_import_id=None)
     columns = _columns_of(table, rows)
     known = rows["id_source"].isin(existing.keys())
-    new_rows = to_records(rows[~known], columns)
-    if new_rows:
-        conn.execute(insert(table), new_rows)
-    updates = to_records(rows[known], columns)
-    if updates:
-        for record in updates:
-            record["_id"] = existing[record["id_source"]]
-        stmt = update(table).where(table.c.id == bindparam("_id"))
-        conn.execute(stmt.values({c: bindparam(c) for c in columns}), updates)
+    created = _insert(conn, table, rows[~known], columns)
+    updates = rows[known]
+    _update_by_id(
+        conn, table, updates, columns, [existing[i] for i in updates["id_source"].tolist()]
+    )
     present = set(rows["id_source"]) | kept_ids
-    missing = [pk for ident, pk in existing.items() if ident not in present]
+    gone = ~before["id_source"].isin(present)
+    missing = before.loc[gone, "id"].tolist()
     for chunk in _in_chunks(missing):
         conn.execute(
             update(table)
             .where(table.c.id.in_(chunk), table.c.absent_depuis_import_id.is_(None))
             .values(absent_depuis_import_id=import_id)
         )
-    return len(new_rows), len(updates), len(missing)
+
+    # In memory: updated rows take the file's columns (blanks included) and keep the others.
+    by_id = before.set_index("id_source", drop=False)
+    file_rows = rows.set_index("id_source", drop=False)
+    known_ids = file_rows.index[known.to_numpy()]
+    updated = by_id.loc[known_ids].copy()
+    for col in columns:
+        updated[col] = file_rows.loc[known_ids, col]
+    rest = before[~before["id_source"].isin(rows["id_source"])].copy()
+    flag = gone[rest.index] & rest["absent_depuis_import_id"].isna()
+    rest.loc[flag, "absent_depuis_import_id"] = import_id
+    after = pd.concat(
+        [rest, updated.reset_index(drop=True), rows[~known][columns]], ignore_index=True
+    )
+    return _Upserted(created, len(updates), len(missing), after)
+
+
+def _scope_clause(table: Table, scope: dict[str, str]) -> ColumnElement[bool]:
+    return and_(true(), *[table.c[k] == v for k, v in scope.items()])
 
 
 def _upsert_associations(conn: Connection, rows: pd.DataFrame, import_id: int) -> tuple[int, int]:
@@ -150,27 +273,49 @@ def _plain(value):
     return value
 
 
-def read_frame(conn: Connection, table: Table) -> pd.DataFrame:
-    """A whole table as a frame, Date columns as datetime64 (NaT for missing)."""
-    result = conn.execute(select(table))
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    for col in table.columns:
-        if col.type.python_type is dt.date:
-            frame[col.name] = pd.to_datetime(frame[col.name])
+def read_frame(
+    conn: Connection, table: Table, where: ColumnElement[bool] | None = None
+) -> pd.DataFrame:
+    """Rows of a table as a frame, Date columns as datetime64 (NaT for missing), the other
+    columns as objects (str, int or None: no dtype inference, which costs more than the
+    query itself on 100,000 rows)."""
+    names = [c.name for c in table.columns]
+    dates = [c.name for c in table.columns if c.type.python_type is dt.date]
+    stmt = select(table) if where is None else select(table).where(where)
+    if conn.dialect.name == "sqlite":
+        # The driver's rows as they are: SQLAlchemy would turn each stored "2025-03-05" into
+        # a datetime.date one by one; numpy parses the ISO text of a whole column at once.
+        compiled = stmt.compile(dialect=conn.dialect)
+        params = [compiled.params[name] for name in compiled.positiontup or []]
+        cursor = conn.connection.cursor()  # plain tuples: SQLAlchemy's Rows cost more
+        try:
+            cursor.execute(str(compiled), params)
+            frame = pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
+        finally:
+            cursor.close()
+        for name in dates:
+            frame[name] = pd.to_datetime(np.array(frame[name].to_numpy(), dtype="datetime64[D]"))
+        return frame
+    result = conn.execute(stmt)
+    frame = pd.DataFrame(result.fetchall(), columns=names, dtype=object)
+    for name in dates:
+        frame[name] = pd.to_datetime(frame[name])
     return frame
 
 
-def rebuild_parcours(conn: Connection) -> int:
-    """Recompute every parcours from the source records (rules of DOMAIN.md)."""
-    records = read_frame(conn, Enregistrement.__table__)
-    demandes = read_frame(conn, DemandeHonorabilite.__table__)
+def rebuild_parcours(
+    conn: Connection, records: pd.DataFrame | None = None, demandes: pd.DataFrame | None = None
+) -> int:
+    """Recompute every parcours from the source records (rules of DOMAIN.md); the frames
+    not given are read from the database."""
+    if records is None:
+        records = read_frame(conn, Enregistrement.__table__)
+    if demandes is None:
+        demandes = read_frame(conn, DemandeHonorabilite.__table__)
     parcours = consolidate(records, demandes)
     table = Parcours.__table__
     conn.execute(delete(table))
-    rows = to_records(parcours, _columns_of(table, parcours))
-    if rows:
-        conn.execute(insert(table), rows)
-    return len(rows)
+    return _insert(conn, table, parcours, _columns_of(table, parcours))
 
 
 def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
@@ -197,35 +342,27 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     ).scalar_one()
     if len(prepared.quarantine):
         q = prepared.quarantine.assign(import_id=import_id)
-        conn.execute(
-            insert(Quarantaine.__table__), to_records(q, _columns_of(Quarantaine.__table__, q))
-        )
+        _insert(conn, Quarantaine.__table__, q, _columns_of(Quarantaine.__table__, q))
     kept = set(prepared.quarantine["id_source"].dropna()) if len(prepared.quarantine) else set()
     rows = prepared.rows
-    if prepared.kind == Kind.ASSOCIATION:
-        counts = _upsert(
-            conn,
-            Enregistrement.__table__,
-            rows,
-            {"type_source": "association", "source": meta.association},
-            kept,
-            import_id,
+    records = Enregistrement.__table__
+    if prepared.kind in (Kind.ASSOCIATION, Kind.FICHE_CD):
+        scope = (
+            {"type_source": "association", "source": meta.association}
+            if prepared.kind == Kind.ASSOCIATION
+            else {"type_source": "fiche_cd", "source": CD_SOURCE}
         )
-    elif prepared.kind == Kind.FICHE_CD:
-        counts = _upsert(
-            conn,
-            Enregistrement.__table__,
-            rows,
-            {"type_source": "fiche_cd", "source": CD_SOURCE},
-            kept,
-            import_id,
-        )
+        others = read_frame(conn, records, not_(_scope_clause(records, scope)))
+        done = _upsert(conn, records, rows, scope, kept, import_id)
+        rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
+        counts = (done.created, done.updated, done.missing)
     elif prepared.kind == Kind.HONORABILITE:
-        counts = _upsert(conn, DemandeHonorabilite.__table__, rows, {}, kept, import_id)
-    else:
+        done = _upsert(conn, DemandeHonorabilite.__table__, rows, {}, kept, import_id)
+        rebuild_parcours(conn, demandes=done.after)
+        counts = (done.created, done.updated, done.missing)
+    else:  # the referential does not enter the parcours
         created, updated = _upsert_associations(conn, rows, import_id)
         counts = (created, updated, 0)
-    rebuild_parcours(conn)
     nouveaux, mis_a_jour, absents = counts
     conn.execute(
         update(lot)

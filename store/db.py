@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "pilotage.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 def database_url(env: os._Environ | dict | None = None) -> str:
@@ -45,6 +46,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A 100,000-row import rewrites more pages than the default 2 MiB cache holds; spilling
+    # them mid-transaction costs about 30 % of the inserts (measured by `make bench`).
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

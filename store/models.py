@@ -16,7 +16,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -107,10 +106,13 @@ class Antenne(Base):
 
 
 class YouthColumns:
-    """What a source record and a parcours both say of a youth and the binôme."""
+    """What a source record and a parcours both say of a youth and the binôme.
+
+    Consolidation reads whole tables, so pseudonyms carry no index: each one would be a
+    random-order B-tree to maintain on every import."""
 
     association: Mapped[str | None] = mapped_column(String(200))
-    id_jeune: Mapped[str] = mapped_column(String(64), index=True)
+    id_jeune: Mapped[str] = mapped_column(String(64))
     annee_naissance: Mapped[int | None] = mapped_column(Integer)
     age_inscription: Mapped[int | None] = mapped_column(Integer)
     sexe: Mapped[str | None] = mapped_column(String(10))
@@ -121,7 +123,7 @@ class YouthColumns:
     objectifs: Mapped[str | None] = mapped_column(String(200))
     modalite: Mapped[str | None] = mapped_column(String(20))
     initiateur: Mapped[str | None] = mapped_column(String(30))
-    id_mentor: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_mentor: Mapped[str | None] = mapped_column(String(64))
     date_proposition: Mapped[dt.date | None] = mapped_column(Date)
     date_inscription: Mapped[dt.date | None] = mapped_column(Date)
     date_attribution: Mapped[dt.date | None] = mapped_column(Date)
@@ -174,11 +176,9 @@ class DemandeHonorabilite(Base):
 class Parcours(YouthColumns, Base):
     """One youth with one association (or a CD fiche not yet sent): the consolidated record."""
 
+    # No secondary index: parcours is rebuilt by every import and read whole by the
+    # indicators; indexes would only slow the rebuild (measured by `make bench`).
     __tablename__ = "parcours"
-    __table_args__ = (
-        Index("ix_parcours_inscription", "date_inscription"),
-        Index("ix_parcours_association", "association"),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     id_source: Mapped[str] = mapped_column(String(100))

@@ -46,3 +46,26 @@ def parcours_rows(engine: Engine) -> dict[str, dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(Parcours.__table__)).mappings().all()
     return {r["id_source"]: dict(r) for r in rows}
+
+
+def assert_parcours_match_a_full_rebuild(engine: Engine) -> None:
+    """The parcours written by the last import equal a consolidation of everything the
+    database holds (imports consolidate from memory, not from a read-back)."""
+    import pandas as pd
+
+    from pipelines.consolidate import PARCOURS_COLUMNS, consolidate
+    from pipelines.load import read_frame
+
+    with engine.connect() as conn:
+        stored = read_frame(conn, Parcours.__table__)[PARCOURS_COLUMNS]
+        rebuilt = consolidate(
+            read_frame(conn, Enregistrement.__table__),
+            read_frame(conn, DemandeHonorabilite.__table__),
+        )
+
+    def canonical(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.astype("string").fillna("∅")
+        out["absent_dernier_export"] = frame["absent_dernier_export"].astype(bool).astype(str)
+        return out.sort_values(["association", "id_source"]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(canonical(stored), canonical(rebuilt))

@@ -9,7 +9,13 @@ from sqlalchemy import select
 from pipelines.ingest import ingest
 from pipelines.schema import Kind
 from store.models import Antenne, Association, Enregistrement, ImportLot, Quarantaine
-from tests.helpers import counts, csv_bytes, parcours_rows, xlsx_bytes
+from tests.helpers import (
+    assert_parcours_match_a_full_rebuild,
+    counts,
+    csv_bytes,
+    parcours_rows,
+    xlsx_bytes,
+)
 
 HEADER = [
     "N° dossier",
@@ -178,6 +184,7 @@ def test_newer_snapshot_updates_flags_missing_and_adds(engine, key):
     assert p["A1"]["motif_fin"] == "objectifs_atteints"
     assert p["A2"]["absent_dernier_export"] is True
     assert p["A1"]["absent_dernier_export"] is False
+    assert_parcours_match_a_full_rebuild(engine)
     with engine.connect() as conn:
         assert conn.execute(select(ImportLot.id)).all() == [(1,), (2,)]
 
@@ -237,6 +244,7 @@ def test_fiche_links_to_association_record_despite_spelling(engine, key):
     assert p["A1"]["date_inscription"] == dt.date(2025, 1, 2)
     assert p["A1"]["date_attribution"] == dt.date(2025, 1, 8)
     assert p["A1"]["initiateur"] == "referent_ase"
+    assert_parcours_match_a_full_rebuild(engine)
     assert p["FC-2"]["association"] is None and p["FC-2"]["date_attribution"] is None
 
 
@@ -281,6 +289,7 @@ def test_honorabilite_follow_up_joins_the_binome(engine, key):
     a1 = parcours_rows(engine)["A1"]
     assert a1["date_honorabilite"] == dt.date(2025, 2, 27)
     assert a1["resultat_honorabilite"] == "favorable"
+    assert_parcours_match_a_full_rebuild(engine)
 
 
 def test_associations_referential_and_canonical_names(engine, key):

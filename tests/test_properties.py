@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipelines.ingest import ingest
 from store.db import init_db, make_engine
 from tests.conftest import TEST_KEY
-from tests.helpers import counts, csv_bytes
+from tests.helpers import assert_parcours_match_a_full_rebuild, counts, csv_bytes
 
 HEADER = [
     "N° dossier",
@@ -76,6 +76,7 @@ def test_importing_the_same_files_twice_changes_no_count(files):
         payloads = [csv_bytes([HEADER, *[list(r) for r in f]]) for f in files]
         for i, data in enumerate(payloads):
             ingest(engine, data, f"mois{i}.csv", TEST_KEY, association="Envol")
+        assert_parcours_match_a_full_rebuild(engine)
         before = counts(engine)
         for i, data in enumerate(payloads):
             report = ingest(engine, data, f"mois{i}-bis.csv", TEST_KEY, association="Envol")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 19:15:52.943122
+Create Date: 2026-11-26 19:33:17.360546
 """
 
 import sqlalchemy as sa
@@ -93,12 +93,6 @@ def upgrade() -> None:
         sa.Column("motif_fin", sa.String(length=30), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("parcours", schema=None) as batch_op:
-        batch_op.create_index("ix_parcours_association", ["association"], unique=False)
-        batch_op.create_index(batch_op.f("ix_parcours_id_jeune"), ["id_jeune"], unique=False)
-        batch_op.create_index(batch_op.f("ix_parcours_id_mentor"), ["id_mentor"], unique=False)
-        batch_op.create_index("ix_parcours_inscription", ["date_inscription"], unique=False)
-
     op.create_table(
         "association",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -197,10 +191,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("type_source", "source", "id_source"),
     )
     with op.batch_alter_table("enregistrement", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_enregistrement_id_jeune"), ["id_jeune"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_enregistrement_id_mentor"), ["id_mentor"], unique=False
-        )
         batch_op.create_index(
             batch_op.f("ix_enregistrement_import_id"), ["import_id"], unique=False
         )
@@ -254,8 +244,6 @@ def downgrade() -> None:
     op.drop_table("quarantaine")
     with op.batch_alter_table("enregistrement", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_enregistrement_import_id"))
-        batch_op.drop_index(batch_op.f("ix_enregistrement_id_mentor"))
-        batch_op.drop_index(batch_op.f("ix_enregistrement_id_jeune"))
 
     op.drop_table("enregistrement")
     with op.batch_alter_table("demande_honorabilite", schema=None) as batch_op:
@@ -264,12 +252,6 @@ def downgrade() -> None:
 
     op.drop_table("demande_honorabilite")
     op.drop_table("association")
-    with op.batch_alter_table("parcours", schema=None) as batch_op:
-        batch_op.drop_index("ix_parcours_inscription")
-        batch_op.drop_index(batch_op.f("ix_parcours_id_mentor"))
-        batch_op.drop_index(batch_op.f("ix_parcours_id_jeune"))
-        batch_op.drop_index("ix_parcours_association")
-
     op.drop_table("parcours")
     with op.batch_alter_table("import_lot", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_lot_sha256"))
