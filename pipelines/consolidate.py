@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.normalise import normalise_key
+from store.models import Parcours
 
 # Fields where the CD's fiche is the better source (the youth's situation as the CD knows it).
 FICHE_FIRST = [
@@ -36,37 +37,8 @@ ASSOCIATION_ONLY = [
     "motif_fin",
 ]
 
-PARCOURS_COLUMNS = [
-    "association",
-    "id_source",
-    "id_fiche",
-    "canal",
-    "initiateur",
-    "id_jeune",
-    "annee_naissance",
-    "age_inscription",
-    "sexe",
-    "commune_insee",
-    "type_accueil",
-    "etablissement",
-    "territoire",
-    "objectifs",
-    "modalite",
-    "id_mentor",
-    "date_proposition",
-    "date_inscription",
-    "date_attribution",
-    "date_autorisation_parentale",
-    "date_mise_en_relation",
-    "date_honorabilite",
-    "resultat_honorabilite",
-    "date_honorabilite_defavorable",
-    "date_convention",
-    "date_debut",
-    "date_fin",
-    "motif_fin",
-    "absent_dernier_export",
-]
+# Every column of the parcours table but its key: what consolidation must produce.
+PARCOURS_COLUMNS = [c.name for c in Parcours.__table__.columns if c.name != "id"]
 
 
 def _association_key(names: pd.Series) -> pd.Series:
