@@ -8,7 +8,6 @@ missing from it are kept and flagged, never deleted (DOMAIN.md, rule 5).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from dataclasses import dataclass
 
@@ -19,7 +18,6 @@ from sqlalchemy import (
     Connection,
     Table,
     and_,
-    bindparam,
     delete,
     insert,
     not_,
@@ -32,6 +30,7 @@ from pipelines.consolidate import consolidate
 from pipelines.normalise import normalise_key
 from pipelines.prepare import Prepared
 from pipelines.schema import Kind
+from store.bulk import insert_frame, read_frame, update_frame_by_id
 from store.models import (
     Antenne,
     Association,
@@ -64,103 +63,6 @@ class LoadResult:
     nouveaux: int
     mis_a_jour: int
     absents: int
-
-
-def _column_values(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """One column as an object array of plain Python values, missing as None; a datetime64
-    column as datetime.date."""
-    s = frame[col]
-    if pd.api.types.is_datetime64_any_dtype(s):
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            s = s.dt.tz_localize(None)  # the local calendar date
-        return s.to_numpy(dtype="datetime64[D]").astype(object)  # NaT -> None, in C
-    return s.astype(object).where(s.notna(), None).to_numpy()
-
-
-def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """DataFrame → list of dicts for executemany: dates as datetime.date, missing as None."""
-    arrays = [_column_values(frame, col) for col in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)]
-
-
-# Column types whose values the SQLite driver stores as SQLAlchemy would: everything but
-# dates goes through unchanged, a Date is stored as ISO text ("2025-03-05").
-_SQLITE_PLAIN_TYPES = (str, int, float, bool)
-SQLITE_BATCH = 10_000  # rows per executemany: a bounded list, not the whole file at once
-
-
-def _sqlite_columns(table: Table, frame: pd.DataFrame, columns: list[str]) -> list | None:
-    """One object array per column, values as the SQLite driver takes them; None when a
-    column needs SQLAlchemy's own conversion (a DateTime, a JSON...)."""
-    arrays = []
-    for col in columns:
-        kind = table.c[col].type.python_type
-        if kind is dt.date:
-            stamps = pd.to_datetime(frame[col])  # datetime64, or dates/Timestamps as objects
-            if isinstance(stamps.dtype, pd.DatetimeTZDtype):
-                stamps = stamps.dt.tz_localize(None)
-            days = stamps.to_numpy(dtype="datetime64[D]")
-            text = np.datetime_as_string(days, unit="D").astype(object)
-            text[np.isnat(days)] = None
-            arrays.append(text)
-        elif kind is bool:  # numpy's bool_ is no Python bool: the driver would refuse it
-            values = _column_values(frame, col)
-            arrays.append(np.array([v if v is None else bool(v) for v in values], dtype=object))
-        elif kind in _SQLITE_PLAIN_TYPES:
-            arrays.append(_column_values(frame, col))
-        else:
-            return None
-    return arrays
-
-
-def _sqlite_executemany(conn: Connection, sql: str, arrays: list) -> None:
-    """Run `sql` once per row (the rows are the arrays zipped), in bounded batches."""
-    rows = zip(*arrays, strict=True)
-    while batch := list(itertools.islice(rows, SQLITE_BATCH)):
-        conn.exec_driver_sql(sql, batch)
-
-
-def _insert(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> int:
-    """Insert every row of `frame` (its `columns`) into `table`; returns the row count.
-
-    On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row
-    parameter processing costs several seconds per 100,000 rows, more than the insert
-    itself. Other databases keep SQLAlchemy's batched insert ("insertmanyvalues").
-    """
-    if frame.empty:
-        return 0
-    arrays = _sqlite_columns(table, frame, columns) if conn.dialect.name == "sqlite" else None
-    if arrays is None:
-        conn.execute(insert(table), to_records(frame, columns))
-        return len(frame)
-    quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join("?" * len(columns))
-    _sqlite_executemany(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", arrays)
-    return len(frame)
-
-
-def _update_by_id(
-    conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str], ids: list[int]
-) -> None:
-    """Set `columns` of the rows whose primary key is `ids` (aligned on `frame`'s rows)."""
-    if frame.empty:
-        return
-    arrays = _sqlite_columns(table, frame, columns) if conn.dialect.name == "sqlite" else None
-    if arrays is None:
-        records = to_records(frame, columns)
-        for record, pk in zip(records, ids, strict=True):
-            record["_id"] = pk
-        stmt = update(table).where(table.c.id == bindparam("_id"))
-        conn.execute(stmt.values({c: bindparam(c) for c in columns}), records)
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
-    _sqlite_executemany(
-        conn,
-        f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote('id')} = ?",
-        [*arrays, ids],
-    )
 
 
 def _columns_of(table: Table, frame: pd.DataFrame) -> list[str]:
@@ -198,9 +100,9 @@ def _upsert(
     rows = rows.assign(**scope, import_id=import_id, absent_depuis_import_id=None)
     columns = _columns_of(table, rows)
     known = rows["id_source"].isin(existing.keys())
-    created = _insert(conn, table, rows[~known], columns)
+    created = insert_frame(conn, table, rows[~known], columns)
     updates = rows[known]
-    _update_by_id(
+    update_frame_by_id(
         conn, table, updates, columns, [existing[i] for i in updates["id_source"].tolist()]
     )
     present = set(rows["id_source"]) | kept_ids
@@ -273,36 +175,6 @@ def _plain(value):
     return value
 
 
-def read_frame(
-    conn: Connection, table: Table, where: ColumnElement[bool] | None = None
-) -> pd.DataFrame:
-    """Rows of a table as a frame, Date columns as datetime64 (NaT for missing), the other
-    columns as objects (str, int or None: no dtype inference, which costs more than the
-    query itself on 100,000 rows)."""
-    names = [c.name for c in table.columns]
-    dates = [c.name for c in table.columns if c.type.python_type is dt.date]
-    stmt = select(table) if where is None else select(table).where(where)
-    if conn.dialect.name == "sqlite":
-        # The driver's rows as they are: SQLAlchemy would turn each stored "2025-03-05" into
-        # a datetime.date one by one; numpy parses the ISO text of a whole column at once.
-        compiled = stmt.compile(dialect=conn.dialect)
-        params = [compiled.params[name] for name in compiled.positiontup or []]
-        cursor = conn.connection.cursor()  # plain tuples: SQLAlchemy's Rows cost more
-        try:
-            cursor.execute(str(compiled), params)
-            frame = pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
-        finally:
-            cursor.close()
-        for name in dates:
-            frame[name] = pd.to_datetime(np.array(frame[name].to_numpy(), dtype="datetime64[D]"))
-        return frame
-    result = conn.execute(stmt)
-    frame = pd.DataFrame(result.fetchall(), columns=names, dtype=object)
-    for name in dates:
-        frame[name] = pd.to_datetime(frame[name])
-    return frame
-
-
 def rebuild_parcours(
     conn: Connection, records: pd.DataFrame | None = None, demandes: pd.DataFrame | None = None
 ) -> int:
@@ -315,7 +187,7 @@ def rebuild_parcours(
     parcours = consolidate(records, demandes)
     table = Parcours.__table__
     conn.execute(delete(table))
-    return _insert(conn, table, parcours, _columns_of(table, parcours))
+    return insert_frame(conn, table, parcours, _columns_of(table, parcours))
 
 
 def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
@@ -342,7 +214,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     ).scalar_one()
     if len(prepared.quarantine):
         q = prepared.quarantine.assign(import_id=import_id)
-        _insert(conn, Quarantaine.__table__, q, _columns_of(Quarantaine.__table__, q))
+        insert_frame(conn, Quarantaine.__table__, q, _columns_of(Quarantaine.__table__, q))
     kept = set(prepared.quarantine["id_source"].dropna()) if len(prepared.quarantine) else set()
     rows = prepared.rows
     records = Enregistrement.__table__

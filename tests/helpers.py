@@ -54,7 +54,7 @@ def assert_parcours_match_a_full_rebuild(engine: Engine) -> None:
     import pandas as pd
 
     from pipelines.consolidate import PARCOURS_COLUMNS, consolidate
-    from pipelines.load import read_frame
+    from store.bulk import read_frame
 
     with engine.connect() as conn:
         stored = read_frame(conn, Parcours.__table__)[PARCOURS_COLUMNS]

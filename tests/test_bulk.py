@@ -1,4 +1,4 @@
-"""The load stage's fast SQLite path writes exactly what SQLAlchemy would."""
+"""The bulk SQLite path writes and reads exactly what SQLAlchemy would."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import insert, text
 
-from pipelines.load import _insert, read_frame
+from store.bulk import insert_frame, read_frame
 from store.models import ImportLot, Quarantaine
 
 
@@ -46,7 +46,7 @@ def test_dates_stored_alike_through_both_paths(engine):
     with engine.begin() as conn:
         lot = _lot(conn)
         frame["import_id"] = lot
-        _insert(conn, table, frame, list(frame.columns))
+        insert_frame(conn, table, frame, list(frame.columns))
         conn.execute(
             insert(table).values(
                 type_source="association",
@@ -75,4 +75,4 @@ def test_dates_stored_alike_through_both_paths(engine):
 
 def test_insert_of_an_empty_frame_writes_nothing(engine):
     with engine.begin() as conn:
-        assert _insert(conn, Quarantaine.__table__, pd.DataFrame(), []) == 0
+        assert insert_frame(conn, Quarantaine.__table__, pd.DataFrame(), []) == 0
