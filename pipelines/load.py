@@ -96,7 +96,7 @@ def _upsert(
     the result from memory instead of reading the table back.
     """
     before = read_frame(conn, table, _scope_clause(table, scope))
-    existing = dict(zip(before["id_source"], before["id"], strict=True))
+    existing = dict(zip(before["id_source"].tolist(), before["id"].tolist(), strict=True))
     rows = rows.assign(**scope, import_id=import_id, absent_depuis_import_id=None)
     columns = _columns_of(table, rows)
     known = rows["id_source"].isin(existing.keys())

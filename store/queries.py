@@ -90,3 +90,38 @@ def is_demo(conn: Connection) -> bool:
     lot = ImportLot.__table__
     users = conn.execute(select(lot.c.utilisateur).distinct()).scalars().all()
     return bool(users) and set(users) == {DEMO_USER}
+
+
+def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
+    """Everything the indicators read, as frames (see indicators.dataset.Dataset)."""
+    from store.bulk import read_frame
+    from store.models import Antenne, Association, Commune, DemandeHonorabilite
+
+    parcours = read_frame(conn, Parcours.__table__)
+    communes = read_frame(conn, Commune.__table__)
+    departements = set(
+        communes.loc[communes["insee"].isin(parcours["commune_insee"]), "departement"]
+    )
+    communes = communes[communes["departement"].isin(departements)].reset_index(drop=True)
+    place = communes.set_index("insee")[["classe", "epci_nom"]]
+    parcours = parcours.join(place, on="commune_insee")
+    associations = read_frame(conn, Association.__table__)
+    a = Antenne.__table__
+    antennes = conn.execute(
+        select(Association.nom.label("association"), a.c.nom, a.c.commune_insee)
+        .join(Association, Association.id == a.c.association_id)
+        .order_by(Association.nom, a.c.nom)
+    )
+    antennes = pd.DataFrame(antennes.fetchall(), columns=list(antennes.keys()))
+    all_communes = read_frame(conn, Commune.__table__).set_index("insee")
+    antennes = antennes.join(
+        all_communes[["nom", "latitude", "longitude"]].rename(columns={"nom": "commune"}),
+        on="commune_insee",
+    )
+    return {
+        "parcours": parcours,
+        "demandes": read_frame(conn, DemandeHonorabilite.__table__),
+        "associations": associations,
+        "antennes": antennes,
+        "communes": communes,
+    }

@@ -76,3 +76,29 @@ def test_dates_stored_alike_through_both_paths(engine):
 def test_insert_of_an_empty_frame_writes_nothing(engine):
     with engine.begin() as conn:
         assert insert_frame(conn, Quarantaine.__table__, pd.DataFrame(), []) == 0
+
+
+def test_update_by_numpy_ids_reaches_the_rows(engine):
+    import numpy as np
+
+    from store.bulk import update_frame_by_id
+    from store.models import Enregistrement
+
+    table = Enregistrement.__table__
+    with engine.begin() as conn:
+        lot = _lot(conn)
+        row = pd.DataFrame(
+            {
+                "type_source": ["association"],
+                "source": ["A"],
+                "id_source": ["x"],
+                "id_jeune": ["j"],
+                "import_id": [lot],
+            }
+        )
+        insert_frame(conn, table, row, list(row.columns))
+        pk = read_frame(conn, table)["id"].to_numpy()  # numpy integers, as pandas gives them
+        assert isinstance(pk[0], np.integer)
+        change = pd.DataFrame({"statut": ["termine"]})
+        update_frame_by_id(conn, table, change, ["statut"], list(pk))
+        assert read_frame(conn, table)["statut"].tolist() == ["termine"]

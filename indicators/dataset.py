@@ -1,0 +1,113 @@
+"""The dataset the indicators read, the viewer's scope and the period.
+
+`Dataset` holds plain DataFrames (dates as datetime64, NaT when unknown), read once per data
+version by `store.queries.load_dataset`. Every indicator takes a `Dataset` already cut to
+the viewer's scope and filters (`Dataset.scoped`), and a `Period`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Period:
+    """`du`..`au` inclusive; `au` is also the as-of date: a later date counts as unknown."""
+
+    du: dt.date
+    au: dt.date
+
+    def __post_init__(self) -> None:
+        if self.du > self.au:
+            raise ValueError("du must not be after au")
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.du)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return pd.Timestamp(self.au)
+
+    @property
+    def days(self) -> int:
+        return (self.au - self.du).days + 1
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one (for comparisons)."""
+        au = self.du - dt.timedelta(days=1)
+        return Period(au - dt.timedelta(days=self.days - 1), au)
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        return dates.notna() & (dates >= self.start) & (dates <= self.end)
+
+    @staticmethod
+    def last_months(au: dt.date, months: int = 12) -> Period:
+        """The `months` months ending on `au` (default view: the last 12 months)."""
+        start = (pd.Timestamp(au) - pd.DateOffset(months=months) + pd.Timedelta(days=1)).date()
+        return Period(start, au)
+
+
+AGE_BANDS = {  # label -> (min age, max age) at inscription, inclusive
+    "moins de 15 ans": (0, 14),
+    "15-17 ans": (15, 17),
+    "18 ans et plus": (18, 200),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar narrows down; None means "all". Hashable (cache key)."""
+
+    association: str | None = None  # the viewer's scope when they are an association
+    canal: str | None = None
+    territoire: str | None = None
+    classe: str | None = None  # "rural" | "urbain" (of the youth's commune)
+    tranche_age: str | None = None  # a key of AGE_BANDS
+    type_accueil: str | None = None
+
+
+@dataclass
+class Dataset:
+    """Consolidated parcours and honorabilité requests, with the referentials.
+
+    - `parcours`: the columns of the `parcours` table, plus `classe` (rural/urbain) and
+      `epci_nom` of the youth's commune;
+    - `demandes`: the `demande_honorabilite` table;
+    - `associations`: name, capacite, communes_servies, objectifs, modalites;
+    - `antennes`: association, nom, commune_insee, latitude, longitude;
+    - `communes`: the communes of the département(s) present in the data (insee, nom, epci,
+      epci_nom, population, latitude, longitude, densite, classe).
+    """
+
+    parcours: pd.DataFrame
+    demandes: pd.DataFrame
+    associations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    antennes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def scoped(self, filters: Filters) -> Dataset:
+        """The same dataset cut to the filters (parcours, and requests of the association)."""
+        p = self.parcours
+        keep = pd.Series(True, index=p.index)
+        if filters.association is not None:
+            keep &= p["association"] == filters.association
+        if filters.canal is not None:
+            keep &= p["canal"] == filters.canal
+        if filters.territoire is not None:
+            keep &= p["territoire"] == filters.territoire
+        if filters.classe is not None:
+            keep &= p["classe"] == filters.classe
+        if filters.type_accueil is not None:
+            keep &= p["type_accueil"] == filters.type_accueil
+        if filters.tranche_age is not None:
+            low, high = AGE_BANDS[filters.tranche_age]
+            age = p["age_inscription"]
+            keep &= age.notna() & (age >= low) & (age <= high)
+        demandes = self.demandes
+        if filters.association is not None:
+            demandes = demandes[demandes["association"] == filters.association]
+        return replace(self, parcours=p[keep.fillna(False)], demandes=demandes)
