@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from indicators.dataset import Dataset, Filters
 from pipelines.setup import ensure_database
 from store import queries
 from store.db import database_url, make_engine
@@ -45,3 +46,24 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
 
 def load_overview() -> dict[str, pd.DataFrame | bool]:
     return overview(database_url(), data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dataset(url: str, version: tuple[int, int]) -> Dataset:
+    """The whole dataset, read once per data version and shared by every session (read
+    only: indicators never modify their input)."""
+    with _engine(url).connect() as conn:
+        return Dataset(**queries.dataset_frames(conn))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scoped(url: str, version: tuple[int, int], filters: Filters) -> Dataset:
+    return _dataset(url, version).scoped(filters)
+
+
+def dataset(filters: Filters | None = None) -> Dataset:
+    """The dataset cut to the viewer's filters (cached per data version and filters)."""
+    url, version = database_url(), data_version()
+    if filters is None or filters == Filters():
+        return _dataset(url, version)
+    return _scoped(url, version, filters)

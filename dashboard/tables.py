@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from dashboard.formatting import day
+from indicators.formatting import day
 from pipelines.normalise import category_labels
 from pipelines.schema import KIND_LABELS, Kind
 
@@ -15,7 +15,7 @@ PARIS = ZoneInfo("Europe/Paris")
 NOT_SENT = "(fiche pas encore envoyée à une association)"
 
 
-def _paris(moment: dt.datetime) -> dt.datetime:
+def paris(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(PARIS)
@@ -37,7 +37,7 @@ def parcours_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def freshness_table(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
     today = today or dt.datetime.now(PARIS).date()
-    moments = frame["dernier_import"].map(_paris)
+    moments = frame["dernier_import"].map(paris)
     return pd.DataFrame(
         {
             "Source": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),
@@ -52,7 +52,7 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "N°": frame["id"],
-            "Importé le": frame["importe_le"].map(lambda m: f"{_paris(m):%d/%m/%Y %H:%M}"),
+            "Importé le": frame["importe_le"].map(lambda m: f"{paris(m):%d/%m/%Y %H:%M}"),
             "Par": frame["utilisateur"],
             "Fichier": frame["fichier"],
             "Type": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard.data import load_overview
-from dashboard.formatting import number
 from dashboard.tables import freshness_table, history_table, parcours_table
+from indicators.formatting import number
 
 st.title("Données consolidées")
 data = load_overview()

@@ -6,6 +6,7 @@ Every message is French and every failure exits with a code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -47,11 +48,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dir", type=Path, default=DEMO_DIR, help="dossier des fichiers générés")
 
+    p = sub.add_parser("indicators", help="indicateurs de pilotage sur une période")
+    p.add_argument("--du", required=True, type=_iso_date, help="début de période (AAAA-MM-JJ)")
+    p.add_argument(
+        "--au", required=True, type=_iso_date, help="fin de période et date d'arrêté (AAAA-MM-JJ)"
+    )
+    p.add_argument("--association", help="limiter aux parcours d'une association")
+    p.add_argument("--json", action="store_true", help="sortie au format JSON")
+
     p = sub.add_parser("key", help="clé de pseudonymisation")
     p.add_argument(
         "--create", action="store_true", help=f"créer {DEFAULT_KEY_FILE.name} s'il n'existe pas"
     )
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » : attendu AAAA-MM-JJ (ex. 2025-03-31)"
+        ) from None
 
 
 def _summary(report: FileReport) -> str:
@@ -143,6 +161,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 1 if any(r.statut == "rejete" for r in reports) else 0
 
 
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from indicators.dataset import Dataset, Filters, Period
+    from indicators.report import indicators_report
+    from indicators.summary_text import summary_text
+    from pipelines.setup import ensure_database
+    from store.db import make_engine
+    from store.queries import dataset_frames
+
+    if args.du > args.au:
+        raise IngestError("La date de début (--du) doit précéder la date de fin (--au).")
+    engine = make_engine()
+    ensure_database(engine)
+    with engine.connect() as conn:
+        data = Dataset(**dataset_frames(conn))
+    if args.association:
+        data = data.scoped(Filters(association=args.association))
+    report = indicators_report(data, Period(args.du, args.au))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(report))
+    return 0
+
+
 def _cmd_key(args: argparse.Namespace) -> int:
     if args.create and not os.environ.get(KEY_ENV) and create_key_file():
         print(f"Clé de pseudonymisation créée : {DEFAULT_KEY_FILE} (ne la partagez pas).")
@@ -158,7 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     args = _parser().parse_args(argv)
-    commands = {"ingest": _cmd_ingest, "demo": _cmd_demo, "key": _cmd_key}
+    commands = {
+        "ingest": _cmd_ingest,
+        "demo": _cmd_demo,
+        "indicators": _cmd_indicators,
+        "key": _cmd_key,
+    }
     try:
         return commands[args.command](args)
     except IngestError as exc:

@@ -1,0 +1,56 @@
+"""The indicators report: the same figures for the command line's JSON and its summary."""
+
+from __future__ import annotations
+
+from indicators import coverage, funnel, honorabilite, load
+from indicators.dataset import Dataset, Period
+
+
+def _plain(value):
+    """JSON-ready: numpy and pandas scalars as Python numbers, missing as None."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame, columns: list[str]) -> list[dict]:
+    return [{c: _plain(row[c]) for c in columns} for _, row in frame.iterrows()]
+
+
+def indicators_report(data: Dataset, period: Period) -> dict:
+    """`{"du", "au", "entonnoir", "honorabilite", "associations", "territoires"}`."""
+    steps = funnel.funnel(data, period)
+    checks = honorabilite.summary(data, period)
+    charge = load.association_load(data, period.au)
+    return {
+        "du": period.du.isoformat(),
+        "au": period.au.isoformat(),
+        "entonnoir": _records(
+            steps,
+            [
+                "etape",
+                "effectif",
+                "taux_etape_precedente",
+                "taux_depuis_inscription",
+                "delai_median_jours",
+            ],
+        ),
+        "honorabilite": {k: _plain(v) for k, v in checks.items()},
+        "associations": _records(
+            charge,
+            ["association", "binomes_actifs", "en_attente_binome", "capacite", "taux_charge"],
+        ),
+        "territoires": {
+            classe: {k: _plain(v) for k, v in values.items()}
+            for classe, values in coverage.territories_json(data, period).items()
+        },
+    }

@@ -1,0 +1,55 @@
+"""The indicators report as a short French text (the command line without --json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indicators.formatting import day, number, percent
+from indicators.steps import STEP_LABELS
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else f"{number(value, 1 if value % 1 else 0)} j"
+
+
+def summary_text(report: dict) -> str:
+    du, au = dt.date.fromisoformat(report["du"]), dt.date.fromisoformat(report["au"])
+    lines = [f"Indicateurs des inscriptions du {day(du)} au {day(au)} (données au {day(au)})", ""]
+    lines.append("Entonnoir")
+    for step in report["entonnoir"]:
+        rate = step["taux_etape_precedente"]
+        lines.append(
+            f"  {STEP_LABELS[step['etape']]:<24}{number(step['effectif']):>8}"
+            + (f"   {percent(rate)} de l'étape précédente" if rate is not None else "")
+            + (
+                f", délai médian {_days(step['delai_median_jours'])}"
+                if step["delai_median_jours"] is not None
+                else ""
+            )
+        )
+    h = report["honorabilite"]
+    lines += [
+        "",
+        "Honorabilité (B2/FIJAIS par le CD)",
+        f"  {number(h['demandes'])} demandes transmises, {number(h['traitees'])} traitées, "
+        f"{number(h['en_attente'])} en attente",
+        f"  délai médian {_days(h['delai_median_jours'])} "
+        f"({_days(h['delai_median_jours_ouvres'])} ouvrés), 90e centile "
+        f"{_days(h['delai_p90_jours'])} ; {percent(h['part_dans_objectif'])} dans l'objectif "
+        f"de {h['objectif_jours_ouvres']} jours ouvrés",
+        "",
+        "Charge des associations (binômes actifs / capacité, jeunes en attente d'un mentor)",
+    ]
+    for a in report["associations"]:
+        capacity = "capacité inconnue" if a["capacite"] is None else number(a["capacite"])
+        lines.append(
+            f"  {a['association']:<28}{number(a['binomes_actifs']):>6} / {capacity:<8}"
+            f"{percent(a['taux_charge']):>9}   {number(a['en_attente_binome'])} en attente"
+        )
+    lines += ["", "Territoires (jeunes inscrits, démarrages, part en présentiel)"]
+    for classe, t in report["territoires"].items():
+        lines.append(
+            f"  {classe:<8}{number(t['jeunes']):>8} jeunes, {number(t['demarrages'])} démarrages, "
+            f"{percent(t['part_presentiel'])} en présentiel"
+        )
+    return "\n".join(lines)
