@@ -30,7 +30,6 @@ def indicators_report(data: Dataset, period: Period) -> dict:
     """`{"du", "au", "entonnoir", "honorabilite", "associations", "territoires"}`."""
     steps = funnel.funnel(data, period)
     checks = honorabilite.summary(data, period)
-    charge = load.association_load(data, period.au)
     return {
         "du": period.du.isoformat(),
         "au": period.au.isoformat(),
@@ -45,10 +44,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             ],
         ),
         "honorabilite": {k: _plain(v) for k, v in checks.items()},
-        "associations": _records(
-            charge,
-            ["association", "binomes_actifs", "en_attente_binome", "capacite", "taux_charge"],
-        ),
+        "associations": load.association_load_records(data, period.au),
         "territoires": {
             classe: {k: _plain(v) for k, v in values.items()}
             for classe, values in coverage.territories_json(data, period).items()

@@ -22,6 +22,7 @@ def test_data_page_shows_the_demo_figures(demo_server, browser):
     assert metric.inner_text().splitlines()[-1].replace("\u202f", " ") == "1 494"
     assert page.get_by_text("Historique des imports").is_visible()
     grids = page.locator('[data-testid="stDataFrame"]')
+    grids.nth(2).wait_for(timeout=30_000)
     assert grids.count() == 3
     grids.last.locator("canvas").first.wait_for(timeout=30_000)
     page.wait_for_timeout(500)  # let the grids paint before the capture

@@ -1,0 +1,280 @@
+"""Rural coverage (DOMAIN.md, "Rural coverage"): the cohort by the class of the youth's
+commune, and where youths wait far from any antenne.
+
+Choices:
+- cohort = parcours whose `date_inscription` falls in the period (with or without
+  association); démarrage = `date_debut` ≤ au;
+- `part_presentiel` counts `presentiel` only, over the démarrages whose modalité is known;
+  `mixte` (in person and remote) is reported apart in `part_mixte`, so that "in person" keeps
+  one meaning;
+- `delai_median_jours`: median days inscription → démarrage over the démarrages (negative
+  delays, dates out of order, are left out);
+- distances: straight line from the youth's commune to the nearest antenne of any
+  association (`indicators.geo`); `distance_mediane_km` is a median over youths, not
+  communes;
+- a parcours without commune, or whose commune has no class, is "inconnu", kept apart.
+Shares are fractions rounded to 4; NaN in frames, None in `territories_json`, when there
+is nothing to divide. Small counts are not hidden here: the page hides them for viewers
+outside the CD's team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from indicators.dataset import Dataset, Period
+from indicators.geo import nearest_antenne
+from indicators.load import known, ratios, waiting
+from indicators.stats import rounded
+
+DEFINITION = (
+    "Couverture rurale : jeunes inscrits sur la période, répartis selon la classe de leur "
+    "commune de résidence (rurale ou urbaine, grille communale de densité) ; « inconnu » "
+    "quand la commune n'est pas renseignée. Démarrages : mentorats commencés à la date "
+    "d'arrêté. Part en présentiel : part des démarrages en présentiel seul, parmi ceux dont "
+    "la modalité est connue (le mixte est indiqué à part). Délai médian : nombre de jours "
+    "entre l'inscription et le démarrage. Distance : à vol d'oiseau entre la commune du "
+    "jeune et l'antenne de mentorat la plus proche, toutes associations confondues."
+)
+
+CLASSES = ["rural", "urbain"]
+UNKNOWN = "inconnu"
+METRICS = [
+    "jeunes",
+    "demarrages",
+    "part_presentiel",
+    "part_mixte",
+    "delai_median_jours",
+    "distance_mediane_km",
+]
+
+
+def commune_distances(dataset: Dataset) -> pd.DataFrame:
+    """Nearest antenne of each commune of the dataset, indexed by INSEE code."""
+    communes = dataset.communes
+    if communes.empty:
+        return pd.DataFrame(columns=["antenne", "association", "distance_km"])
+    return nearest_antenne(communes, dataset.antennes).set_index("insee")
+
+
+def _cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Cohort parcours with `classe` (rural/urbain/inconnu) and `distance_km` of their
+    commune."""
+    p = dataset.parcours
+    cohort = p[period.contains(p["date_inscription"])]
+    if "classe" in cohort:
+        classe = cohort["classe"]
+    else:
+        places = dataset.communes.set_index("insee")["classe"] if not dataset.communes.empty else {}
+        classe = cohort["commune_insee"].map(places)
+    classe = classe.where(classe.isin(CLASSES), UNKNOWN).astype(object)
+    distances = commune_distances(dataset)["distance_km"]
+    return pd.DataFrame(
+        {
+            "commune_insee": cohort["commune_insee"],
+            "classe": classe,
+            "date_inscription": cohort["date_inscription"],
+            "date_debut": cohort["date_debut"],
+            "modalite": cohort["modalite"],
+            "distance_km": cohort["commune_insee"].map(distances).astype(float),
+        },
+        index=cohort.index,
+    )
+
+
+def _aggregate(cohort: pd.DataFrame, key: pd.Series, au: dt.date) -> pd.DataFrame:
+    """The coverage metrics of `cohort` grouped by `key` (one row per key value present)."""
+    started = known(cohort["date_debut"], au)
+    modalite = cohort["modalite"].where(started)
+    delay = (cohort["date_debut"] - cohort["date_inscription"]).dt.days.where(started)
+    delay = delay.where(delay >= 0)
+    parts = pd.DataFrame(
+        {
+            "jeunes": 1,
+            "demarrages": started.astype("int64"),
+            "modalite_connue": modalite.notna().astype("int64"),
+            "presentiel": (modalite == "presentiel").astype("int64"),
+            "mixte": (modalite == "mixte").astype("int64"),
+            "delai": delay.astype(float),
+            "distance": cohort["distance_km"].astype(float),
+        },
+        index=cohort.index,
+    )
+    grouped = parts.groupby(key, sort=False)
+    sums = grouped[["jeunes", "demarrages", "modalite_connue", "presentiel", "mixte"]].sum()
+    medians = grouped[["delai", "distance"]].median()
+    base = sums["modalite_connue"].where(sums["modalite_connue"] > 0)
+    return pd.DataFrame(
+        {
+            "jeunes": sums["jeunes"].astype("int64"),
+            "demarrages": sums["demarrages"].astype("int64"),
+            "part_presentiel": ratios(sums["presentiel"], base),
+            "part_mixte": ratios(sums["mixte"], base),
+            "delai_median_jours": medians["delai"].astype(float),
+            "distance_mediane_km": medians["distance"].round(1).astype(float),
+        }
+    )
+
+
+def rural_urban(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Indexed by `classe`: "rural", "urbain" (always), "inconnu" (only when some parcours
+    have no known class); columns `jeunes`, `demarrages`, `part_presentiel`, `part_mixte`,
+    `delai_median_jours`, `distance_mediane_km`."""
+    cohort = _cohort(dataset, period)
+    table = _aggregate(cohort, cohort["classe"], period.au)
+    order = CLASSES + ([UNKNOWN] if UNKNOWN in table.index else [])
+    frame = table.reindex(pd.Index(order, name="classe"))
+    frame[["jeunes", "demarrages"]] = frame[["jeunes", "demarrages"]].fillna(0).astype("int64")
+    return frame[METRICS]
+
+
+def territories_json(dataset: Dataset, period: Period) -> dict:
+    """`{"rural": {"jeunes", "demarrages", "part_presentiel"}, "urbain": {...}}` with plain
+    ints and floats (None when there is no démarrage to divide by)."""
+    frame = rural_urban(dataset, period)
+    return {
+        classe: {
+            "jeunes": int(frame.at[classe, "jeunes"]),
+            "demarrages": int(frame.at[classe, "demarrages"]),
+            "part_presentiel": rounded(frame.at[classe, "part_presentiel"], 4),
+        }
+        for classe in CLASSES
+    }
+
+
+def by_commune(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """One row per commune with cohort youths: `insee`, `nom`, `epci_nom`, `classe`,
+    `population`, `latitude`, `longitude`, `jeunes`, `demarrages`, `part_presentiel`,
+    `part_mixte`, `delai_median_jours`, `antenne_proche`, `association_antenne`,
+    `distance_km`; most youths first. Communes missing from the referential keep their code
+    with empty details."""
+    cohort = _cohort(dataset, period)
+    cohort = cohort[cohort["commune_insee"].notna()]
+    table = _aggregate(cohort, cohort["commune_insee"].rename("insee"), period.au)
+    table = table.drop(columns="distance_mediane_km")
+    info_columns = ["nom", "epci_nom", "classe", "population", "latitude", "longitude"]
+    communes = dataset.communes
+    if communes.empty:
+        info = pd.DataFrame(columns=info_columns)
+    else:
+        info = communes.drop_duplicates("insee").set_index("insee")[info_columns]
+    nearest = commune_distances(dataset).rename(
+        columns={"antenne": "antenne_proche", "association": "association_antenne"}
+    )
+    frame = table.join(info).join(nearest)
+    frame.index.name = "insee"
+    frame = frame.reset_index()
+    frame = frame.sort_values(["jeunes", "insee"], ascending=[False, True]).reset_index(drop=True)
+    return frame[
+        [
+            "insee",
+            *info_columns,
+            "jeunes",
+            "demarrages",
+            "part_presentiel",
+            "part_mixte",
+            "delai_median_jours",
+            "antenne_proche",
+            "association_antenne",
+            "distance_km",
+        ]
+    ]
+
+
+def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """One row per EPCI with cohort youths: `epci_nom`, `communes` (with youths),
+    `population` (whole EPCI), `latitude`/`longitude` (population-weighted centre of its
+    communes), `jeunes`, `part_rural` (share of its youths living in a rural commune),
+    `demarrages`, `part_presentiel`, `part_mixte`, `delai_median_jours`,
+    `distance_mediane_km`; most youths first. Youths whose commune has no EPCI are left
+    out (see `by_commune`)."""
+    cohort = _cohort(dataset, period)
+    communes = dataset.communes
+    columns = [
+        "epci_nom",
+        "communes",
+        "population",
+        "latitude",
+        "longitude",
+        "jeunes",
+        "part_rural",
+        "demarrages",
+        "part_presentiel",
+        "part_mixte",
+        "delai_median_jours",
+        "distance_mediane_km",
+    ]
+    if communes.empty:
+        return pd.DataFrame(columns=columns)
+    epci = cohort["commune_insee"].map(
+        communes.drop_duplicates("insee").set_index("insee")["epci_nom"]
+    )
+    cohort = cohort[epci.notna()]
+    epci = epci[epci.notna()].rename("epci_nom")
+    table = _aggregate(cohort, epci, period.au)
+    table["communes"] = cohort.groupby(epci)["commune_insee"].nunique()
+    rural = (cohort["classe"] == "rural").groupby(epci).sum()
+    table["part_rural"] = ratios(rural, table["jeunes"].reindex(rural.index))
+    c = communes[communes["epci_nom"].notna()].copy()
+    weight = pd.to_numeric(c["population"], errors="coerce").fillna(0).astype(float) + 1.0
+    c["_w"] = weight
+    c["_wlat"] = c["latitude"] * weight
+    c["_wlon"] = c["longitude"] * weight
+    sums = c.groupby("epci_nom")[["_w", "_wlat", "_wlon"]].sum(min_count=1)
+    places = pd.DataFrame(
+        {
+            "population": c.groupby("epci_nom")["population"].sum(min_count=1).astype("Int64"),
+            "latitude": (sums["_wlat"] / sums["_w"]).round(5),
+            "longitude": (sums["_wlon"] / sums["_w"]).round(5),
+        }
+    )
+    frame = table.join(places)
+    frame.index.name = "epci_nom"
+    frame = frame.reset_index()
+    frame["communes"] = frame["communes"].astype("int64")
+    return frame.sort_values(["jeunes", "epci_nom"], ascending=[False, True]).reset_index(
+        drop=True
+    )[columns]
+
+
+def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> pd.DataFrame:
+    """Communes where youths wait for a mentor at `au` (as in `indicators.load`) and no
+    antenne lies within `radius_km`: `insee`, `nom`, `classe`, `population`, `latitude`,
+    `longitude`, `en_attente`, `antenne_proche`, `association_antenne`, `distance_km` (NaN
+    when no antenne is known at all); most youths waiting first. Communes without a known
+    position are left out: nothing can be said of their distance."""
+    columns = [
+        "insee",
+        "nom",
+        "classe",
+        "population",
+        "latitude",
+        "longitude",
+        "en_attente",
+        "antenne_proche",
+        "association_antenne",
+        "distance_km",
+    ]
+    waiting_rows = waiting(dataset, au)
+    counts = waiting_rows["commune_insee"].dropna().value_counts().rename("en_attente")
+    communes = dataset.communes
+    if counts.empty or communes.empty:
+        return pd.DataFrame(columns=columns)
+    info = communes.drop_duplicates("insee").set_index("insee")[
+        ["nom", "classe", "population", "latitude", "longitude"]
+    ]
+    nearest = commune_distances(dataset).rename(
+        columns={"antenne": "antenne_proche", "association": "association_antenne"}
+    )
+    frame = counts.to_frame().join(info, how="inner").join(nearest)
+    placed = frame["latitude"].notna() & frame["longitude"].notna()
+    far = frame["distance_km"].isna() | (frame["distance_km"] > radius_km)
+    frame = frame[placed & far]
+    frame.index.name = "insee"
+    frame = frame.reset_index()
+    frame["en_attente"] = frame["en_attente"].astype("int64")
+    return frame.sort_values(
+        ["en_attente", "distance_km", "insee"], ascending=[False, False, True]
+    ).reset_index(drop=True)[columns]

@@ -1,0 +1,249 @@
+"""The funnel of the launch process: cohort, counts per step, rates, delays, stuck parcours.
+
+See DOMAIN.md ("Steps of the funnel", "Indicators") and `indicators.steps` for the rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from indicators.dataset import Dataset, Period
+from indicators.stats import month_start, none_if_nan
+from indicators.steps import STEP_LABELS, STEPS, last_step, reached, status, step_dates
+
+DEFINITION = (
+    "**Cohorte** : les parcours dont la date d'inscription tombe dans la période choisie "
+    "(bornes incluses). La date de fin de période sert aussi de date d'observation : une date "
+    "postérieure est considérée comme pas encore connue.\n\n"
+    "**Étape atteinte** : un parcours atteint une étape quand sa date est connue à la date "
+    "d'observation, ou quand il a atteint une étape suivante (une convention signée prouve la "
+    "mise en relation, même si sa date manque). L'autorisation parentale est acquise sans "
+    "document pour un jeune de 18 ans ou plus à l'inscription, dès l'attribution. "
+    "L'honorabilité est acquise quand le mentor a un retour favorable. La clôture suppose un "
+    "mentorat démarré : un arrêt avant le démarrage est un abandon, pas une clôture. Les "
+    "effectifs ne peuvent donc qu'être stables ou décroître d'une étape à la suivante.\n\n"
+    "**Taux** : effectif de l'étape rapporté à celui de l'étape précédente, et à celui de "
+    "l'inscription.\n\n"
+    "**Délais** : médiane et 90e centile (interpolation linéaire) du nombre de jours "
+    "calendaires entre la date de l'étape précédente et celle de l'étape, pour les parcours "
+    "dont les deux dates sont connues et dans l'ordre. Pour un jeune majeur, l'autorisation "
+    "parentale est datée par l'attribution."
+)
+
+FUNNEL_COLUMNS = [
+    "etape",
+    "libelle",
+    "effectif",
+    "taux_etape_precedente",
+    "taux_depuis_inscription",
+    "delai_median_jours",
+    "delai_p90_jours",
+]
+
+STUCK_COLUMNS = ["association", "id_source", "etape_atteinte", "depuis", "jours", "tranche"]
+
+_RATE_DIGITS = 4
+_DELAY_DIGITS = 1
+_ALL = "__all__"  # the single group of an ungrouped funnel
+
+
+def cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """The parcours whose `date_inscription` falls within the period (inclusive)."""
+    p = dataset.parcours
+    return p[period.contains(p["date_inscription"])]
+
+
+def _group_key(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series(_ALL, index=frame.index, name="_groupe", dtype="object")
+    return frame[column].astype("object").rename("_groupe")
+
+
+def _groups(key: pd.Series) -> pd.Index:
+    """The group values, sorted, missing last (None and NaN as one group, like groupby)."""
+    values = pd.unique(key.dropna())
+    missing = [np.nan] if key.isna().any() else []
+    return pd.Index([*sorted(values, key=str), *missing], dtype="object")
+
+
+def _delays(c: pd.DataFrame, period: Period, key: pd.Series) -> dict[str, pd.DataFrame]:
+    """Per group × step (from the second step): n, median and p90 of days since the
+    previous step, over parcours with both dates known by `au` and in order."""
+    dates = step_dates(c, period.au)
+    groups = _groups(key)
+    out = {
+        name: pd.DataFrame(index=groups, columns=STEPS[1:], dtype=float)
+        for name in ("n", "median", "p90")
+    }
+    for before, step in itertools.pairwise(STEPS):
+        days = (dates[step] - dates[before]).dt.days
+        ok = days.notna() & (days >= 0)
+        if not ok.any():
+            out["n"][step] = 0.0
+            continue
+        grouped = days[ok].astype(float).groupby(key[ok], dropna=False)
+        out["n"][step] = grouped.size().reindex(groups).fillna(0)
+        out["median"][step] = grouped.median().reindex(groups)
+        out["p90"][step] = grouped.quantile(0.9).reindex(groups)
+    return out
+
+
+def _funnel_long(c: pd.DataFrame, period: Period, column: str | None) -> pd.DataFrame:
+    key = _group_key(c, column)
+    groups = _groups(key)
+    if column is None:
+        groups = pd.Index([_ALL], dtype="object")
+    counts = (
+        reached(c, period.au)
+        .groupby(key, dropna=False)
+        .sum()
+        .reindex(groups)
+        .fillna(0)
+        .astype("int64")
+    )
+    previous = counts.shift(1, axis=1)
+    by_previous = (counts / previous.where(previous > 0)).round(_RATE_DIGITS)
+    first = counts["inscription"]
+    by_first = counts.div(first.where(first > 0), axis=0).round(_RATE_DIGITS)
+    delays = _delays(c, period, key)
+
+    def long(frame: pd.DataFrame, name: str) -> pd.Series:
+        frame = frame.reindex(index=groups, columns=STEPS)
+        frame.index.name, frame.columns.name = "_groupe", "etape"
+        return frame.stack(future_stack=True).rename(name)
+
+    table = pd.concat(
+        [
+            long(counts, "effectif"),
+            long(by_previous, "taux_etape_precedente"),
+            long(by_first, "taux_depuis_inscription"),
+            long(delays["median"].round(_DELAY_DIGITS), "delai_median_jours"),
+            long(delays["p90"].round(_DELAY_DIGITS), "delai_p90_jours"),
+        ],
+        axis=1,
+    ).reset_index()
+    table["effectif"] = table["effectif"].astype("int64")
+    table.insert(2, "libelle", table["etape"].map(STEP_LABELS))
+    return none_if_nan(
+        table,
+        [
+            "taux_etape_precedente",
+            "taux_depuis_inscription",
+            "delai_median_jours",
+            "delai_p90_jours",
+        ],
+    )
+
+
+def funnel(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """One row per step (STEPS order): count of cohort parcours that reached it by `au`,
+    rates (fractions 0-1, 4 decimals; None without a base) and delays from the previous step
+    (days, median and p90, 1 decimal; None for inscription or without data)."""
+    table = _funnel_long(cohort(dataset, period), period, None)
+    return table[FUNNEL_COLUMNS].reset_index(drop=True)
+
+
+def funnel_by(dataset: Dataset, period: Period, column: str) -> pd.DataFrame:
+    """The funnel per value of `column` (e.g. "canal", "association"), long format: the
+    value in `column` (None when missing), then the columns of `funnel`. Sorted by value
+    (missing last), then by step."""
+    table = _funnel_long(cohort(dataset, period), period, column)
+    values = table["_groupe"].astype("object")
+    table[column] = values.where(values.notna(), None)
+    return table[[column, *FUNNEL_COLUMNS]].reset_index(drop=True)
+
+
+def step_delay_stats(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Per consecutive pair of steps: `etape_precedente`, `etape`, `libelle`, `n` (parcours
+    with both dates known by `au` and in order), `delai_median_jours`, `delai_p90_jours`."""
+    c = cohort(dataset, period)
+    delays = _delays(c, period, _group_key(c, None))
+    rows = pd.DataFrame(
+        {
+            "etape_precedente": STEPS[:-1],
+            "etape": STEPS[1:],
+            "libelle": [STEP_LABELS[s] for s in STEPS[1:]],
+            "n": [int(delays["n"][s].get(_ALL, 0) or 0) for s in STEPS[1:]],
+            "delai_median_jours": [delays["median"][s].get(_ALL) for s in STEPS[1:]],
+            "delai_p90_jours": [delays["p90"][s].get(_ALL) for s in STEPS[1:]],
+        }
+    )
+    for col in ("delai_median_jours", "delai_p90_jours"):
+        rows[col] = rows[col].astype(float).round(_DELAY_DIGITS)
+    return none_if_nan(rows, ["delai_median_jours", "delai_p90_jours"])
+
+
+def cohort_table(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Month of inscription × step: `mois` (first day of the month, every month of the
+    period), then one column per step with the count reached by `au`."""
+    c = cohort(dataset, period)
+    months = pd.date_range(
+        pd.Timestamp(period.du).to_period("M").to_timestamp(),
+        pd.Timestamp(period.au).to_period("M").to_timestamp(),
+        freq="MS",
+    )
+    counts = (
+        reached(c, period.au)
+        .groupby(month_start(c["date_inscription"]))
+        .sum()
+        .reindex(months, fill_value=0)
+        .astype("int64")
+    )
+    counts.index.name = "mois"
+    return counts.reset_index()
+
+
+def ageing_buckets(threshold_days: int) -> list[tuple[int, str]]:
+    """The ageing buckets of stuck parcours: [t, 2t), [2t, 3t), 3t and more."""
+    t = threshold_days
+    return [
+        (t, f"{t}-{2 * t - 1} jours"),
+        (2 * t, f"{2 * t}-{3 * t - 1} jours"),
+        (3 * t, f"{3 * t} jours et plus"),
+    ]
+
+
+def stuck(dataset: Dataset, period: Period, threshold_days: int = 30) -> pd.DataFrame:
+    """Open parcours of the cohort (status "en_cours", clôture not reached) whose last
+    reached step was reached `threshold_days` days or more before `au`; oldest first.
+
+    `etape_atteinte` is the French label of the last step reached, `depuis` its date,
+    `jours` the days since then at `au`, `tranche` the ageing bucket ("30-59 jours",
+    "60-89 jours", "90 jours et plus" for a threshold of 30)."""
+    if threshold_days < 1:
+        raise ValueError("threshold_days must be at least 1")
+    c = cohort(dataset, period)
+    au = period.au
+    last = last_step(c, au)
+    dates = step_dates(c, au)
+    open_ = (status(c, au) == "en_cours") & last.notna()
+    c, last, dates = c[open_], last[open_], dates[open_]
+    since = pd.Series(pd.NaT, index=c.index, dtype=dates["inscription"].dtype)
+    for step in STEPS:
+        on_step = last == step
+        since[on_step] = dates.loc[on_step, step]
+    days = (pd.Timestamp(au) - since).dt.days
+    keep = days.notna() & (days >= threshold_days)
+    days = days[keep].astype("int64")
+    buckets = ageing_buckets(threshold_days)
+    tranche = pd.Series(buckets[0][1], index=days.index, dtype="object")
+    for low, label in buckets[1:]:
+        tranche[days >= low] = label
+    out = pd.DataFrame(
+        {
+            "association": c.loc[keep, "association"].astype("object"),
+            "id_source": c.loc[keep, "id_source"],
+            "etape_atteinte": last[keep].map(STEP_LABELS),
+            "depuis": since[keep].dt.date,
+            "jours": days,
+            "tranche": tranche,
+        },
+        columns=STUCK_COLUMNS,
+    )
+    out = out.sort_values(
+        ["jours", "association", "id_source"], ascending=[False, True, True], na_position="last"
+    )
+    return out.reset_index(drop=True)
