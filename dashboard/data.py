@@ -6,6 +6,9 @@ so an import invalidates every figure without clearing caches by hand.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -67,3 +70,18 @@ def dataset(filters: Filters | None = None) -> Dataset:
     if filters is None or filters == Filters():
         return _dataset(url, version)
     return _scoped(url, version, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _compute(url, version, filters, module: str, name: str, args: tuple):
+    function = getattr(importlib.import_module(module), name)
+    data = _dataset(url, version) if filters == Filters() else _scoped(url, version, filters)
+    return function(data, *args)
+
+
+def compute(function: Callable, filters: Filters, *args):
+    """`function(dataset cut to filters, *args)`, cached per data version, filters and args:
+    a figure shown twice (a tile and a chart, two pages) is computed once."""
+    return _compute(
+        database_url(), data_version(), filters, function.__module__, function.__name__, args
+    )

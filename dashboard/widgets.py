@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.tables import paris
-from indicators.formatting import day
+from indicators.formatting import day, number, percent
 
 STALE_AFTER_DAYS = 45
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,9 +31,36 @@ def csv_for_excel(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def table(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """The data under a chart, downloadable as CSV."""
-    st.dataframe(frame, hide_index=True, width="stretch")
+def for_display(
+    frame: pd.DataFrame, percent_columns: tuple[str, ...] = (), decimals: int = 1
+) -> pd.DataFrame:
+    """French formats on screen: dates "12/03/2025", shares "12,5 %", decimals "4,5";
+    whole numbers stay numbers (so columns still sort)."""
+    shown = frame.copy()
+    for col in shown.columns:
+        s = shown[col]
+        if col in percent_columns:
+            shown[col] = s.map(lambda v: percent(None if pd.isna(v) else float(v)))
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            shown[col] = s.map(lambda v: day(None if pd.isna(v) else v.date()))
+        elif pd.api.types.is_float_dtype(s) or (
+            s.dtype == object and s.map(lambda v: isinstance(v, float)).any()
+        ):
+            shown[col] = s.map(
+                lambda v: "–" if v is None or pd.isna(v) else number(float(v), decimals)
+            )
+    return shown
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    key: str | None = None,
+    percent_columns: tuple[str, ...] = (),
+) -> None:
+    """The data under a chart, in French formats on screen, downloadable as CSV (numbers
+    kept as numbers there)."""
+    st.dataframe(for_display(frame, percent_columns), hide_index=True, width="stretch")
     st.download_button(
         "Télécharger (CSV)",
         csv_for_excel(frame),

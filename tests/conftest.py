@@ -62,3 +62,25 @@ def engine(request, tmp_path: Path):
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory) -> str:
+    """The demo database, built once per test process through the real pipeline."""
+    from pipelines.demo_database import build_demo_database
+
+    directory = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{directory / 'demo.db'}"
+    engine = make_engine(url)
+    reports = build_demo_database(engine, directory / "fichiers", TEST_KEY)
+    assert all(r.statut == "charge" for r in reports), [r.erreurs for r in reports]
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_app(demo_db_url, monkeypatch):
+    """Point the app at the demo database (for AppTest)."""
+    monkeypatch.setenv("PILOTAGE_DB_URL", demo_db_url)
+    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    return demo_db_url
