@@ -22,14 +22,16 @@ class View:
 
 
 def _choice(label: str, key: str, options: list[str], labels: dict[str, str] | None = None):
+    """A select box whose first entry, "Toutes", means no filter (None)."""
     labels = labels or {}
-    return st.sidebar.selectbox(
+    chosen = st.sidebar.selectbox(
         label,
-        [None, *options],
-        format_func=lambda v: ALL if v is None else labels.get(v, v),
+        [ALL, *options],
+        format_func=lambda v: labels.get(v, v),
         key=key,
         persist_state="session",
     )
+    return None if chosen in (ALL, None) else chosen
 
 
 def sidebar(data: Dataset, today: dt.date | None = None) -> View:

@@ -21,7 +21,9 @@ outside the CD's team.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from indicators.dataset import Dataset, Period
@@ -38,6 +40,16 @@ DEFINITION = (
     "entre l'inscription et le démarrage. Distance : à vol d'oiseau entre la commune du "
     "jeune et l'antenne de mentorat la plus proche, toutes associations confondues."
 )
+
+UNCOVERED_DEFINITION = (
+    "Communes non couvertes : communes où vivent des jeunes en attente de mentor à la date "
+    "d'arrêté (attribués à une association, sans mise en relation ni date de fin) et où "
+    "aucune antenne de mentorat, toutes associations confondues, ne se trouve à moins du "
+    "rayon choisi (distance à vol d'oiseau)."
+)
+
+DISTANCE_EDGES_KM = (5, 10, 20, 30)
+UNKNOWN_DISTANCE = "distance inconnue"
 
 CLASSES = ["rural", "urbain"]
 UNKNOWN = "inconnu"
@@ -278,3 +290,44 @@ def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> 
     return frame.sort_values(
         ["en_attente", "distance_km", "insee"], ascending=[False, False, True]
     ).reset_index(drop=True)[columns]
+
+
+def _band_labels(edges: tuple[float, ...]) -> list[str]:
+    def km(value: float) -> str:
+        return f"{value:g}".replace(".", ",")
+
+    labels = [f"moins de {km(edges[0])} km"]
+    labels += [f"{km(low)} à {km(high)} km" for low, high in pairwise(edges)]
+    return [*labels, f"{km(edges[-1])} km et plus"]
+
+
+def distance_bands(
+    dataset: Dataset, period: Period, edges: tuple[float, ...] = DISTANCE_EDGES_KM
+) -> pd.DataFrame:
+    """Cohort youths by distance from their commune to the nearest antenne: `tranche`
+    ("moins de 5 km", "5 à 10 km", …, "30 km et plus"; a band holds its lower edge),
+    `jeunes`, `part` (fraction of the cohort, rounded to 4; NaN when the cohort is empty).
+    Every band in order, zeros included; "distance inconnue" last, only when some youths
+    have no commune, no position or no antenne is known."""
+    if not edges or list(edges) != sorted(set(edges)):
+        raise ValueError("edges must be increasing")
+    cohort = _cohort(dataset, period)
+    distance = cohort["distance_km"].to_numpy(dtype=float)
+    labels = _band_labels(tuple(edges))
+    band = pd.Series(
+        pd.cut(distance, [-np.inf, *edges, np.inf], right=False, labels=labels),
+        index=cohort.index,
+    )
+    counts = band.value_counts().reindex(labels, fill_value=0)
+    unknown = int(np.isnan(distance).sum())
+    if unknown:
+        counts[UNKNOWN_DISTANCE] = unknown
+    jeunes = counts.astype("int64")
+    total = pd.Series(len(cohort), index=jeunes.index)
+    return pd.DataFrame(
+        {
+            "tranche": jeunes.index.astype(str),
+            "jeunes": jeunes.to_numpy(),
+            "part": ratios(jeunes, total).to_numpy(),
+        }
+    )

@@ -32,6 +32,12 @@ DEFINITION = (
     "avant le démarrage ne sont pas des fins de binôme et ne sont pas comptés."
 )
 
+END_REASONS_DEFINITION = (
+    "Motifs de fin : binômes démarrés et terminés à la date d'arrêté, par motif de fin "
+    "déclaré par l'association ; « Non renseigné » quand le motif manque. Part : rapportée "
+    "à l'ensemble des binômes terminés."
+)
+
 SIX_MONTHS_DAYS = 183
 TWELVE_MONTHS_DAYS = 365
 MISSING_REASON = "Non renseigné"

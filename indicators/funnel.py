@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.dataset import Dataset, Period
-from indicators.stats import month_start, none_if_nan
+from indicators.formatting import number
+from indicators.stats import known_by, median, month_start, none_if_nan, rounded
 from indicators.steps import STEP_LABELS, STEPS, last_step, reached, status, step_dates
 
 DEFINITION = (
@@ -247,3 +248,40 @@ def stuck(dataset: Dataset, period: Period, threshold_days: int = 30) -> pd.Data
         ["jours", "association", "id_source"], ascending=[False, True, True], na_position="last"
     )
     return out.reset_index(drop=True)
+
+
+START_DELAY_DEFINITION = (
+    "**Délai avant démarrage** : médiane du nombre de jours calendaires entre "
+    "l'inscription et la première séance, pour les parcours de la cohorte démarrés à la date "
+    "d'observation (dates dans le désordre écartées)."
+)
+
+
+def median_days_to_start(dataset: Dataset, period: Period) -> float | None:
+    """Median calendar days `date_debut` − `date_inscription` over the cohort parcours
+    started by `au` (1 decimal); negative delays (dates out of order) are left out; None
+    when no parcours of the cohort has started."""
+    c = cohort(dataset, period)
+    days = (known_by(c["date_debut"], period.au) - c["date_inscription"]).dt.days
+    return rounded(median(days[days >= 0]))
+
+
+def stuck_alert(blocked: pd.DataFrame, threshold_days: int) -> tuple[str, str] | None:
+    """Plain French reading of a `stuck` frame: (finding, what to do), None when empty.
+    The finding gives the count, the oldest parcours and the association with the most."""
+    if blocked.empty:
+        return None
+    oldest = blocked.iloc[0]
+    where = blocked["association"].fillna("sans association (fiche non transmise)")
+    top = where.value_counts()
+    finding = (
+        f"{number(len(blocked))} parcours sans nouvelle étape depuis {threshold_days} "
+        f"jours ou plus, dont {number(int(top.iloc[0]))} chez {top.index[0]} ; le plus ancien "
+        f"attend depuis {number(int(oldest['jours']))} jours après l'étape "
+        f"« {oldest['etape_atteinte']} »."
+    )
+    action = (
+        "Demander aux associations de relancer ces jeunes ou de clore leur parcours "
+        "(liste détaillée dans la page Entonnoir, « Parcours bloqués »)."
+    )
+    return finding, action

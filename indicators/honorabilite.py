@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.dataset import Dataset, Period
+from indicators.formatting import number
 from indicators.stats import (
     as_of,
     known_by,
@@ -156,6 +157,10 @@ def _aggregate(r: pd.DataFrame) -> dict:
     }
 
 
+def _targets(voie: str | None, target: int | None) -> dict[str, int] | None:
+    return None if voie is None or target is None else {voie: target}
+
+
 def summary(
     dataset: Dataset,
     period: Period,
@@ -169,7 +174,7 @@ def summary(
     (`objectif_jours_ouvres` is then None). Delays are medians / p90 over treated requests
     (1 decimal); `part_dans_objectif` is a fraction 0-1 (4 decimals), None when none treated.
     """
-    targets = None if voie is None or target is None else {voie: target}
+    targets = _targets(voie, target)
     r = _of_voie(requests(dataset, period, targets), voie)
     figures = _aggregate(r)
     figures["objectif_jours_ouvres"] = None if voie is None else target_for(voie, targets)
@@ -239,30 +244,41 @@ def segments(dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE) 
     ).astype({"delai_median_jours": "object", "delai_p90_jours": "object"})
 
 
-def monthly(dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE) -> pd.DataFrame:
+def monthly(
+    dataset: Dataset,
+    period: Period,
+    voie: str | None = DEFAULT_VOIE,
+    target: int | None = None,
+) -> pd.DataFrame:
     """Per month of transmission (`mois`, first day of the month; months with no request
     are left out): demandes, traitees, en_attente, delai_median_jours, delai_p90_jours,
-    delai_median_jours_ouvres, part_dans_objectif (fraction 0-1 or None)."""
-    r = _of_voie(requests(dataset, period), voie)
+    delai_median_jours_ouvres, part_dans_objectif (fraction 0-1 or None). `target`
+    (working days) replaces the voie's own target, as in `summary`."""
+    r = _of_voie(requests(dataset, period, _targets(voie, target)), voie)
     r = r.assign(mois=month_start(r["date_transmission_cd"]))
     return none_if_nan(_grouped(r, "mois"), _NULLABLE)
 
 
 def by_association(
-    dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE
+    dataset: Dataset,
+    period: Period,
+    voie: str | None = DEFAULT_VOIE,
+    target: int | None = None,
 ) -> pd.DataFrame:
     """Per association: the columns of `monthly` with `association` instead of `mois`,
     sorted by association."""
-    r = _of_voie(requests(dataset, period), voie)
+    r = _of_voie(requests(dataset, period, _targets(voie, target)), voie)
     return none_if_nan(_grouped(r, "association"), _NULLABLE)
 
 
-def pending(dataset: Dataset, period: Period) -> pd.DataFrame:
+def pending(
+    dataset: Dataset, period: Period, targets: dict[str, int] | None = None
+) -> pd.DataFrame:
     """Requests of the period without a return at `au`, every voie: `association`,
     `id_source`, `voie`, `date_transmission_cd` (date), `age_jours`, `age_jours_ouvres`,
-    `objectif_jours_ouvres`, `en_retard` (age in working days > target). Overdue first, then
-    oldest first."""
-    r = requests(dataset, period)
+    `objectif_jours_ouvres`, `en_retard` (age in working days > target; `targets` replaces
+    the targets of the voies it names). Overdue first, then oldest first."""
+    r = requests(dataset, period, targets)
     r = r[r["en_attente"]]
     out = pd.DataFrame(
         {
@@ -281,3 +297,58 @@ def pending(dataset: Dataset, period: Period) -> pd.DataFrame:
         ascending=[False, False, True, True],
     )
     return out.reset_index(drop=True)
+
+
+def delay_distribution(
+    dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE, last: int = 15
+) -> pd.DataFrame:
+    """How many treated requests took each number of calendar days: `delai_jours` (every
+    day from 0 to the longest delay, zeros included; delays of `last` days or more are
+    counted together on the row `last`), `libelle` ("3 j", "15 j et plus"), `demandes`,
+    `part` (fraction 0-1 of the treated requests with a consistent delay, 4 decimals).
+    Empty when none is treated."""
+    r = _of_voie(requests(dataset, period), voie)
+    days = r["delai_jours"].dropna().astype("int64").clip(upper=last)
+    counts = days.value_counts().reindex(range(int(days.max()) + 1 if len(days) else 0))
+    counts = counts.fillna(0).astype("int64")
+    frame = pd.DataFrame(
+        {
+            "delai_jours": counts.index.to_numpy(dtype="int64"),
+            "libelle": [f"{d} j" + (" et plus" if d == last else "") for d in counts.index],
+            "demandes": counts.to_numpy(dtype="int64"),
+            "part": (counts / max(len(days), 1)).round(4).to_numpy(dtype=float),
+        }
+    )
+    return frame
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{number(n)} {word}{'s' if n > 1 else ''}"
+
+
+_VOIE_SHORT = {
+    "cd_b2_fijais": "B2 / FIJAIS par le CD",
+    "attestation_nationale": "en attestation nationale",
+}
+
+
+def overdue_alert(waiting: pd.DataFrame) -> tuple[str, str] | None:
+    """Plain French reading of a `pending` frame: (finding, what to do) about the overdue
+    requests, None when none is overdue."""
+    late = waiting[waiting["en_retard"]]
+    if late.empty:
+        return None
+    oldest = late.sort_values("age_jours", ascending=False, kind="stable").iloc[0]
+    by_voie = late["voie"].value_counts()
+    parts = [f"{number(int(by_voie[v]))} {_VOIE_SHORT[v]}" for v in _VOIE_SHORT if v in by_voie]
+    finding = (
+        f"{_plural(len(late), 'demande')} d'honorabilité en retard sur l'objectif "
+        f"({', '.join(parts)}) ; la plus ancienne attend un retour depuis "
+        f"{number(int(oldest['age_jours']))} jours ({oldest['association']})."
+    )
+    action = (
+        "Relancer le service honorabilité pour les demandes transmises par le CD, et les "
+        "bénévoles pour les attestations nationales : sans retour favorable, le mentorat ne "
+        "peut pas démarrer."
+    )
+    return finding, action

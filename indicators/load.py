@@ -39,6 +39,25 @@ DEFINITION = (
     "du Département pas encore transmises à une association ne sont pas comptées ici."
 )
 
+INFLOW_DEFINITION = (
+    "Flux mensuel : nombre de jeunes attribués à chaque association, par mois de la date "
+    "d'attribution (date à laquelle le Département a transmis la fiche, ou date d'inscription "
+    "auprès de l'association), sur la période."
+)
+
+DELAY_DEFINITION = (
+    "Délai pour trouver un mentor : nombre médian de jours entre l'attribution à "
+    "l'association et la mise en relation avec un mentor, pour les jeunes inscrits sur la "
+    "période et mis en relation à la date d'arrêté. Les jeunes encore en attente ne sont pas "
+    "comptés ici : voir « Jeunes en attente de mentor »."
+)
+
+SHARE_DEFINITION = (
+    "Part du flux départemental : jeunes inscrits sur la période et confiés à chaque "
+    "association, rapportés à l'ensemble des jeunes inscrits sur la période qui ont une "
+    "association (les fiches pas encore transmises ne sont pas comptées)."
+)
+
 LOAD_COLUMNS = ["association", "binomes_actifs", "en_attente_binome", "capacite", "taux_charge"]
 
 OVERLOAD = 1.0  # load from which an association is reported as over capacity

@@ -15,6 +15,7 @@ from indicators.coverage import (
     METRICS,
     by_commune,
     by_epci,
+    distance_bands,
     rural_urban,
     territories_json,
     uncovered_communes,
@@ -200,3 +201,29 @@ def test_uncovered_communes_have_youths_waiting_far_from_antennes():
     )
     frame = uncovered_communes(bare, AU)
     assert frame["insee"].tolist() == ["59002"] and np.isnan(frame.iloc[0]["distance_km"])
+
+
+def test_distance_bands_of_the_cohort_with_unknown_last():
+    # Ruralville 55.6 km (3 youths), Urbaine 0 km (3), no commune (1), no position (1).
+    frame = distance_bands(coverage_example(), PERIOD)
+    assert frame["tranche"].tolist() == [
+        "moins de 5 km",
+        "5 à 10 km",
+        "10 à 20 km",
+        "20 à 30 km",
+        "30 km et plus",
+        "distance inconnue",
+    ]
+    assert frame["jeunes"].tolist() == [3, 0, 0, 0, 3, 2]
+    assert frame["part"].tolist() == [0.375, 0.0, 0.0, 0.0, 0.375, 0.25]
+    # a band holds its lower edge; no "inconnue" row when every distance is known
+    near = make_dataset(
+        {"commune_insee": "59002", "date_inscription": "2025-01-05"},
+        communes=COMMUNES,
+        antennes=ANTENNES,
+    )
+    frame = distance_bands(near, PERIOD, edges=(0.5, 60))
+    assert frame["tranche"].tolist() == ["moins de 0,5 km", "0,5 à 60 km", "60 km et plus"]
+    assert frame["jeunes"].tolist() == [1, 0, 0]
+    empty = distance_bands(near, period("2020-01-01", "2020-12-31"))
+    assert empty["jeunes"].sum() == 0 and empty["part"].isna().all()

@@ -12,7 +12,7 @@ from store.db import init_db, make_engine
 from tests.helpers import csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "donnees.py"
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def db_url(tmp_path, monkeypatch, key):
 
 
 def run_app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -439,11 +439,13 @@ def _forget_future(sim: Simulator) -> None:
                 setattr(r, name, None)
         if r.date_retour is not None and r.date_retour > as_of:
             r.date_retour, r.resultat = None, None
+    # By identity, in sets: a list membership test per parcours was quadratic.
+    known = {name: {id(m) for m in mentors} for name, mentors in sim.mentors.items()}
     for p in sim.parcours:
         if (
             p.mentor is not None
             and p.mentor.binomes
-            and p.mentor not in sim.mentors.get(p.association or "", [])
+            and id(p.mentor) not in known.get(p.association or "", set())
         ):
             p.mentor = None
     # A mentor whose only binôme is not formed yet is not known to anyone.

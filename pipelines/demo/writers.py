@@ -142,12 +142,13 @@ def write_xlsx(
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_cell(v, dates) for v in row])
-        if dates == "cells":
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, datetime | date):
-                    cell.number_format = "DD/MM/YYYY"
+    for line, row in enumerate(rows, start=header_row + 1):
+        values = [_cell(v, dates) for v in row]
+        ws.append(values)
+        if dates == "cells":  # ws.cell is a lookup; ws[line] would scan the whole sheet
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, datetime | date):
+                    ws.cell(row=line, column=column).number_format = "DD/MM/YYYY"
     for letter in {c.column_letter for c in ws[header_row]}:
         ws.column_dimensions[letter].width = widths
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)

@@ -1,0 +1,214 @@
+"""Offline maps: commune outlines drawn as plain plotly shapes on cartesian axes.
+
+No tile server, no CDN topojson, no map style: x = longitude, y = latitude, with the y
+scale stretched by 1 / cos(latitude) so that a kilometre is as long east-west as
+north-south. Colour is never the only carrier: rural communes are hatched with a dotted
+outline, urban ones plain with a solid outline, youths are sized circles, antennes stars
+with their names, uncovered communes crossed; every trace is named in the legend and the
+counts are in the hover and in the table under the map.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import PALETTE, french
+from indicators.formatting import number
+
+CONTOURS = (
+    Path(__file__).resolve().parent.parent / "data" / "referentiels" / "contours_59.geojson.gz"
+)
+
+CLASS_STYLE = {
+    "rural": dict(
+        name="Commune rurale (hachurée, pointillés)",
+        fillcolor="rgba(0, 158, 115, 0.10)",
+        fillpattern=dict(shape="/", fgcolor="rgba(0, 158, 115, 0.55)", size=7, solidity=0.15),
+        line=dict(color="rgba(0, 110, 80, 0.7)", width=0.6, dash="dot"),
+    ),
+    "urbain": dict(
+        name="Commune urbaine (trait plein)",
+        fillcolor="rgba(150, 150, 150, 0.22)",
+        fillpattern=None,
+        line=dict(color="rgba(60, 60, 60, 0.8)", width=0.7),
+    ),
+}
+OTHER_STYLE = dict(
+    name="Commune non classée",
+    fillcolor="rgba(200, 200, 200, 0.3)",
+    fillpattern=None,
+    line=dict(color="#888888", width=0.6),
+)
+MAX_BUBBLE_PX = 42
+
+
+@lru_cache(maxsize=2)
+def outlines(path: str = str(CONTOURS)) -> dict[str, tuple[tuple, tuple, frozenset[str]]]:
+    """Read the commune outlines once: per class, the x (longitude) and y (latitude) of
+    every ring, rings separated by None, and the INSEE codes drawn."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    rings: dict[str, tuple[list, list, set]] = {}
+    for feature in features:
+        props, geometry = feature["properties"], feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        xs, ys, codes = rings.setdefault(props.get("classe") or "autre", ([], [], set()))
+        codes.add(props["insee"])
+        for polygon in polygons:
+            for ring in polygon:
+                xs.extend(point[0] for point in ring)
+                ys.extend(point[1] for point in ring)
+                xs.append(None)
+                ys.append(None)
+    return {k: (tuple(xs), tuple(ys), frozenset(c)) for k, (xs, ys, c) in rings.items()}
+
+
+def _outline_traces(departements: set[str]) -> list[go.Scatter]:
+    traces = []
+    for classe, (xs, ys, codes) in outlines().items():
+        if not any(code[:2] in departements for code in codes):
+            continue
+        style = CLASS_STYLE.get(classe, OTHER_STYLE)
+        trace = go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            name=style["name"],
+            fillcolor=style["fillcolor"],
+            line=style["line"],
+            hoverinfo="skip",
+        )
+        if style["fillpattern"]:
+            trace.update(fillpattern=style["fillpattern"])
+        traces.append(trace)
+    return traces
+
+
+def _label_positions(sites: pd.DataFrame, near_km: float = 15) -> list[str]:
+    """Labels above the stars, except below a star that has another one just north of it
+    (Lille under Roubaix), so that close names do not overlap."""
+    lat, lon = sites["latitude"].to_numpy(float), sites["longitude"].to_numpy(float)
+    positions = []
+    for i in range(len(sites)):
+        dy = (lat - lat[i]) * 111.2
+        dx = (lon - lon[i]) * 111.2 * math.cos(math.radians(lat[i]))
+        crowded = ((dy > 0) & (dx**2 + dy**2 < near_km**2)).any()
+        positions.append("bottom center" if crowded else "top center")
+    return positions
+
+
+def _km(value: float) -> str:
+    return "distance inconnue" if pd.isna(value) else f"{number(float(value), 1)} km"
+
+
+def commune_map(
+    communes: pd.DataFrame,
+    antennes: pd.DataFrame,
+    uncovered: pd.DataFrame | None = None,
+    radius_km: float = 30,
+    height: int = 780,
+) -> go.Figure:
+    """The département's communes, youths per commune and antennes.
+
+    `communes`: `coverage.by_commune` rows (`insee`, `nom`, `classe`, `latitude`,
+    `longitude`, `jeunes`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
+    dataset's antennes (`association`, `nom`, `commune`, `latitude`, `longitude`);
+    `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map."""
+    placed = communes.dropna(subset=["latitude", "longitude"])
+    placed = placed[placed["jeunes"] > 0]
+    departements = {str(code)[:2] for code in communes["insee"].dropna()}
+    fig = go.Figure(_outline_traces(departements))
+
+    biggest = max(int(placed["jeunes"].max()) if len(placed) else 1, 1)
+    fig.add_trace(
+        go.Scatter(
+            x=placed["longitude"],
+            y=placed["latitude"],
+            mode="markers",
+            name="Jeunes inscrits sur la période (taille du cercle)",
+            marker=dict(
+                size=placed["jeunes"],
+                sizemode="area",
+                sizeref=2.0 * biggest / MAX_BUBBLE_PX**2,
+                sizemin=3,
+                color="rgba(0, 114, 178, 0.75)",
+                line=dict(color="white", width=1),
+            ),
+            text=[
+                f"<b>{row.nom}</b> ({row.insee})<br>"
+                f"{number(int(row.jeunes))} jeune{'s' if row.jeunes > 1 else ''}, "
+                f"{number(int(row.demarrages))} démarrage{'s' if row.demarrages > 1 else ''}"
+                f"<br>Antenne la plus proche : {row.antenne_proche or '–'} "
+                f"({_km(row.distance_km)})"
+                for row in placed.itertuples()
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+
+    if uncovered is not None and not uncovered.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=uncovered["longitude"],
+                y=uncovered["latitude"],
+                mode="markers",
+                name=f"Jeunes en attente à plus de {number(radius_km)} km d'une antenne",
+                marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
+                text=[
+                    f"<b>{row.nom}</b> ({row.insee})<br>"
+                    f"{number(int(row.en_attente))} en attente de mentor<br>"
+                    f"Antenne la plus proche : {row.antenne_proche or '–'} "
+                    f"({_km(row.distance_km)})"
+                    for row in uncovered.itertuples()
+                ],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+    sites = antennes.dropna(subset=["latitude", "longitude"]) if not antennes.empty else antennes
+    if not sites.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=sites["longitude"],
+                y=sites["latitude"],
+                mode="markers+text",
+                name="Antenne de mentorat (étoile)",
+                marker=dict(
+                    symbol="star", size=17, color=PALETTE[1], line=dict(color="#1f1f1f", width=1)
+                ),
+                text=sites["nom"],
+                textposition=_label_positions(sites),
+                textfont=dict(size=12, color="#1f1f1f"),
+                customdata=sites[["association", "commune"]].to_numpy(),
+                hovertemplate=(
+                    "<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+
+    latitudes = pd.concat(
+        [placed["latitude"], sites["latitude"]] if len(sites) else [placed["latitude"]]
+    )
+    middle = float(latitudes.mean()) if len(latitudes) else 50.5
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(middle)))
+    french(fig, height=height)
+    fig.update_layout(
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", itemsizing="constant"
+        ),
+        margin=dict(l=0, r=0, t=60, b=0),
+        plot_bgcolor="white",
+        dragmode="pan",
+    )
+    return fig

@@ -1,0 +1,125 @@
+"""Territoires: rural against urban, youths per EPCI and commune on an offline map, distance
+to the nearest antenne, and the communes where youths wait far from any antenne."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts import PALETTE, bars
+from dashboard.data import compute
+from dashboard.maps import commune_map
+from dashboard.page import start
+from dashboard.widgets import definition, table
+from indicators import coverage, geo
+from indicators.formatting import day, number, percent
+
+data, view = start("Territoires")
+CLASS_LABELS = {"rural": "rural", "urbain": "urbain", "inconnu": "inconnu"}
+COLUMNS = {
+    "classe": "Classe",
+    "insee": "Code INSEE",
+    "nom": "Commune",
+    "epci_nom": "EPCI",
+    "communes": "Communes avec jeunes",
+    "population": "Population",
+    "jeunes": "Jeunes",
+    "part_rural": "Part rurale",
+    "demarrages": "Démarrages",
+    "part_presentiel": "Part en présentiel",
+    "part_mixte": "Part en mixte",
+    "delai_median_jours": "Délai médian inscription → démarrage (jours)",
+    "distance_mediane_km": "Distance médiane à une antenne (km)",
+    "antenne_proche": "Antenne la plus proche",
+    "association_antenne": "Association de l'antenne",
+    "distance_km": "Distance à l'antenne (km)",
+    "en_attente": "Jeunes en attente de mentor",
+}
+SHARES = ("Part rurale", "Part en présentiel", "Part en mixte")
+
+
+def shown_or_dash(value, unit: str, decimals: int = 0) -> str:
+    """A tile value in French, "–" when there is nothing to show (NaN)."""
+    if pd.isna(value):
+        return "–"
+    return percent(value) if unit == "%" else f"{number(value, decimals)} {unit}"
+
+
+st.subheader("Rural et urbain")
+definition(coverage.DEFINITION)
+split = compute(coverage.rural_urban, view.filters, view.period)
+for classe in coverage.CLASSES:
+    row, label = split.loc[classe], CLASS_LABELS[classe]
+    cols = st.columns(5)
+    cols[0].metric(f"Jeunes ({label})", number(row["jeunes"]))
+    cols[1].metric(f"Démarrages ({label})", number(row["demarrages"]))
+    cols[2].metric(f"En présentiel ({label})", shown_or_dash(row["part_presentiel"], "%"))
+    cols[3].metric(f"Délai médian ({label})", shown_or_dash(row["delai_median_jours"], "j"))
+    cols[4].metric(
+        f"Distance médiane ({label})", shown_or_dash(row["distance_mediane_km"], "km", 1)
+    )
+shown = split.reset_index()
+table(
+    shown.assign(classe=shown["classe"].map(CLASS_LABELS)).rename(columns=COLUMNS),
+    "rural_urbain",
+    percent_columns=SHARES,
+)
+
+st.subheader("Carte des jeunes et des antennes")
+radius = st.slider("Rayon de couverture d'une antenne (km)", 5, 60, 30, step=5)
+communes = compute(coverage.by_commune, view.filters, view.period)
+uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, radius)
+st.plotly_chart(
+    commune_map(communes, data.antennes, uncovered, radius),
+    config={"displaylogo": False, "scrollZoom": True},
+)
+st.caption(
+    "Cercles : jeunes inscrits sur la période, par commune (surface proportionnelle). "
+    f"Croix : communes avec des jeunes en attente de mentor au {day(view.period.au)} et "
+    f"sans antenne à moins de {radius} km. Carte dessinée sans fond de carte en ligne."
+)
+table(
+    communes.drop(columns=["latitude", "longitude"]).rename(columns=COLUMNS),
+    "communes",
+    percent_columns=SHARES,
+)
+
+st.subheader("Distance à l'antenne la plus proche")
+definition(geo.DEFINITION)
+bands = compute(coverage.distance_bands, view.filters, view.period)
+st.plotly_chart(
+    bars(
+        list(bands["tranche"]),
+        list(bands["jeunes"]),
+        text=[
+            f"{number(n)} ({percent(p)})"
+            for n, p in zip(bands["jeunes"], bands["part"], strict=True)
+        ],
+        color=PALETTE[2],
+    ).update_yaxes(title="Jeunes inscrits sur la période"),
+    config={"displaylogo": False},
+)
+table(
+    bands.rename(columns={"tranche": "Distance", "jeunes": "Jeunes", "part": "Part"}),
+    "distance_antenne",
+    percent_columns=("Part",),
+)
+
+st.subheader(f"Communes sans antenne à moins de {radius} km")
+definition(coverage.UNCOVERED_DEFINITION)
+st.metric(
+    "Communes non couvertes avec des jeunes en attente",
+    number(len(uncovered)),
+    help=f"{number(int(uncovered['en_attente'].sum()))} jeunes en attente dans ces communes",
+)
+table(
+    uncovered.drop(columns=["latitude", "longitude"]).rename(columns=COLUMNS),
+    "communes_non_couvertes",
+)
+
+st.subheader("Par EPCI")
+table(
+    compute(coverage.by_epci, view.filters, view.period)
+    .drop(columns=["latitude", "longitude"])
+    .rename(columns=COLUMNS),
+    "epci",
+    percent_columns=SHARES,
+)

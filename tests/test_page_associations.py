@@ -1,0 +1,144 @@
+"""The Associations page under AppTest on the demo database: what it shows equals the load
+indicators computed here on the same database for the default period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import dispatch, load
+from indicators.dataset import Dataset, Filters, Period
+from indicators.formatting import number, percent
+from store import queries
+from store.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSOCIATION = "La Boussole Mentorat"
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(demo_db_url) -> Dataset:
+    engine = make_engine(demo_db_url)
+    with engine.connect() as conn:
+        data = Dataset(**queries.dataset_frames(conn))
+    engine.dispose()
+    return data
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "associations.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def default_period() -> Period:
+    return Period.last_months(dt.date.today(), 12)
+
+
+def figure(at: AppTest, index: int):
+    return pio.from_json(at.get("plotly_chart")[index].proto.spec)
+
+
+def load_labels(frame) -> list[str]:
+    return [
+        f"{number(a)} / {number(c)} ({percent(r, 0)})"
+        for a, c, r in zip(
+            frame["binomes_actifs"], frame["capacite"], frame["taux_charge"], strict=True
+        )
+    ]
+
+
+def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_dataset):
+    at = run_page()
+    period = default_period()
+    expected = load.association_load(demo_dataset, period.au)
+    assert at.title[0].value == "Associations"
+
+    shown = at.dataframe[0].value
+    assert shown["Association"].tolist() == expected["association"].tolist()
+    assert shown["Binômes actifs"].tolist() == expected["binomes_actifs"].tolist()
+    assert shown["Jeunes en attente de mentor"].tolist() == (expected["en_attente_binome"].tolist())
+    assert shown["Capacité (binômes financés)"].tolist() == expected["capacite"].tolist()
+    assert shown["Taux de charge"].tolist() == [percent(r) for r in expected["taux_charge"]]
+    bars = figure(at, 0).data[0]
+    assert list(bars.text) == load_labels(expected)  # "196 / 300 (65 %)"
+
+    readings = [i.value for i in at.info if not i.value.startswith("Base de démonstration")]
+    assert readings == load.imbalance(expected, demo_dataset.associations)
+    assert readings  # the demo has under-used associations
+
+    waiting = load.waiting_summary(demo_dataset, period.au)
+    shown = at.dataframe[1].value
+    assert shown["Jeunes en attente"].tolist() == waiting["en_attente"].tolist()
+    assert shown["Attente médiane (jours)"].tolist() == [
+        number(m, 1) for m in waiting["attente_mediane_jours"]
+    ]
+    detail = at.dataframe[2].value
+    assert len(detail) == len(load.waiting(demo_dataset, period.au)) == waiting["en_attente"].sum()
+
+    inflow = load.monthly_inflow(demo_dataset, period)
+    shown = at.dataframe[3].value
+    assert len(shown) == inflow["mois"].nunique()
+    for name in expected["association"]:
+        assert shown[name].sum() == inflow.loc[inflow["association"] == name, "attributions"].sum()
+
+    delays = load.median_days_to_mentor(demo_dataset, period)
+    shown = at.dataframe[4].value
+    assert shown["Jeunes mis en relation"].tolist() == delays["mis_en_relation"].tolist()
+    share = load.flow_share(demo_dataset, period)
+    shown = at.dataframe[5].value
+    assert shown["Jeunes"].tolist() == share["jeunes"].tolist()
+    assert shown["Part"].tolist() == [percent(p) for p in share["part"]]
+
+
+def test_dispatch_form_ranks_the_associations(demo_app, demo_dataset):
+    at = run_page()
+    at.selectbox(key="dispatch_commune").set_value("59350")
+    at.multiselect(key="dispatch_objectifs").set_value(["scolarite", "insertion_pro"])
+    at.selectbox(key="dispatch_modalite").set_value("presentiel")
+    next(b for b in at.button if b.label == "Classer les associations").click()
+    at.run()
+    assert not at.exception, at.exception
+    commune = at.selectbox(key="dispatch_commune")
+    assert commune.format_func("59350") == "Lille (59350)"
+
+    expected = dispatch.rank_associations(
+        demo_dataset, default_period().au, "59350", ["scolarite", "insertion_pro"], "presentiel"
+    )
+    shown = at.dataframe[-1].value
+    assert shown["Rang"].tolist() == expected["rang"].tolist()
+    assert shown["Association"].tolist() == expected["association"].tolist()
+    assert shown["Score (sur 100)"].tolist() == [number(s, 1) for s in expected["score"]]
+    assert shown["Raisons"].tolist() == expected["raisons"].tolist()
+    assert "dessert la commune" in shown["Raisons"].iloc[0]
+    best = expected.iloc[0]
+    assert any(
+        m.value.startswith(f"1. **{best['association']}** ({number(best['score'], 1)} / 100)")
+        for m in at.markdown
+    )
+
+
+def test_association_filter_shows_that_association_only(demo_app, demo_dataset):
+    at = run_page()
+    at.sidebar.selectbox(key="f_association").set_value(ASSOCIATION).run()
+    assert not at.exception, at.exception
+    period = default_period()
+    mine = demo_dataset.scoped(Filters(association=ASSOCIATION))
+    expected = load.association_load(mine, period.au)
+    expected = expected[expected["association"] == ASSOCIATION]
+    shown = at.dataframe[0].value
+    assert shown["Association"].tolist() == [ASSOCIATION]
+    assert shown["Binômes actifs"].tolist() == expected["binomes_actifs"].tolist()
+    assert list(figure(at, 0).data[0].text) == load_labels(expected)
+    waiting = at.dataframe[2].value
+    assert set(waiting["Association"]) == {ASSOCIATION}
+    share = at.dataframe[5].value
+    assert share["Association"].tolist() == [ASSOCIATION]
+    assert share["Part"].tolist() == [percent(1.0)]  # the whole of its own flow
+    # the dispatch ranking still ranks every association of the referential
+    assert len(at.dataframe[-1].value) == len(demo_dataset.associations)

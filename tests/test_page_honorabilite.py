@@ -1,0 +1,115 @@
+"""The Honorabilité page under AppTest on the demo database: tiles, pending requests and the
+adjustable target, checked against the indicator functions run here on the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import honorabilite
+from indicators.dataset import Period
+from indicators.formatting import number, percent
+from store.db import init_db, make_engine
+from tests.test_page_synthese import demo_dataset, in_days
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "honorabilite.py")
+ATTESTATION = "attestation_nationale"
+
+
+@pytest.fixture
+def page(demo_app):
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
+
+
+def tiles(figures: dict) -> list[tuple[str, str]]:
+    return [
+        ("Demandes transmises", number(figures["demandes"])),
+        ("En attente de retour", number(figures["en_attente"])),
+        ("Délai médian", in_days(figures["delai_median_jours"])),
+        ("Dans l'objectif", percent(figures["part_dans_objectif"])),
+    ]
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_tiles_of_both_voies(page):
+    at, data, period = page
+    assert at.title[0].value == "Honorabilité"
+    b2 = honorabilite.summary(data, period)
+    attestation = honorabilite.summary(data, period, ATTESTATION)
+    late = int(honorabilite.pending(data, period)["en_retard"].sum())
+    shown = [(m.label, m.value) for m in at.metric]
+    assert shown == [
+        *tiles(b2),
+        ("En retard sur l'objectif", number(late)),
+        *tiles(attestation),
+    ]
+    assert b2["demandes"] and attestation["demandes"]  # the demo has both voies
+    assert attestation["objectif_jours_ouvres"] == honorabilite.ATTESTATION_TARGET_WORKING_DAYS
+
+
+def test_pending_requests_overdue_first_then_oldest(page):
+    at, data, period = page
+    shown = frame_with(at, "En retard")
+    expected = honorabilite.pending(data, period)
+    assert shown["Identifiant de la demande"].tolist() == expected["id_source"].tolist()
+    late = shown["En retard"].tolist()
+    assert late == sorted(late, key=lambda v: v != "oui") and "oui" in late
+    for flag in ("oui", "non"):
+        ages = shown.loc[shown["En retard"] == flag, "Ancienneté (jours)"].tolist()
+        assert ages == sorted(ages, reverse=True)
+
+
+def test_distribution_segments_months_and_associations(page):
+    at, data, period = page
+    spread = frame_with(at, "Demandes traitées")
+    assert spread["Demandes traitées"].sum() == honorabilite.summary(data, period)["traitees"]
+    segments = frame_with(at, "Segment")
+    assert segments["Segment"].tolist() == [s[1] for s in honorabilite.SEGMENTS]
+    months = frame_with(at, "Mois de transmission")
+    assert months["Demandes"].tolist() == honorabilite.monthly(data, period)["demandes"].tolist()
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_changing_the_target_changes_the_share_within_target(page):
+    at, data, period = page
+    before = honorabilite.summary(data, period, target=3)["part_dans_objectif"]
+    after = honorabilite.summary(data, period, target=5)["part_dans_objectif"]
+    assert before != after
+    at.number_input[0].set_value(5).run()
+    assert not at.exception, at.exception
+    shown = [(m.label, m.value) for m in at.metric]
+    assert shown[3] == ("Dans l'objectif", percent(after))
+    assert "5 jours ouvrés ou moins" in at.metric[3].help
+    assert at.subheader[0].value.endswith("(objectif : 5 jours ouvrés)")
+    late = honorabilite.pending(data, period, {"cd_b2_fijais": 5})["en_retard"].sum()
+    assert shown[4] == ("En retard sur l'objectif", number(int(late)))
+    by_month = honorabilite.monthly(data, period, target=5)["part_dans_objectif"]
+    shown_months = frame_with(at, "Mois de transmission")["Part dans l'objectif"]
+    assert shown_months.tolist() == [percent(v) for v in by_month]
+
+
+def test_warm_rerun_is_fast(page):
+    at, _, _ = page
+    begin = dt.datetime.now()
+    at.run()
+    assert not at.exception
+    assert (dt.datetime.now() - begin).total_seconds() < 5
+
+
+def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'vide.db'}"
+    init_db(make_engine(url))
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert "Aucun parcours" in at.warning[0].value
+    assert not at.metric
