@@ -7,13 +7,15 @@ date after it is forgotten (a step that has not happened yet is not in any file)
 
 from __future__ import annotations
 
+import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 from pipelines.demo.people import (
     BIRTH_PLACES,
+    SURNAMES,
     Person,
     cd_spelling,
     draw_mentor,
@@ -206,8 +208,11 @@ class Simulator:
                 return person
 
     def _mentor(self, association: str) -> Mentor:
-        while True:
+        for attempt in itertools.count():
             person = draw_mentor(self.rng, self.as_of)
+            if attempt >= 50:  # a large association has used up the simple names
+                second = self.rng.choice(SURNAMES)
+                person = replace(person, nom=f"{person.nom}-{second}")
             key = (association, identity_key(person.nom, person.prenom))
             if key not in self._mentor_keys:
                 self._mentor_keys.add(key)
