@@ -48,6 +48,7 @@ format: $(DEPS)
 
 bench: $(DEPS)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.pages
 
 communes: $(DEPS)
 	$(BIN)/python scripts/build_communes.py

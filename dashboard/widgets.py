@@ -11,6 +11,7 @@ from dashboard.tables import paris
 from indicators.formatting import day, number, percent
 
 STALE_AFTER_DAYS = 45
+MAX_ROWS_SHOWN = 1000  # on screen; the CSV download has every row
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -60,7 +61,13 @@ def table(
 ) -> None:
     """The data under a chart, in French formats on screen, downloadable as CSV (numbers
     kept as numbers there)."""
-    st.dataframe(for_display(frame, percent_columns), hide_index=True, width="stretch")
+    shown = frame.head(MAX_ROWS_SHOWN)
+    st.dataframe(for_display(shown, percent_columns), hide_index=True, width="stretch")
+    if len(frame) > MAX_ROWS_SHOWN:
+        st.caption(
+            f"{number(MAX_ROWS_SHOWN)} premières lignes sur {number(len(frame))} : "
+            "le fichier CSV les contient toutes."
+        )
     st.download_button(
         "Télécharger (CSV)",
         csv_for_excel(frame),

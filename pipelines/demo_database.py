@@ -20,8 +20,10 @@ def has_imports(engine: Engine) -> bool:
         return conn.execute(select(func.count()).select_from(ImportLot)).scalar_one() > 0
 
 
-def build_demo_database(engine: Engine, directory: Path, key: bytes) -> list[FileReport]:
+def build_demo_database(
+    engine: Engine, directory: Path, key: bytes, n_parcours: int = 1500
+) -> list[FileReport]:
     """Regenerate the demo files, empty the database and import the files in order."""
-    files = generate_demo_files(directory)
+    files = generate_demo_files(directory, n_parcours=n_parcours)
     recreate_database(engine)
     return [ingest(engine, path.read_bytes(), path.name, key, user=DEMO_USER) for path in files]

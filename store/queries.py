@@ -93,35 +93,36 @@ def is_demo(conn: Connection) -> bool:
 
 
 def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
-    """Everything the indicators read, as frames (see indicators.dataset.Dataset)."""
+    """Everything the indicators read, as frames (see indicators.dataset.Dataset): the
+    communes are those of the départements where youths live, read once."""
     from store.bulk import read_frame
     from store.models import Antenne, Association, Commune, DemandeHonorabilite
 
-    parcours = read_frame(conn, Parcours.__table__)
-    communes = read_frame(conn, Commune.__table__)
-    departements = set(
-        communes.loc[communes["insee"].isin(parcours["commune_insee"]), "departement"]
-    )
-    communes = communes[communes["departement"].isin(departements)].reset_index(drop=True)
+    c, p, a = Commune.__table__, Parcours.__table__, Antenne.__table__
+    lived_in = select(c.c.departement).join(p, p.c.commune_insee == c.c.insee).distinct()
+    communes = read_frame(conn, c, c.c.departement.in_(lived_in))
     place = communes.set_index("insee")[["classe", "epci_nom"]]
-    parcours = parcours.join(place, on="commune_insee")
-    associations = read_frame(conn, Association.__table__)
-    a = Antenne.__table__
-    antennes = conn.execute(
-        select(Association.nom.label("association"), a.c.nom, a.c.commune_insee)
+    parcours = read_frame(conn, p).join(place, on="commune_insee")
+    rows = conn.execute(
+        select(
+            Association.nom.label("association"),
+            a.c.nom,
+            a.c.commune_insee,
+            c.c.nom.label("commune"),
+            c.c.latitude,
+            c.c.longitude,
+        )
         .join(Association, Association.id == a.c.association_id)
+        .outerjoin(c, c.c.insee == a.c.commune_insee)
         .order_by(Association.nom, a.c.nom)
     )
-    antennes = pd.DataFrame(antennes.fetchall(), columns=list(antennes.keys()))
-    all_communes = read_frame(conn, Commune.__table__).set_index("insee")
-    antennes = antennes.join(
-        all_communes[["nom", "latitude", "longitude"]].rename(columns={"nom": "commune"}),
-        on="commune_insee",
-    )
+    antennes = pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+    for col in ("latitude", "longitude"):
+        antennes[col] = pd.to_numeric(antennes[col]).astype("float64")
     return {
         "parcours": parcours,
         "demandes": read_frame(conn, DemandeHonorabilite.__table__),
-        "associations": associations,
+        "associations": read_frame(conn, Association.__table__),
         "antennes": antennes,
         "communes": communes,
     }

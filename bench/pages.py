@@ -1,0 +1,128 @@
+"""Page benchmark (`make bench`): every page of the dashboard rendered under AppTest on a
+database of about 100,000 parcours, built by generating the demo département at that size
+and ingesting its files through the pipeline (never by direct inserts).
+
+Each page runs in a fresh process. Three figures per page:
+- imports: loading the libraries and our modules (paid once when the server starts);
+- cold: the first render with empty caches, as after an import of new data in a running
+  server (dataset read from the database, every indicator computed);
+- warm: a rerun with the same filters (median of 3).
+Targets: warm under 1 s, cold under 3 s. A measurement, not a test: exit code 0.
+
+    python -m bench.pages [--parcours 100000] [--reconstruire]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+KEY = "cle-de-banc-d-essai-uniquement-0123456789abcdef"  # fictional data only
+PAGES = ["synthese", "entonnoir", "honorabilite", "associations", "territoires", "durees",
+         "donnees"]  # fmt: skip
+WARM_TARGET, COLD_TARGET = 1.0, 3.0
+
+
+def build_database(n_parcours: int, rebuild: bool) -> tuple[Path, int]:
+    """The benchmark database: demo files of `n_parcours` ingested through the pipeline."""
+    from sqlalchemy import func, select
+
+    from pipelines.demo_database import build_demo_database
+    from store.db import make_engine
+    from store.models import Parcours
+
+    path = OUT / f"pages-{n_parcours}.db"
+    url = f"sqlite:///{path}"
+    if rebuild or not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        for old in OUT.glob(f"pages-{n_parcours}.db*"):
+            old.unlink()
+        start = time.perf_counter()
+        engine = make_engine(url)
+        reports = build_demo_database(
+            engine, OUT / f"fichiers-{n_parcours}", KEY.encode(), n_parcours=n_parcours
+        )
+        rejected = [r.fichier for r in reports if r.statut != "charge"]
+        if rejected:
+            sys.exit(f"Fichiers refusés : {rejected}")
+        print(f"Base construite par le pipeline en {time.perf_counter() - start:.0f} s")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(Parcours)).scalar_one()
+    return path, count
+
+
+def _child(page: str) -> None:
+    """Runs in its own process: prints the page's figures as JSON."""
+    start = time.perf_counter()
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data
+    import dashboard.maps
+    import dashboard.page  # noqa: F401
+    import indicators.coverage
+    import indicators.dispatch
+    import indicators.durations
+    import indicators.funnel
+    import indicators.honorabilite
+    import indicators.load  # noqa: F401
+
+    imports = time.perf_counter() - start
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=300)
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    if at.exception:
+        sys.exit(f"{page}: {at.exception[0].message}")
+    warm = []
+    for _ in range(3):
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+    print(json.dumps({"imports": imports, "cold": cold, "warm": sorted(warm)[1]}))
+
+
+def _fr(seconds: float) -> str:
+    return f"{seconds:.2f}".replace(".", ",")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Banc d'essai des pages.")
+    parser.add_argument("--parcours", type=int, default=100_000, help="taille du département")
+    parser.add_argument("--reconstruire", action="store_true", help="reconstruire la base")
+    parser.add_argument("--page", help=argparse.SUPPRESS)  # child process
+    args = parser.parse_args()
+    if args.page:
+        _child(args.page)
+        return
+    path, count = build_database(args.parcours, args.reconstruire)
+    print(f"Banc d'essai des pages — base de {count:,} parcours ({path.name})".replace(",", " "))
+    env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{path}", "PILOTAGE_SECRET_KEY": KEY}
+    print(f"{'page':<14}{'imports (s)':>12}{'froid (s)':>11}{'chaud (s)':>11}  objectifs")
+    missed = 0
+    for page in PAGES:
+        run = subprocess.run(
+            [sys.executable, "-m", "bench.pages", "--page", page],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if run.returncode:
+            print(f"{page:<14} échec : {run.stderr.strip().splitlines()[-1:]}")
+            missed += 1
+            continue
+        r = json.loads(run.stdout.strip().splitlines()[-1])
+        ok_cold, ok_warm = r["cold"] < COLD_TARGET, r["warm"] < WARM_TARGET
+        missed += (not ok_cold) + (not ok_warm)
+        marks = f"{'✓' if ok_cold else '✗'} froid < 3 s, {'✓' if ok_warm else '✗'} chaud < 1 s"
+        print(f"{page:<14}{_fr(r['imports']):>12}{_fr(r['cold']):>11}{_fr(r['warm']):>11}  {marks}")
+    print("Objectifs manqués : " + (str(missed) if missed else "aucun") + ".")
+
+
+if __name__ == "__main__":
+    main()
