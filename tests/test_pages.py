@@ -66,3 +66,9 @@ def test_data_page_shows_consolidated_counts_and_history(db_url, key):
     assert history.iloc[0]["Fichier"] == "envol.csv" and history.iloc[0]["Par"] == "marie"
     assert history.iloc[0]["Lignes lues"] == 2 and history.iloc[0]["Chargées"] == 2
     assert not at.info  # real data: no demo banner
+
+
+def test_router_opens_on_the_synthesis(demo_app):
+    at = AppTest.from_file(str(PAGE.parent.parent / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Synthèse"

@@ -1,0 +1,100 @@
+"""`python -m pipelines indicators` on the demo database: the JSON shape of the issue, and
+figures checked against direct SQL counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+from pipelines.schema import STEPS
+from store.db import make_engine
+from tests.conftest import TEST_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+DU, AU = "2025-11-01", "2026-10-31"
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PILOTAGE_")}
+    env |= {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", "indicators", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_json_shape_and_figures(demo_db_url):
+    out = run(demo_db_url, "--du", DU, "--au", AU, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert set(report) == {"du", "au", "entonnoir", "honorabilite", "associations", "territoires"}
+    assert (report["du"], report["au"]) == (DU, AU)
+    assert [s["etape"] for s in report["entonnoir"]] == STEPS
+    for step in report["entonnoir"]:
+        assert set(step) == {
+            "etape", "effectif", "taux_etape_precedente", "taux_depuis_inscription",
+            "delai_median_jours",
+        }  # fmt: skip
+    counts = [s["effectif"] for s in report["entonnoir"]]
+    assert counts == sorted(counts, reverse=True)  # never rises from one step to the next
+    assert set(report["honorabilite"]) == {
+        "demandes", "traitees", "en_attente", "delai_median_jours", "delai_p90_jours",
+        "delai_median_jours_ouvres", "part_dans_objectif", "objectif_jours_ouvres",
+    }  # fmt: skip
+    assert set(report["territoires"]) == {"rural", "urbain"}
+    for values in report["territoires"].values():
+        assert set(values) == {"jeunes", "demarrages", "part_presentiel"}
+
+    engine = make_engine(demo_db_url)
+    with engine.connect() as conn:
+        cohort = conn.execute(
+            text("SELECT count(*) FROM parcours WHERE date_inscription BETWEEN :du AND :au"),
+            {"du": DU, "au": AU},
+        ).scalar_one()
+        started = conn.execute(
+            text(
+                "SELECT count(*) FROM parcours WHERE date_inscription BETWEEN :du AND :au "
+                "AND date_debut <= :au"
+            ),
+            {"du": DU, "au": AU},
+        ).scalar_one()
+        requests = conn.execute(
+            text(
+                "SELECT count(*) FROM demande_honorabilite WHERE voie = 'cd_b2_fijais' "
+                "AND date_transmission_cd BETWEEN :du AND :au"
+            ),
+            {"du": DU, "au": AU},
+        ).scalar_one()
+        active = dict(
+            conn.execute(
+                text(
+                    "SELECT association, count(*) FROM parcours WHERE date_debut <= :au "
+                    "AND (date_fin IS NULL OR date_fin > :au) AND association IS NOT NULL "
+                    "GROUP BY association"
+                ),
+                {"au": AU},
+            ).all()
+        )
+    engine.dispose()
+    assert report["entonnoir"][0]["effectif"] == cohort
+    assert report["entonnoir"][STEPS.index("demarrage")]["effectif"] == started
+    assert report["honorabilite"]["demandes"] == requests
+    assert {a["association"]: a["binomes_actifs"] for a in report["associations"]} == active
+    rural, urban = report["territoires"]["rural"], report["territoires"]["urbain"]
+    assert rural["jeunes"] + urban["jeunes"] <= cohort
+
+
+def test_readable_summary_and_bad_dates(demo_db_url):
+    out = run(demo_db_url, "--du", DU, "--au", AU)
+    assert out.returncode == 0
+    assert "Entonnoir" in out.stdout and "Inscription" in out.stdout
+    assert "du 01/11/2025 au 31/10/2026" in out.stdout
+    bad = run(demo_db_url, "--du", "2026-10-31", "--au", "2025-11-01")
+    assert bad.returncode == 1 and "--du" in bad.stderr and "Traceback" not in bad.stderr
+    wrong = run(demo_db_url, "--du", "31/10/2025", "--au", AU)
+    assert wrong.returncode == 2 and "AAAA-MM-JJ" in wrong.stderr
