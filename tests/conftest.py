@@ -84,3 +84,24 @@ def demo_app(demo_db_url, monkeypatch):
     monkeypatch.setenv("PILOTAGE_DB_URL", demo_db_url)
     monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
     return demo_db_url
+
+
+@pytest.fixture(scope="session")
+def demo_dataset(demo_db_url):
+    """The demo database read as the indicators read it."""
+    from indicators.dataset import Dataset
+    from store.queries import dataset_frames
+
+    engine = make_engine(demo_db_url)
+    with engine.connect() as conn:
+        data = Dataset(**dataset_frames(conn))
+    engine.dispose()
+    return data
+
+
+@pytest.fixture(scope="session")
+def demo(demo_db_url, demo_dataset):
+    """(engine, dataset) of the demo database, for tests that also count with SQL."""
+    engine = make_engine(demo_db_url)
+    yield engine, demo_dataset
+    engine.dispose()

@@ -210,22 +210,6 @@ def test_definition_is_french_and_names_the_targets():
 # --- the demo database, built through the pipeline ------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from pipelines.demo_database import build_demo_database
-    from store.db import make_engine
-    from store.queries import dataset_frames
-    from tests.conftest import TEST_KEY
-
-    tmp = tmp_path_factory.mktemp("demo_honorabilite")
-    engine = make_engine(f"sqlite:///{tmp}/d.db")
-    build_demo_database(engine, tmp, TEST_KEY)
-    with engine.connect() as conn:
-        dataset = Dataset(**dataset_frames(conn))
-    yield engine, dataset
-    engine.dispose()
-
-
 @pytest.mark.parametrize(
     "per",
     [

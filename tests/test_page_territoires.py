@@ -7,25 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import plotly.io as pio
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import coverage
-from indicators.dataset import Dataset, Filters, Period
+from indicators.dataset import Filters, Period
 from indicators.formatting import number, percent
-from store import queries
-from store.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def demo_dataset(demo_db_url) -> Dataset:
-    engine = make_engine(demo_db_url)
-    with engine.connect() as conn:
-        data = Dataset(**queries.dataset_frames(conn))
-    engine.dispose()
-    return data
 
 
 def run_page() -> AppTest:
