@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from indicators import honorabilite
 from indicators.dataset import Period
 from indicators.formatting import number, percent
-from store.db import init_db, make_engine
 from tests.test_page_synthese import demo_dataset, in_days
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,21 +94,3 @@ def test_changing_the_target_changes_the_share_within_target(page):
     by_month = honorabilite.monthly(data, period, target=5)["part_dans_objectif"]
     shown_months = frame_with(at, "Mois de transmission")["Part dans l'objectif"]
     assert shown_months.tolist() == [percent(v) for v in by_month]
-
-
-def test_warm_rerun_is_fast(page):
-    at, _, _ = page
-    begin = dt.datetime.now()
-    at.run()
-    assert not at.exception
-    assert (dt.datetime.now() - begin).total_seconds() < 5
-
-
-def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'vide.db'}"
-    init_db(make_engine(url))
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not at.exception, at.exception
-    assert "Aucun parcours" in at.warning[0].value
-    assert not at.metric

@@ -15,7 +15,7 @@ from indicators import coverage, funnel, honorabilite, load
 from indicators.dataset import Dataset, Period
 from indicators.formatting import number, percent
 from store import queries
-from store.db import init_db, make_engine
+from store.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "synthese.py")
@@ -121,21 +121,3 @@ def test_tables_hold_both_periods_and_the_funnel(page):
     steps = at.dataframe[1].value
     assert steps["Parcours"].tolist() == funnel.funnel(data, period)["effectif"].tolist()
     assert len(at.get("plotly_chart")) == 1
-
-
-def test_warm_rerun_is_fast(page):
-    at, _, _ = page
-    begin = dt.datetime.now()
-    at.run()
-    assert not at.exception
-    assert (dt.datetime.now() - begin).total_seconds() < 5
-
-
-def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'vide.db'}"
-    init_db(make_engine(url))
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not at.exception, at.exception
-    assert "Aucun parcours" in at.warning[0].value
-    assert not at.metric

@@ -29,11 +29,12 @@ def run_app() -> AppTest:
     return at
 
 
-def test_data_page_on_empty_database_says_what_to_do(db_url):
-    at = run_app()
-    assert at.title[0].value == "Données consolidées"
+@pytest.mark.parametrize("page", sorted(p.stem for p in PAGE.parent.glob("*.py")))
+def test_every_page_on_an_empty_database_says_what_to_do(db_url, page):
+    at = AppTest.from_file(str(PAGE.parent / f"{page}.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
     assert "Aucun parcours" in at.warning[0].value
-    assert not at.metric
+    assert not at.metric and not at.get("plotly_chart")
 
 
 def test_data_page_shows_consolidated_counts_and_history(db_url, key):
