@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/associations.py", title="Associations", icon=":material/groups:"),
     st.Page("pages/territoires.py", title="Territoires", icon=":material/map:"),
     st.Page("pages/durees.py", title="Durée des binômes", icon=":material/timelapse:"),
+    st.Page("pages/qualite.py", title="Qualité et conformité", icon=":material/rule:"),
     st.Page("pages/donnees.py", title="Données consolidées", icon=":material/database:"),
 ]
 st.navigation(pages).run()

@@ -44,6 +44,7 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
             "fraicheur": queries.latest_import_by_source(conn),
             "historique": queries.import_history(conn),
             "demo": queries.is_demo(conn),
+            "imports": queries.imports_by_association(conn),
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indicators import coverage, funnel, honorabilite, load
+from indicators import compliance, coverage, funnel, honorabilite, load
 from indicators.dataset import Dataset, Period
 
 
@@ -27,7 +27,9 @@ def _records(frame, columns: list[str]) -> list[dict]:
 
 
 def indicators_report(data: Dataset, period: Period) -> dict:
-    """`{"du", "au", "entonnoir", "honorabilite", "associations", "territoires"}`."""
+    """`{"du", "au", "entonnoir", "honorabilite", "associations", "territoires",
+    "conformite"}`; `conformite` counts the compliance alerts per rule over every parcours
+    known at `au`, whatever its inscription date."""
     steps = funnel.funnel(data, period)
     checks = honorabilite.summary(data, period)
     return {
@@ -49,4 +51,5 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             classe: {k: _plain(v) for k, v in values.items()}
             for classe, values in coverage.territories_json(data, period).items()
         },
+        "conformite": compliance.counts(data, period.au),
     }

@@ -52,4 +52,13 @@ def summary_text(report: dict) -> str:
             f"  {classe:<8}{number(t['jeunes']):>8} jeunes, {number(t['demarrages'])} démarrages, "
             f"{percent(t['part_presentiel'])} en présentiel"
         )
+    if "conformite" in report:
+        alerts = report["conformite"]
+        total = sum(a["nombre"] for a in alerts)
+        critical = sum(a["nombre"] for a in alerts if a["gravite"] == "critique")
+        lines += [
+            "",
+            f"Conformité (tous les parcours connus au {day(au)}) : {number(total)} alertes, "
+            f"dont {number(critical)} critiques",
+        ]
     return "\n".join(lines)

@@ -126,3 +126,24 @@ def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
         "antennes": antennes,
         "communes": communes,
     }
+
+
+def imports_by_association(conn: Connection) -> pd.DataFrame:
+    """Per association (its own exports, undone imports left out): `association`,
+    `dernier_import` (datetime of the latest import), `imports`, `lignes_lues` and
+    `lignes_en_quarantaine` summed over its imports."""
+    lot = ImportLot.__table__
+    rows = conn.execute(
+        select(
+            lot.c.association,
+            func.max(lot.c.importe_le).label("dernier_import"),
+            func.count().label("imports"),
+            func.coalesce(func.sum(lot.c.lignes_lues), 0).label("lignes_lues"),
+            func.coalesce(func.sum(lot.c.lignes_en_quarantaine), 0).label("lignes_en_quarantaine"),
+        )
+        .where(lot.c.annule.is_(False), lot.c.type == "association")
+        .where(lot.c.association.is_not(None))
+        .group_by(lot.c.association)
+        .order_by(lot.c.association)
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import text
@@ -32,7 +33,9 @@ def test_json_shape_and_figures(demo_db_url):
     out = run(demo_db_url, "--du", DU, "--au", AU, "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert set(report) == {"du", "au", "entonnoir", "honorabilite", "associations", "territoires"}
+    assert set(report) == {
+        "du", "au", "entonnoir", "honorabilite", "associations", "territoires", "conformite",
+    }  # fmt: skip
     assert (report["du"], report["au"]) == (DU, AU)
     assert [s["etape"] for s in report["entonnoir"]] == STEPS
     for step in report["entonnoir"]:
@@ -98,3 +101,17 @@ def test_readable_summary_and_bad_dates(demo_db_url):
     assert bad.returncode == 1 and "--du" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run(demo_db_url, "--du", "31/10/2025", "--au", AU)
     assert wrong.returncode == 2 and "AAAA-MM-JJ" in wrong.stderr
+
+
+def test_json_carries_the_compliance_counts(demo_db_url, demo_dataset):
+    from indicators.compliance import RULES, counts
+
+    out = run(demo_db_url, "--du", DU, "--au", AU, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert [c["regle"] for c in report["conformite"]] == list(RULES)
+    assert report["conformite"] == counts(demo_dataset, date.fromisoformat(AU))
+    by_rule = {c["regle"]: c["nombre"] for c in report["conformite"]}
+    assert by_rule["debut_sans_convention"] >= 3  # planted in the demo
+    readable = run(demo_db_url, "--du", DU, "--au", AU)
+    assert "Conformité (tous les parcours connus au 31/10/2026)" in readable.stdout
