@@ -139,6 +139,21 @@ def plan_import(
 ) -> Plan:
     """Read, map and validate a file; raises IngestError with a French message if it can't."""
     raw = read_table(data, filename, header_score)
+    return plan_raw(engine, raw, filename, sha256_of(data), key, kind, association, mapping=mapping)
+
+
+def plan_raw(
+    engine: Engine,
+    raw: RawTable,
+    filename: str,
+    sha256: str,
+    key: bytes,
+    kind: Kind | None = None,
+    association: str | None = None,
+    mapping: ColumnMapping | None = None,
+) -> Plan:
+    """`plan_import` for a table already read (e.g. a batch of Word fiches,
+    `pipelines.docx_fiches.fiches_to_table`); `sha256` identifies the import's content."""
     if mapping is None:
         mapping = map_columns(raw.header, kind=kind, association=association)
     require_complete(mapping, raw.header, filename)
@@ -158,7 +173,7 @@ def plan_import(
         prepared.rows["association"] = prepared.rows["association"].map(
             lambda n: _canonical(n, known) if isinstance(n, str) else None
         )
-    return Plan(filename, sha256_of(data), raw, mapping, chosen, prepared)
+    return Plan(filename, sha256, raw, mapping, chosen, prepared)
 
 
 def already_imported(engine: Engine, sha256: str):

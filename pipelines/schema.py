@@ -97,9 +97,18 @@ _MATCH = [
     _f("statut", T.CATEGORY, "Statut", "statut"),
 ]
 
+# A CD fiche names some youth fields its own way; these labels are also what tells a fiche
+# list from an association export (they are [fiche_cd] synonyms, see mapping.signatures).
+_FICHE_LABELS = {
+    "id_source": _f("id_source", T.CODE, "N° de fiche"),
+    "association": _f("association", T.TEXT, "Association choisie"),
+    "date_inscription": _f("date_inscription", T.DATE, "Date de réception de la fiche"),
+    "date_attribution": _f("date_attribution", T.DATE, "Date d'envoi à l'association"),
+}
+
 FIELDS: dict[Kind, list[Field]] = {
     Kind.ASSOCIATION: _YOUTH + _MATCH,
-    Kind.FICHE_CD: _YOUTH,
+    Kind.FICHE_CD: [_FICHE_LABELS.get(f.name, f) for f in _YOUTH],
     Kind.HONORABILITE: [
         _f("id_source", T.CODE, "N° de demande"),
         _f("association", T.TEXT, "Association"),
