@@ -16,6 +16,8 @@ pages = [
     st.Page("pages/territoires.py", title="Territoires", icon=":material/map:"),
     st.Page("pages/durees.py", title="Durée des binômes", icon=":material/timelapse:"),
     st.Page("pages/qualite.py", title="Qualité et conformité", icon=":material/rule:"),
+    st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
+    st.Page("pages/modeles.py", title="Modèles et rapports", icon=":material/description:"),
     st.Page("pages/donnees.py", title="Données consolidées", icon=":material/database:"),
 ]
 st.navigation(pages).run()

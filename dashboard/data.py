@@ -86,3 +86,19 @@ def compute(function: Callable, filters: Filters, *args):
     return _compute(
         database_url(), data_version(), filters, function.__module__, function.__name__, args
     )
+
+
+@st.cache_data(show_spinner=False)
+def quarantine_reports(url: str, version: tuple[int, int]) -> list[tuple[dict, pd.DataFrame]]:
+    """The imports (not undone) that quarantined rows, newest first, each with its rows."""
+    with _engine(url).connect() as conn:
+        history = queries.import_history(conn)
+        with_rows = history[history["lignes_en_quarantaine"] > 0]
+        return [
+            (row, queries.quarantine_of_import(conn, int(row["id"])))
+            for row in with_rows.to_dict("records")
+        ]
+
+
+def load_quarantine_reports() -> list[tuple[dict, pd.DataFrame]]:
+    return quarantine_reports(database_url(), data_version())

@@ -1,0 +1,153 @@
+"""The Importer page under AppTest (uploads included), and its pure helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.ingest import plan_import
+from pipelines.preview import (
+    BY_SYNONYMS,
+    IGNORED,
+    batch_name,
+    batch_sha256,
+    layout_label,
+    mapping_preview,
+    quarantine_preview,
+)
+from store.db import init_db, make_engine
+from tests.helpers import counts, csv_bytes
+from tests.test_ingest import HEADER, ROW_A1, ROW_A2, ROW_BAD_DATE
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "importer.py"
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+EXPORT = csv_bytes([[*HEADER, "Remarque"], *[[*r, ""] for r in (ROW_A1, ROW_A2, ROW_BAD_DATE)]])
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, key):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    engine = make_engine(url)
+    init_db(engine)
+    yield engine
+    engine.dispose()
+
+
+def page() -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes, association: str | None = None) -> AppTest:
+    if association:
+        at.text_input(key="importer_association").input(association)
+    at.file_uploader(key="importer_fichiers").upload(name, data)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [*at.markdown, *at.info, *at.success, *at.error, *at.warning]
+    return "\n".join(str(e.value) for e in parts)
+
+
+def test_empty_database_shows_the_uploader(db):
+    at = page()
+    assert at.title[0].value == "Importer"
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].accept_multiple_files
+    assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xls", ".ods", ".csv", ".docx"}
+    assert "Confirmer l'import" in at.markdown[0].value
+    assert not at.button and not at.error
+
+
+def test_missing_key_is_a_french_message(db, monkeypatch, tmp_path):
+    monkeypatch.delenv("PILOTAGE_SECRET_KEY")
+    monkeypatch.setenv("PILOTAGE_SECRET_KEY_FILE", str(tmp_path / "absente.key"))
+    at = page()
+    assert "introuvable" in at.error[0].value
+    assert not at.file_uploader
+
+
+def test_report_before_writing_then_confirm(db):
+    at = upload(page(), "envol.csv", EXPORT, association="Envol")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Lignes lues": "3",
+        "Lignes qui seront chargées": "2",
+        "Lignes en quarantaine": "1",
+    }
+    quarantine = at.dataframe[1].value
+    assert list(quarantine.columns) == ["Ligne", "Colonne", "Motif", "Identifiant (association)"]
+    assert quarantine.iloc[0]["Ligne"] == 4 and quarantine.iloc[0]["Identifiant (association)"] == (
+        "A3"
+    )
+    shown = texts(at) + at.dataframe[0].value.to_string() + quarantine.to_string()
+    for name in ("Dupont", "Marie-Claire", "N'Diaye", "Awa", "Leroy", "Tom"):
+        assert name not in shown
+    assert "Envol" in texts(at) and "export d'association" in texts(at)
+    assert counts(db)["imports"] == 0  # nothing written yet
+
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+    assert counts(db)["imports"] == 1 and counts(db)["parcours"] == 2
+    assert "2 nouveaux" in at.success[0].value
+    assert "déjà importé" in at.info[0].value and not at.button
+
+    again = upload(page(), "copie.csv", EXPORT)  # a new session, the same bytes
+    assert "déjà importé" in again.info[0].value
+    assert not again.button and not again.metric
+    assert counts(db)["imports"] == 1
+
+
+def test_pdf_renamed_xlsx_is_refused(db):
+    at = upload(page(), "export.xlsx", PDF)
+    assert "n'est pas un tableur" in at.error[0].value
+    assert not at.button and not at.metric
+    assert counts(db)["imports"] == 0
+
+
+def test_export_without_association_asks_for_it(db):
+    at = upload(page(), "export.csv", EXPORT)
+    assert "Impossible de savoir de quelle association" in at.error[0].value
+    assert not at.button
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def test_mapping_and_quarantine_previews(engine, key):
+    plan = plan_import(engine, EXPORT, "envol.csv", key, association="Envol")
+    mapping = mapping_preview(plan)
+    assert list(mapping["Colonne du fichier"]) == [*HEADER, "Remarque"]
+    fields = dict(zip(mapping["Colonne du fichier"], mapping["Champ"], strict=True))
+    assert fields["Remarque"] == IGNORED
+    assert fields["Date d'inscription"] != IGNORED
+    assert layout_label(plan) == (plan.mapping.profile or BY_SYNONYMS)
+    quarantine = quarantine_preview(plan)
+    assert quarantine[["Ligne", "Identifiant (association)"]].values.tolist() == [[4, "A3"]]
+
+
+def test_batch_identity_and_name():
+    assert batch_sha256([b"a", b"b"]) == batch_sha256([b"a", b"b"])
+    assert batch_sha256([b"a", b"b"]) != batch_sha256([b"b", b"a"])
+    assert batch_name(["a.docx", "b.docx"]) == "2 fiche(s) candidature : a.docx, b.docx"
+    assert len(batch_name([f"fiche_{i:03}.docx" for i in range(100)])) == 255
+
+
+def test_word_fiches_go_together_as_one_batch(db):
+    from tests.test_docx_fiches import _fiche
+
+    at = page()
+    at.file_uploader(key="importer_fichiers").upload("a.docx", _fiche("Benali"))
+    at.file_uploader(key="importer_fichiers").upload("b.docx", _fiche("Morel"))
+    at.run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "2 fiche(s) candidature : a.docx, b.docx"
+    assert {m.label: m.value for m in at.metric}["Lignes lues"] == "2"
+    assert "fiches candidature du CD" in texts(at)
+    assert len(at.button) == 1
