@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--association", help="limiter aux parcours d'une association")
     p.add_argument("--json", action="store_true", help="sortie au format JSON")
 
+    p = sub.add_parser(
+        "undo", help="annuler un import (ses lignes reviennent à leur état antérieur)"
+    )
+    p.add_argument("import_id", metavar="IMPORT_ID", type=int, help="numéro de l'import")
+    p.add_argument("--user", default="cli", help="nom de la personne qui annule (historique)")
+
     p = sub.add_parser("key", help="clé de pseudonymisation")
     p.add_argument(
         "--create", action="store_true", help=f"créer {DEFAULT_KEY_FILE.name} s'il n'existe pas"
@@ -185,6 +191,22 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_undo(args: argparse.Namespace) -> int:
+    from pipelines.setup import ensure_database
+    from pipelines.undo import undo_import
+    from store.db import make_engine
+
+    engine = make_engine()
+    ensure_database(engine)
+    report = undo_import(engine, args.import_id, args.user)
+    print(
+        f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
+        f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "
+        "parcours recalculés."
+    )
+    return 0
+
+
 def _cmd_key(args: argparse.Namespace) -> int:
     if args.create and not os.environ.get(KEY_ENV) and create_key_file():
         print(f"Clé de pseudonymisation créée : {DEFAULT_KEY_FILE} (ne la partagez pas).")
@@ -204,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": _cmd_ingest,
         "demo": _cmd_demo,
         "indicators": _cmd_indicators,
+        "undo": _cmd_undo,
         "key": _cmd_key,
     }
     try:

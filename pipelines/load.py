@@ -39,6 +39,7 @@ from store.models import (
     ImportLot,
     Parcours,
     Quarantaine,
+    VersionLigne,
 )
 
 CD_SOURCE = "CD"  # the `source` of the CD's own fiches
@@ -108,6 +109,8 @@ def _upsert(
     present = set(rows["id_source"]) | kept_ids
     gone = ~before["id_source"].isin(present)
     missing = before.loc[gone, "id"].tolist()
+    written = [c for c in columns if c not in ("id_source", *scope)]
+    _record_versions(conn, table, before, updates["id_source"], written, gone, scope, import_id)
     for chunk in _in_chunks(missing):
         conn.execute(
             update(table)
@@ -129,6 +132,50 @@ def _upsert(
         [rest, updated.reset_index(drop=True), rows[~known][columns]], ignore_index=True
     )
     return _Upserted(created, len(updates), len(missing), after)
+
+
+def _record_versions(
+    conn: Connection,
+    table: Table,
+    before: pd.DataFrame,
+    updated_sources: pd.Series,
+    written: list[str],
+    gone: pd.Series,
+    scope: dict[str, str],
+    import_id: int,
+) -> None:
+    """Write in `version_ligne` what the import changes, so it can be undone: the rows it
+    inserted, the former values of the rows it updated (the `written` columns: the others
+    are unchanged), the rows it newly flagged absent.
+
+    Called after the inserts and updates: the inserted rows are the scope's rows of this
+    import not known before."""
+    of_import = conn.execute(
+        select(table.c.id, table.c.id_source).where(
+            _scope_clause(table, scope), table.c.import_id == import_id
+        )
+    ).all()
+    known = set(before["id_source"])
+    inserted = [int(row_id) for row_id, id_source in of_import if id_source not in known]
+    updated = before[before["id_source"].isin(updated_sources)]
+    flagged = before.loc[gone & before["absent_depuis_import_id"].isna(), "id"]
+    if updated.empty:
+        previous: list[str] = []
+    else:
+        values = updated[written]
+        previous = values.to_json(orient="records", lines=True, date_format="iso").splitlines()
+    n_ins, n_upd, n_flag = len(inserted), len(updated), len(flagged)
+    versions = pd.DataFrame(
+        {
+            "import_id": import_id,
+            "table_name": table.name,
+            "row_id": [*inserted, *updated["id"].tolist(), *flagged.tolist()],
+            "action": ["insert"] * n_ins + ["update"] * n_upd + ["flag"] * n_flag,
+            "previous": [None] * n_ins + previous + ['{"absent_depuis_import_id":null}'] * n_flag,
+        }
+    )
+    version_table = VersionLigne.__table__
+    insert_frame(conn, version_table, versions, _columns_of(version_table, versions))
 
 
 def _scope_clause(table: Table, scope: dict[str, str]) -> ColumnElement[bool]:

@@ -115,7 +115,7 @@ def update_frame_by_id(
     )
 
 
-def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def typed_columns(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Numbers and booleans as nullable numeric columns (text stays as objects)."""
     for col in table.columns:
         kind = col.type.python_type
@@ -150,9 +150,9 @@ def read_frame(
             cursor.close()
         for name in dates:
             frame[name] = pd.to_datetime(np.array(frame[name].to_numpy(), dtype="datetime64[D]"))
-        return _typed(frame, table)
+        return typed_columns(frame, table)
     result = conn.execute(stmt)
     frame = pd.DataFrame(result.fetchall(), columns=names, dtype=object)
     for name in dates:
         frame[name] = pd.to_datetime(frame[name])
-    return _typed(frame, table)
+    return typed_columns(frame, table)

@@ -67,6 +67,26 @@ class ImportLot(Base):
     colonnes_non_reconnues: Mapped[str | None] = mapped_column(Text)  # JSON list
     colonnes_absentes: Mapped[str | None] = mapped_column(Text)  # JSON list
     annule: Mapped[bool] = mapped_column(Boolean, default=False)
+    annule_le: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    annule_par: Mapped[str | None] = mapped_column(String(100))
+
+
+class VersionLigne(Base):
+    """A source row as it was before an import changed it, so the import can be undone.
+
+    `action` is "insert" (the import created the row: `previous` is None), "update" (the
+    import rewrote it: `previous` holds every column but the id, as JSON, dates in ISO) or
+    "flag" (the import marked it absent: `previous` holds the former
+    `absent_depuis_import_id`)."""
+
+    __tablename__ = "version_ligne"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # insert | update | flag
+    previous: Mapped[str | None] = mapped_column(Text)  # JSON object
 
 
 class Quarantaine(Base):
