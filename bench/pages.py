@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KEY = "cle-de-banc-d-essai-uniquement-0123456789abcdef"  # fictional data only
 PAGES = ["synthese", "entonnoir", "honorabilite", "associations", "territoires", "durees",
-         "donnees"]  # fmt: skip
+         "qualite", "importer", "modeles", "donnees"]  # fmt: skip
 WARM_TARGET, COLD_TARGET = 1.0, 3.0
 
 
