@@ -45,6 +45,7 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
             "historique": queries.import_history(conn),
             "demo": queries.is_demo(conn),
             "imports": queries.imports_by_association(conn),
+            "annulables": queries.undoable_imports(conn),
         }
 
 

@@ -66,3 +66,9 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
             "SHA-256": frame["sha256"].str.slice(0, 12) + "…",
         }
     )
+
+
+def undo_label(row) -> str:
+    """ "n° 12 – export.csv (Envol Mentorat Nord, 26/11/2026 20:05)"."""
+    who = row.association or KIND_LABELS[Kind(row.type)]
+    return f"n° {row.id} – {row.fichier} ({who}, {paris(row.importe_le):%d/%m/%Y %H:%M})"

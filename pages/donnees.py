@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard.data import load_overview
-from dashboard.tables import freshness_table, history_table, parcours_table
+from dashboard.data import engine, load_overview
+from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
+from pipelines.errors import IngestError
+from pipelines.undo import undo_import
 
 st.title("Données consolidées")
 data = load_overview()
@@ -40,3 +42,29 @@ st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch
 
 st.subheader("Historique des imports")
 st.dataframe(history_table(data["historique"]), hide_index=True, width="stretch")
+
+st.subheader("Annuler un import")
+st.caption(
+    "Les lignes ajoutées par l'import sont retirées et celles qu'il a modifiées reprennent "
+    "leur état antérieur. Seul le dernier import de chaque source peut être annulé ; "
+    "l'annulation est inscrite dans l'historique."
+)
+if message := st.session_state.pop("annulation", None):
+    st.success(message)
+undoable = data["annulables"]
+labels = {row.id: undo_label(row) for row in undoable.itertuples()}
+choice = st.selectbox(
+    "Import à annuler", list(labels), format_func=labels.get, index=None, placeholder="Choisir…"
+)
+if choice is not None and st.button("Annuler cet import", type="primary"):
+    try:
+        done = undo_import(engine(), choice, user="tableau de bord")
+    except IngestError as exc:
+        st.error(exc.message)
+    else:  # rerun so every figure above shows the data without the import
+        st.session_state["annulation"] = (
+            f"Import n° {done.import_id} ({done.fichier}) annulé : lignes retirées "
+            f"{number(done.supprimes)}, lignes rétablies {number(done.restaures)}. "
+            "Les chiffres sont à jour."
+        )
+        st.rerun()

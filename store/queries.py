@@ -147,3 +147,20 @@ def imports_by_association(conn: Connection) -> pd.DataFrame:
         .order_by(lot.c.association)
     )
     return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def undoable_imports(conn: Connection) -> pd.DataFrame:
+    """The imports that can be undone: the latest one still in force of each source (kind and
+    association), the referential excepted (see pipelines.undo)."""
+    lot = ImportLot.__table__
+    latest = (
+        select(func.max(lot.c.id))
+        .where(lot.c.annule.is_(False), lot.c.type != "associations")
+        .group_by(lot.c.type, lot.c.association)
+    )
+    rows = conn.execute(
+        select(lot.c.id, lot.c.importe_le, lot.c.fichier, lot.c.type, lot.c.association)
+        .where(lot.c.id.in_(latest))
+        .order_by(lot.c.id.desc())
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))

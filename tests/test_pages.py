@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import ingest
 from store.db import init_db, make_engine
-from tests.helpers import csv_bytes
+from tests.helpers import counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "donnees.py"
@@ -82,3 +82,22 @@ def test_router_opens_on_the_synthesis(demo_app):
     at = AppTest.from_file(str(PAGE.parent.parent / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Synthèse"
+
+
+def test_undo_from_the_history_restores_the_previous_snapshot(db_url, key):
+    engine = make_engine(db_url)
+    init_db(engine)
+    ingest(engine, csv_bytes([HEADER, ROW_A1]), "mars.csv", key, association="Envol")
+    later = ingest(
+        engine, csv_bytes([HEADER, ROW_A1, ROW_A2]), "avril.csv", key, association="Envol"
+    )
+    at = run_app()
+    assert at.metric[0].value == "2"
+    undo = at.selectbox[0]
+    assert len(undo.options) == 1 and undo.options[0].startswith(f"n° {later.import_id} – avril")
+    undo.set_value(later.import_id).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "annulé" in at.success[0].value and "lignes retirées 1," in at.success[0].value
+    assert at.metric[0].value == "1"  # back to the March snapshot
+    assert counts(engine)["parcours"] == 1
