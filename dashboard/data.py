@@ -66,19 +66,21 @@ def _scoped(url: str, version: tuple[int, int], filters: Filters) -> Dataset:
     return _dataset(url, version).scoped(filters)
 
 
-def dataset(filters: Filters | None = None) -> Dataset:
-    """The dataset cut to the viewer's filters (cached per data version and filters)."""
-    url, version = database_url(), data_version()
+def _cut(url: str, version: tuple[int, int], filters: Filters | None) -> Dataset:
     if filters is None or filters == Filters():
         return _dataset(url, version)
     return _scoped(url, version, filters)
 
 
+def dataset(filters: Filters | None = None) -> Dataset:
+    """The dataset cut to the viewer's filters (cached per data version and filters)."""
+    return _cut(database_url(), data_version(), filters)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _compute(url, version, filters, module: str, name: str, args: tuple):
     function = getattr(importlib.import_module(module), name)
-    data = _dataset(url, version) if filters == Filters() else _scoped(url, version, filters)
-    return function(data, *args)
+    return function(_cut(url, version, filters), *args)
 
 
 def compute(function: Callable, filters: Filters, *args):
