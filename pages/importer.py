@@ -10,20 +10,25 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import mapping_editor
 from dashboard.data import data_version, dataset, engine
 from indicators.formatting import number
+from indicators.steps import STEP_LABELS
 from pipelines.docx_fiches import fiches_to_table
 from pipelines.errors import IngestError
+from pipelines.extract import RawTable
 from pipelines.ingest import (
     FileReport,
     Plan,
     already_imported,
     apply_plan,
+    initial_mapping,
     paris_time,
-    plan_import,
     plan_raw,
+    read_upload,
     sha256_of,
 )
+from pipelines.mapping import with_fixes
 from pipelines.preview import (
     batch_name,
     batch_sha256,
@@ -36,7 +41,8 @@ from pipelines.schema import KIND_LABELS, Kind
 
 AUTO = "Détecter automatiquement"
 DEFAULT_USER = "chargé(e) de projet"
-PLANS = "_importer_plans"  # session state: (sha256, kind, association, version) -> Plan
+PLANS = "_importer_plans"  # session state: (sha256, kind, association, fixes, version) -> Plan
+TABLES = "_importer_tables"  # session state: sha256 -> RawTable (read once per upload)
 DONE = "_importer_done"  # session state: sha256 -> FileReport of an import made here
 MAX_PLANS_KEPT = 20
 
@@ -64,19 +70,39 @@ def uploads(files) -> list[Upload]:
     return [u for u in out if not (u.sha256 in seen or seen.add(u.sha256))]
 
 
-def planned(upload: Upload, key: bytes, kind: Kind | None, association: str | None) -> Plan:
-    """The plan of these bytes, kept in the session (analysed once, not at each rerun)."""
+def table_of(upload: Upload) -> RawTable:
+    """The table of these bytes, read once per session (IngestError when unreadable)."""
+    tables = st.session_state.setdefault(TABLES, {})
+    if upload.sha256 not in tables:
+        if len(tables) >= MAX_PLANS_KEPT:
+            tables.clear()
+        if upload.docx:
+            tables[upload.sha256] = fiches_to_table(upload.parts)
+        else:
+            name, data = upload.parts[0]
+            tables[upload.sha256] = read_upload(engine(), data, name)
+    return tables[upload.sha256]
+
+
+def planned(
+    upload: Upload,
+    key: bytes,
+    kind: Kind | None,
+    association: str | None,
+    fixes: dict[int, str],
+) -> Plan:
+    """The plan of these bytes with the user's corrections, kept in the session."""
     plans = st.session_state.setdefault(PLANS, {})
-    cache_key = (upload.sha256, kind, association, data_version())
+    cache_key = (upload.sha256, kind, association, tuple(sorted(fixes.items())), data_version())
     if cache_key not in plans:
         if len(plans) >= MAX_PLANS_KEPT:
             plans.clear()
-        if upload.docx:
-            raw = fiches_to_table(upload.parts)
-            plan = plan_raw(engine(), raw, upload.name, upload.sha256, key, kind, association)
-        else:
-            name, data = upload.parts[0]
-            plan = plan_import(engine(), data, name, key, kind=kind, association=association)
+        raw = table_of(upload)
+        mapping = with_fixes(initial_mapping(engine(), raw, kind, association), raw.header, fixes)
+        plan = plan_raw(
+            engine(), raw, upload.name, upload.sha256, key, kind, association, mapping=mapping
+        )
+        plan.fixes = dict(fixes)
         plans[cache_key] = plan
     return plans[cache_key]
 
@@ -85,12 +111,13 @@ def forget(sha256: str) -> None:
     plans = st.session_state.get(PLANS, {})
     for cache_key in [k for k in plans if k[0] == sha256]:
         del plans[cache_key]
+    st.session_state.get(TABLES, {}).pop(sha256, None)
 
 
-def confirm(upload: Upload, plan: Plan, user: str) -> bool:
+def confirm(upload: Upload, plan: Plan, user: str, keep_mapping: bool) -> bool:
     """Write the plan; False (and the French message shown) when it could not be."""
     try:
-        report = apply_plan(engine(), plan, user)
+        report = apply_plan(engine(), plan, user, keep_mapping=keep_mapping)
     except IngestError as exc:
         st.error(exc.message)
         return False
@@ -100,12 +127,26 @@ def confirm(upload: Upload, plan: Plan, user: str) -> bool:
 
 
 def done_message(name: str, report: FileReport) -> str:
-    return (
+    reached = [
+        f"{STEP_LABELS[step]} : {number(n)}" for step, n in report.etapes_atteintes.items() if n
+    ]
+    message = (
         f"« {name} » importé : {number(report.nouveaux)} nouveaux, "
         f"{number(report.mis_a_jour)} mis à jour, {number(report.absents)} absents du "
         f"dernier export, {number(report.lignes_en_quarantaine)} ligne(s) en quarantaine. "
-        "Les chiffres de toutes les pages sont mis à jour."
     )
+    if report.type != Kind.ASSOCIATIONS.value:
+        message += (
+            "Étapes nouvellement atteintes : " + " · ".join(reached) + ". "
+            if reached
+            else "Aucune étape nouvellement atteinte. "
+        )
+    if report.profil_enregistre:
+        message += (
+            "La correspondance des colonnes est enregistrée : les prochains fichiers de même "
+            "présentation seront reconnus sans correction. "
+        )
+    return message + "Les chiffres de toutes les pages sont mis à jour."
 
 
 def show_plan(plan: Plan) -> None:
@@ -169,7 +210,7 @@ files = st.file_uploader(
     accept_multiple_files=True,
     key="importer_fichiers",
 )
-ready: list[tuple[Upload, Plan]] = []
+ready: list[tuple[Upload, Plan, bool]] = []
 for upload in uploads(files or []):
     st.subheader(upload.name)
     report = st.session_state.get(DONE, {}).get(upload.sha256)
@@ -184,18 +225,34 @@ for upload in uploads(files or []):
         )
         continue
     try:
-        plan = planned(upload, secret, kind, association)
+        raw = table_of(upload)
+        understood = initial_mapping(engine(), raw, kind, association)
+    except IngestError as exc:
+        st.error(exc.message)
+        continue
+    notice = st.empty()
+    fixes = mapping_editor.fixes(f"colonne_{upload.sha256[:16]}", raw.header, understood)
+    try:
+        if mapping_editor.warn_missing(notice, with_fixes(understood, raw.header, fixes)):
+            continue
+        plan = planned(upload, secret, kind, association, fixes)
     except IngestError as exc:
         st.error(exc.message)
         continue
     show_plan(plan)
+    keep = bool(fixes) and st.checkbox(
+        f"Enregistrer cette correspondance pour les prochains fichiers "
+        f"{'de ' + plan.association if plan.association else 'de ce type'}",
+        value=True,
+        key=f"garder_{upload.sha256}",
+    )
     clicked = st.button("Confirmer l'import", key=f"confirmer_{upload.sha256}", type="primary")
-    if clicked and confirm(upload, plan, user):
+    if clicked and confirm(upload, plan, user, keep):
         st.rerun()
-    ready.append((upload, plan))
+    ready.append((upload, plan, keep))
 
 if len(ready) > 1:
     st.divider()
     clicked = st.button("Confirmer l'import de tous les fichiers valides", key="confirmer_tout")
-    if clicked and all([confirm(upload, plan, user) for upload, plan in ready]):
+    if clicked and all([confirm(upload, plan, user, keep) for upload, plan, keep in ready]):
         st.rerun()

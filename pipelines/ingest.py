@@ -16,9 +16,16 @@ from sqlalchemy import Engine, select
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
 from pipelines.load import ImportMeta, load
-from pipelines.mapping import ColumnMapping, header_score, map_columns, require_complete
+from pipelines.mapping import (
+    ColumnMapping,
+    header_scorer,
+    map_columns,
+    profile_columns,
+    require_complete,
+)
 from pipelines.normalise import normalise_key
 from pipelines.prepare import Prepared, prepare
+from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
 from pipelines.schema import KIND_LABELS, Kind
 from store.models import Association, ImportLot
 
@@ -45,6 +52,8 @@ class FileReport:
     absents: int = 0
     import_id: int | None = None
     message: str = ""
+    etapes_atteintes: dict[str, int] = field(default_factory=dict)
+    profil_enregistre: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -61,6 +70,7 @@ class FileReport:
             "nouveaux": self.nouveaux,
             "mis_a_jour": self.mis_a_jour,
             "absents": self.absents,
+            "etapes_nouvellement_atteintes": self.etapes_atteintes,
             "message": self.message,
         }
 
@@ -75,6 +85,7 @@ class Plan:
     mapping: ColumnMapping
     association: str | None
     prepared: Prepared
+    fixes: dict[int, str] = field(default_factory=dict)  # the user's corrections, by position
 
     def row_errors(self, limit: int = MAX_ROW_ERRORS_LISTED) -> list[str]:
         q = self.prepared.quarantine
@@ -138,8 +149,23 @@ def plan_import(
     mapping: ColumnMapping | None = None,
 ) -> Plan:
     """Read, map and validate a file; raises IngestError with a French message if it can't."""
-    raw = read_table(data, filename, header_score)
+    raw = read_upload(engine, data, filename)
     return plan_raw(engine, raw, filename, sha256_of(data), key, kind, association, mapping=mapping)
+
+
+def read_upload(engine: Engine, data: bytes, filename: str) -> RawTable:
+    """Extract the table of a file; the header row is found with the headers of the shipped
+    and the saved profiles."""
+    return read_table(data, filename, header_scorer(stored_headers(all_profiles(engine))))
+
+
+def initial_mapping(
+    engine: Engine, raw: RawTable, kind: Kind | None = None, association: str | None = None
+) -> ColumnMapping:
+    """The mapping before any correction: saved profiles, shipped profiles, synonyms."""
+    return map_columns(
+        raw.header, kind=kind, association=association, profiles=all_profiles(engine)
+    )
 
 
 def plan_raw(
@@ -155,11 +181,14 @@ def plan_raw(
     """`plan_import` for a table already read (e.g. a batch of Word fiches,
     `pipelines.docx_fiches.fiches_to_table`); `sha256` identifies the import's content."""
     if mapping is None:
-        mapping = map_columns(raw.header, kind=kind, association=association)
+        mapping = initial_mapping(engine, raw, kind, association)
     require_complete(mapping, raw.header, filename)
     known = _referential(engine)
     chosen = association or mapping.association
     if mapping.kind == Kind.ASSOCIATION:
+        if not association and mapping.saved:
+            # A saved layout may be shared by several associations: what the file says wins.
+            chosen = _detect_association(raw, mapping, filename, known) or chosen
         chosen = _canonical(chosen, known) or _detect_association(raw, mapping, filename, known)
         if not chosen:
             raise IngestError(
@@ -185,19 +214,26 @@ def already_imported(engine: Engine, sha256: str):
         ).first()
 
 
-def apply_plan(engine: Engine, plan: Plan, user: str) -> FileReport:
-    """Write a validated plan in one transaction (all or nothing)."""
-    meta = ImportMeta(
-        fichier=plan.filename,
-        sha256=plan.sha256,
-        kind=plan.mapping.kind,
-        association=plan.association if plan.mapping.kind == Kind.ASSOCIATION else None,
-        profil=plan.mapping.profile,
-        utilisateur=user,
-        colonnes_non_reconnues=plan.mapping.unmapped,
-        colonnes_absentes=[],
-    )
+def apply_plan(engine: Engine, plan: Plan, user: str, keep_mapping: bool = False) -> FileReport:
+    """Write a validated plan in one transaction (all or nothing). With `keep_mapping` and
+    corrections in the plan, the corrected mapping is saved as the association's profile in
+    that same transaction."""
+    kind = plan.mapping.kind
+    saved = None
     with engine.begin() as conn:
+        if keep_mapping and plan.fixes:
+            columns = profile_columns(plan.mapping, plan.raw.header)
+            saved = save_profile(conn, kind, plan.association, columns, plan.mapping.values, user)
+        meta = ImportMeta(
+            fichier=plan.filename,
+            sha256=plan.sha256,
+            kind=kind,
+            association=plan.association if kind == Kind.ASSOCIATION else None,
+            profil=saved or plan.mapping.profile,
+            utilisateur=user,
+            colonnes_non_reconnues=plan.mapping.unmapped,
+            colonnes_absentes=[],
+        )
         result = load(conn, plan.prepared, meta)
     p = plan.prepared
     return FileReport(
@@ -209,13 +245,15 @@ def apply_plan(engine: Engine, plan: Plan, user: str) -> FileReport:
         lignes_chargees=len(p.rows),
         lignes_en_quarantaine=p.quarantined_lines,
         erreurs=plan.row_errors(),
-        profil=plan.mapping.profile,
+        profil=saved or plan.mapping.profile,
         colonnes_non_reconnues=plan.mapping.unmapped,
         nouveaux=result.nouveaux,
         mis_a_jour=result.mis_a_jour,
         absents=result.absents,
         import_id=result.import_id,
-        message=f"{KIND_LABELS[plan.mapping.kind].capitalize()} importé.",
+        message=f"{KIND_LABELS[kind].capitalize()} importé.",
+        etapes_atteintes=result.etapes_atteintes,
+        profil_enregistre=saved,
     )
 
 

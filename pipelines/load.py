@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from pipelines.changes import newly_reached, today_in_paris
 from pipelines.consolidate import consolidate
 from pipelines.normalise import normalise_key
 from pipelines.prepare import Prepared
@@ -64,6 +65,7 @@ class LoadResult:
     nouveaux: int
     mis_a_jour: int
     absents: int
+    etapes_atteintes: dict[str, int]  # step -> parcours newly reaching it (pipelines/changes)
 
 
 def _columns_of(table: Table, frame: pd.DataFrame) -> list[str]:
@@ -224,9 +226,9 @@ def _plain(value):
 
 def rebuild_parcours(
     conn: Connection, records: pd.DataFrame | None = None, demandes: pd.DataFrame | None = None
-) -> int:
-    """Recompute every parcours from the source records (rules of DOMAIN.md); the frames
-    not given are read from the database."""
+) -> pd.DataFrame:
+    """Recompute every parcours from the source records (rules of DOMAIN.md) and return
+    them; the frames not given are read from the database."""
     if records is None:
         records = read_frame(conn, Enregistrement.__table__)
     if demandes is None:
@@ -234,7 +236,8 @@ def rebuild_parcours(
     parcours = consolidate(records, demandes)
     table = Parcours.__table__
     conn.execute(delete(table))
-    return insert_frame(conn, table, parcours, _columns_of(table, parcours))
+    insert_frame(conn, table, parcours, _columns_of(table, parcours))
+    return parcours
 
 
 def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
@@ -265,6 +268,9 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     kept = set(prepared.quarantine["id_source"].dropna()) if len(prepared.quarantine) else set()
     rows = prepared.rows
     records = Enregistrement.__table__
+    steps: dict[str, int] = {}
+    if prepared.kind != Kind.ASSOCIATIONS:
+        before = read_frame(conn, Parcours.__table__)
     if prepared.kind in (Kind.ASSOCIATION, Kind.FICHE_CD):
         scope = (
             {"type_source": "association", "source": meta.association}
@@ -273,11 +279,13 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         )
         others = read_frame(conn, records, not_(_scope_clause(records, scope)))
         done = _upsert(conn, records, rows, scope, kept, import_id)
-        rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
+        after = rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
+        steps = newly_reached(before, after, today_in_paris())
         counts = (done.created, done.updated, done.missing)
     elif prepared.kind == Kind.HONORABILITE:
         done = _upsert(conn, DemandeHonorabilite.__table__, rows, {}, kept, import_id)
-        rebuild_parcours(conn, demandes=done.after)
+        after = rebuild_parcours(conn, demandes=done.after)
+        steps = newly_reached(before, after, today_in_paris())
         counts = (done.created, done.updated, done.missing)
     else:  # the referential does not enter the parcours
         created, updated = _upsert_associations(conn, rows, import_id)
@@ -288,4 +296,4 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         .where(lot.c.id == import_id)
         .values(nouveaux=nouveaux, mis_a_jour=mis_a_jour, absents=absents)
     )
-    return LoadResult(import_id, nouveaux, mis_a_jour, absents)
+    return LoadResult(import_id, nouveaux, mis_a_jour, absents, steps)

@@ -47,6 +47,7 @@ class ColumnMapping:
     duplicates: list[str] = field(default_factory=list)  # second header for the same field
     missing_required: list[str] = field(default_factory=list)
     signature_hits: int = 0  # headers that only this kind's own synonyms know
+    saved: bool = False  # the profile was saved from the import page (not a shipped file)
 
     def field_positions(self) -> dict[str, int]:
         return {name: pos for pos, name in self.columns.items()}
@@ -136,6 +137,7 @@ def _profile_mapping(profile: Profile, keys: list[str]) -> ColumnMapping | None:
         profile=profile.name,
         association=profile.association,
         values=profile.values,
+        saved=profile.path is None,
     )
     fallback = synonyms()[profile.kind]
     for pos, key in enumerate(keys):
@@ -245,3 +247,71 @@ def require_complete(mapping: ColumnMapping, header: list[str], filename: str) -
     else:
         message += " Ajoutez ces colonnes ou utilisez le modèle fourni par le département."
     raise IngestError(message)
+
+
+IGNORE = ""  # the target of a column the user chose to ignore
+
+
+def with_fixes(mapping: ColumnMapping, header: list[str], fixes: dict[int, str]) -> ColumnMapping:
+    """The mapping after the user's corrections: position → field, or IGNORE.
+
+    Two columns sent to the same field are refused with a French message naming both.
+    """
+    columns = {pos: name for pos, name in mapping.columns.items() if pos not in fixes}
+    for pos, name in sorted(fixes.items()):
+        if name == IGNORE:
+            continue
+        taken = [p for p, n in columns.items() if n == name]
+        if taken:
+            label = schema_field(mapping.kind, name).label
+            raise IngestError(
+                f"Le champ « {label} » est choisi pour deux colonnes : « {header[taken[0]]} » "
+                f"et « {header[pos]} ». Choisissez-le pour une seule colonne."
+            )
+        columns[pos] = name
+    fixed = ColumnMapping(
+        kind=mapping.kind,
+        columns=dict(sorted(columns.items())),
+        profile=mapping.profile,
+        association=mapping.association,
+        values=mapping.values,
+        saved=mapping.saved,
+    )
+    named = {header[p] for p in fixes}
+    fixed.ignored = [h for h in mapping.ignored if h not in named] + [
+        header[p] for p, n in sorted(fixes.items()) if n == IGNORE
+    ]
+    fixed.unmapped = [
+        h
+        for pos, h in enumerate(header)
+        if h and pos not in columns and h not in fixed.ignored and h in mapping.unmapped
+    ]
+    fixed.duplicates = [h for h in mapping.duplicates if h not in named]
+    mapped = set(columns.values())
+    fixed.missing_required = [f for f in REQUIRED_COLUMNS[mapping.kind] if f not in mapped]
+    return fixed
+
+
+def profile_columns(mapping: ColumnMapping, header: list[str]) -> dict[str, str]:
+    """What a saved profile keeps of a mapping: every header of the file (normalised) → its
+    field, or IGNORE when the column feeds none (so it is not reported again)."""
+    out: dict[str, str] = {}
+    for pos, text in enumerate(header):
+        key = normalise_key(text) if text else ""
+        if key and key not in out:
+            out[key] = mapping.columns.get(pos, IGNORE)
+    return out
+
+
+def header_scorer(extra: frozenset[str] = frozenset()):
+    """`header_score` that also knows the headers of the profiles saved in the database."""
+    if not extra:
+        return header_score
+
+    def score(cells: list[str]) -> float:
+        known = _known_headers()
+        return float(
+            sum(1 for c in cells if c and (k := normalise_key(c)) and (k in known or k in extra))
+        )
+
+    return score

@@ -206,3 +206,56 @@ class Parcours(YouthColumns, Base):
     canal: Mapped[str] = mapped_column(String(30))  # by the consolidation rule
     date_honorabilite_defavorable: Mapped[dt.date | None] = mapped_column(Date)
     absent_dernier_export: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProfilColonnes(Base):
+    """A column mapping saved from the import page: the layout of one association's export,
+    recognised next time with no fixing (same role as a TOML profile in pipelines/mappings)."""
+
+    __tablename__ = "profil_colonnes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    association: Mapped[str | None] = mapped_column(String(200))
+    colonnes: Mapped[str] = mapped_column(Text)  # JSON: normalised header -> field ("" ignored)
+    valeurs: Mapped[str | None] = mapped_column(Text)  # JSON: table -> label -> value
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    cree_par: Mapped[str] = mapped_column(String(100))
+    modifie_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    modifie_par: Mapped[str] = mapped_column(String(100))
+
+
+class Compte(Base):
+    """A person who may sign in: a local account (Argon2 hash) or, with an identity provider,
+    an e-mail address mapped to a role (no password)."""
+
+    __tablename__ = "compte"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifiant: Mapped[str] = mapped_column(String(200), unique=True)  # lower-cased
+    role: Mapped[str] = mapped_column(String(20))  # admin | direction | association
+    association: Mapped[str | None] = mapped_column(String(200))
+    mot_de_passe: Mapped[str | None] = mapped_column(String(255))  # Argon2 hash
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    echecs: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed sign-ins
+    bloque_jusqua: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    modifie_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    derniere_connexion: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Journal(Base):
+    """The audit log: who did what, when, from where. Append-only (database triggers refuse
+    updates, and deletes of entries younger than the retention period)."""
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    horodatage: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    utilisateur: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    association: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    origine: Mapped[str | None] = mapped_column(String(100))

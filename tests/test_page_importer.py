@@ -151,3 +151,57 @@ def test_word_fiches_go_together_as_one_batch(db):
     assert {m.label: m.value for m in at.metric}["Lignes lues"] == "2"
     assert "fiches candidature du CD" in texts(at)
     assert len(at.button) == 1
+
+
+def test_unknown_headers_fixed_in_the_preview_then_next_month_needs_no_fixing(db):
+    from tests.test_saved_profiles import A2_MATCHED, A5, FOREIGN_HEADER
+
+    march = csv_bytes([FOREIGN_HEADER, ROW_A1, ROW_A2])
+    at = upload(page(), "export_mars.csv", march, association="Envol")
+    assert "Colonnes obligatoires non trouvées : « Identifiant », « Date d'inscription »" in (
+        at.warning[0].value
+    )
+    assert not at.error and not at.button and not at.metric
+    boxes = {s.label: s for s in at.selectbox if s.key.startswith("colonne_")}
+    assert set(boxes) == {"« Réf. interne »", "« Entrée dans le dispositif »", "« Heures »"}
+    assert boxes["« Heures »"].value == "— colonne ignorée —"
+    boxes["« Réf. interne »"].select("Identifiant")
+    boxes["« Entrée dans le dispositif »"].select("Date d'inscription").run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Lignes qui seront chargées"] == "2"
+    keep = next(c for c in at.checkbox if c.key.startswith("garder_"))
+    assert keep.value and keep.label.endswith("de Envol")
+    assert counts(db)["imports"] == 0
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+    done = at.success[0].value
+    assert "2 nouveaux" in done
+    assert "Étapes nouvellement atteintes : Inscription : 2 · Attribution : 2" in done
+    assert "Démarrage : 1" in done and "Clôture" not in done
+    assert "correspondance des colonnes est enregistrée" in done
+
+    april = csv_bytes([FOREIGN_HEADER, ROW_A1, A2_MATCHED, A5])
+    at = upload(page(), "export_avril.csv", april)  # a new session, no association chosen
+    assert not at.error and not at.warning
+    assert not [s for s in at.selectbox if s.key.startswith("colonne_")]
+    assert "enregistré : Envol" in texts(at)
+    assert not [c for c in at.checkbox if c.key.startswith("garder_")]
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+    assert "1 nouveaux, 2 mis à jour" in at.success[0].value
+    assert "Inscription : 1 · Attribution : 1 · Mise en relation : 1." in at.success[0].value
+    assert counts(db)["imports"] == 2 and counts(db)["parcours"] == 3
+
+
+def test_a_field_chosen_for_two_columns_is_refused(db):
+    from tests.test_saved_profiles import FOREIGN_HEADER
+
+    at = upload(page(), "x.csv", csv_bytes([FOREIGN_HEADER, ROW_A1]), association="Envol")
+    at.toggle(key=next(t.key for t in at.toggle if t.key.startswith("colonne_"))).set_value(True)
+    at.run()
+    boxes = {s.label: s for s in at.selectbox if s.key.startswith("colonne_")}
+    assert len(boxes) == len(FOREIGN_HEADER)  # every column can be corrected
+    boxes["« Réf. interne »"].select("Nom du jeune").run()
+    assert "choisi pour deux colonnes" in at.error[0].value
+    assert counts(db)["imports"] == 0

@@ -5,6 +5,7 @@ browser is never downloaded by a tool (`apt-get install chromium` brings it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -42,18 +43,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
-    workdir = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{workdir / 'demo.db'}"
-    engine = make_engine(url)
-    reports = build_demo_database(engine, workdir / "demo", TEST_KEY)
-    assert all(r.statut == "charge" for r in reports)
-    engine.dispose()
+@contextlib.contextmanager
+def streamlit_server(url: str, env: dict[str, str] | None = None):
+    """`streamlit run app.py` on the database `url`, on a free local port; yields its base
+    address and stops it afterwards."""
     port = _free_port()
-    env = os.environ | {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+    env = (
+        os.environ
+        | {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+        | (env or {})
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -86,9 +85,29 @@ def demo_server(tmp_path_factory):
             server.kill()
             pytest.fail("Le serveur Streamlit n'a pas démarré : " + server.stderr.read().decode())
         time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def demo_database(directory: Path) -> str:
+    """A demo database built through the pipeline in `directory`; returns its URL."""
+    url = f"sqlite:///{directory / 'demo.db'}"
+    engine = make_engine(url)
+    reports = build_demo_database(engine, directory / "demo", TEST_KEY)
+    assert all(r.statut == "charge" for r in reports)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
+    with streamlit_server(demo_database(tmp_path_factory.mktemp("browser"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
