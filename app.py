@@ -1,6 +1,12 @@
-"""Pilotage du mentorat ASE — entry point: page settings and navigation over pages/."""
+"""Pilotage du mentorat ASE — entry point: page settings and navigation over pages/.
+
+The menu shows the pages the viewer's role opens; each page also checks access itself
+(dashboard.access.require), since a file of pages/ can be run directly.
+"""
 
 import streamlit as st
+
+from dashboard.access import pages_for, viewer
 
 st.set_page_config(
     page_title="Pilotage du mentorat ASE",
@@ -8,16 +14,29 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = [
-    st.Page("pages/synthese.py", title="Synthèse", icon=":material/dashboard:", default=True),
-    st.Page("pages/entonnoir.py", title="Entonnoir", icon=":material/filter_alt:"),
-    st.Page("pages/honorabilite.py", title="Honorabilité", icon=":material/verified_user:"),
-    st.Page("pages/associations.py", title="Associations", icon=":material/groups:"),
-    st.Page("pages/territoires.py", title="Territoires", icon=":material/map:"),
-    st.Page("pages/durees.py", title="Durée des binômes", icon=":material/timelapse:"),
-    st.Page("pages/qualite.py", title="Qualité et conformité", icon=":material/rule:"),
-    st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
-    st.Page("pages/modeles.py", title="Modèles et rapports", icon=":material/description:"),
-    st.Page("pages/donnees.py", title="Données consolidées", icon=":material/database:"),
+PAGES = [  # (file stem, title, icon)
+    ("synthese", "Synthèse", ":material/dashboard:"),
+    ("entonnoir", "Entonnoir", ":material/filter_alt:"),
+    ("honorabilite", "Honorabilité", ":material/verified_user:"),
+    ("associations", "Associations", ":material/groups:"),
+    ("territoires", "Territoires", ":material/map:"),
+    ("durees", "Durée des binômes", ":material/timelapse:"),
+    ("qualite", "Qualité et conformité", ":material/rule:"),
+    ("importer", "Importer", ":material/upload_file:"),
+    ("modeles", "Modèles et rapports", ":material/description:"),
+    ("donnees", "Données consolidées", ":material/database:"),
+    ("journal", "Journal d'audit", ":material/history:"),
 ]
-st.navigation(pages).run()
+
+allowed = pages_for(viewer())
+if allowed:
+    pages = [
+        st.Page(f"pages/{stem}.py", title=title, icon=icon, default=stem == "synthese")
+        for stem, title, icon in PAGES
+        if stem in allowed
+    ]
+    st.navigation(pages).run()
+else:  # nobody signed in: the Synthèse page shows the sign-in form and nothing else
+    st.navigation(
+        [st.Page("pages/synthese.py", title="Connexion", default=True)], position="hidden"
+    ).run()

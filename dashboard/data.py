@@ -2,12 +2,18 @@
 
 Every cached loader takes the data version (bumped by each import or undo) as an argument,
 so an import invalidates every figure without clearing caches by hand.
+
+Reads are cut to the viewer's scope here, where data is read, not by hiding menu entries:
+an association's user gets its own association whatever the filters say, and every cached
+figure is keyed by the scope. Fail-closed: with no viewer set by `dashboard.access.require`
+nothing is read.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +36,35 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+SCOPE = "_pilotage_scope"  # session state: (role, association or None), set by access.require
+Scope = tuple[str, str | None]
+
+
+def set_scope(role: str, association: str | None) -> None:
+    st.session_state[SCOPE] = (role, association if role == "association" else None)
+
+
+def scope() -> Scope:
+    """The viewer's scope; PermissionError when no page check has set it."""
+    current = st.session_state.get(SCOPE)
+    if current is None:
+        raise PermissionError("no viewer: the page must call dashboard.access.require first")
+    return current
+
+
+def restricted_to() -> str | None:
+    """The association the viewer is restricted to (None: the whole département)."""
+    return scope()[1]
+
+
+def restrict(filters: Filters | None) -> Filters | None:
+    """The filters with the viewer's scope forced in."""
+    association = restricted_to()
+    if association is None:
+        return filters
+    return replace(filters or Filters(), association=association)
+
+
 def data_version() -> tuple[int, int]:
     with engine().connect() as conn:
         return queries.data_version(conn)
@@ -49,8 +84,31 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
         }
 
 
+@st.cache_data(show_spinner=False, ttl=60)
+def _is_demo(url: str, version: tuple[int, int]) -> bool:
+    with _engine(url).connect() as conn:
+        return queries.is_demo(conn)
+
+
+def load_is_demo() -> bool:
+    """Whether the database holds only the demo import (read before any sign-in)."""
+    return _is_demo(database_url(), data_version())
+
+
+def _own(frame: pd.DataFrame, association: str) -> pd.DataFrame:
+    return frame[frame["association"] == association].reset_index(drop=True)
+
+
 def load_overview() -> dict[str, pd.DataFrame | bool]:
-    return overview(database_url(), data_version())
+    """The data page's tables, cut to the viewer's association (its own imports only)."""
+    everything = overview(database_url(), data_version())
+    association = restricted_to()
+    if association is None:
+        return everything
+    return {
+        name: _own(value, association) if isinstance(value, pd.DataFrame) else value
+        for name, value in everything.items()
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -73,21 +131,29 @@ def _cut(url: str, version: tuple[int, int], filters: Filters | None) -> Dataset
 
 
 def dataset(filters: Filters | None = None) -> Dataset:
-    """The dataset cut to the viewer's filters (cached per data version and filters)."""
-    return _cut(database_url(), data_version(), filters)
+    """The dataset cut to the viewer's scope and filters (cached per data version and
+    filters, the scope being part of them)."""
+    return _cut(database_url(), data_version(), restrict(filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _compute(url, version, filters, module: str, name: str, args: tuple):
+def _compute(url, version, scope_key: Scope, filters, module: str, name: str, args: tuple):
     function = getattr(importlib.import_module(module), name)
     return function(_cut(url, version, filters), *args)
 
 
 def compute(function: Callable, filters: Filters, *args):
-    """`function(dataset cut to filters, *args)`, cached per data version, filters and args:
-    a figure shown twice (a tile and a chart, two pages) is computed once."""
+    """`function(dataset cut to the scope and filters, *args)`, cached per data version,
+    scope, filters and args: a figure shown twice (a tile and a chart, two pages) is
+    computed once."""
     return _compute(
-        database_url(), data_version(), filters, function.__module__, function.__name__, args
+        database_url(),
+        data_version(),
+        scope(),
+        restrict(filters),
+        function.__module__,
+        function.__name__,
+        args,
     )
 
 
@@ -104,4 +170,9 @@ def quarantine_reports(url: str, version: tuple[int, int]) -> list[tuple[dict, p
 
 
 def load_quarantine_reports() -> list[tuple[dict, pd.DataFrame]]:
-    return quarantine_reports(database_url(), data_version())
+    """The quarantine reports the viewer may download (an association: its own imports)."""
+    reports = quarantine_reports(database_url(), data_version())
+    association = restricted_to()
+    if association is None:
+        return reports
+    return [(row, rows) for row, rows in reports if row.get("association") == association]

@@ -117,15 +117,29 @@ def commune_map(
     uncovered: pd.DataFrame | None = None,
     radius_km: float = 30,
     height: int = 780,
+    hide_below: int | None = None,
 ) -> go.Figure:
     """The département's communes, youths per commune and antennes.
 
     `communes`: `coverage.by_commune` rows (`insee`, `nom`, `classe`, `latitude`,
     `longitude`, `jeunes`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
     dataset's antennes (`association`, `nom`, `commune`, `latitude`, `longitude`);
-    `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map."""
+    `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map. With
+    `hide_below` (the small-count threshold), a count from 1 to `hide_below - 1` is written
+    "< hide_below" and its circle drawn at the threshold's size, so neither gives it away."""
     placed = communes.dropna(subset=["latitude", "longitude"])
     placed = placed[placed["jeunes"] > 0]
+    if hide_below:
+        placed = placed.assign(jeunes=placed["jeunes"].clip(lower=hide_below))
+        small = communes["jeunes"].reindex(placed.index) < hide_below
+    else:
+        small = pd.Series(False, index=placed.index)
+
+    def count(n, flag: bool, word: str) -> str:
+        if flag or (hide_below and 0 < n < hide_below):
+            return f"< {hide_below} {word}s"
+        return f"{number(int(n))} {word}{'s' if n > 1 else ''}"
+
     departements = {str(code)[:2] for code in communes["insee"].dropna()}
     fig = go.Figure(_outline_traces(departements))
 
@@ -146,11 +160,11 @@ def commune_map(
             ),
             text=[
                 f"<b>{row.nom}</b> ({row.insee})<br>"
-                f"{number(int(row.jeunes))} jeune{'s' if row.jeunes > 1 else ''}, "
-                f"{number(int(row.demarrages))} démarrage{'s' if row.demarrages > 1 else ''}"
+                f"{count(row.jeunes, hidden, 'jeune')}, "
+                f"{count(row.demarrages, False, 'démarrage')}"
                 f"<br>Antenne la plus proche : {row.antenne_proche or '–'} "
                 f"({_km(row.distance_km)})"
-                for row in placed.itertuples()
+                for row, hidden in zip(placed.itertuples(), small, strict=True)
             ],
             hovertemplate="%{text}<extra></extra>",
         )
@@ -166,7 +180,7 @@ def commune_map(
                 marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
                 text=[
                     f"<b>{row.nom}</b> ({row.insee})<br>"
-                    f"{number(int(row.en_attente))} en attente de mentor<br>"
+                    f"{count(row.en_attente, False, 'jeune')} en attente de mentor<br>"
                     f"Antenne la plus proche : {row.antenne_proche or '–'} "
                     f"({_km(row.distance_km)})"
                     for row in uncovered.itertuples()

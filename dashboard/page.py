@@ -1,28 +1,28 @@
-"""What every page starts with: title, demo banner, shared filters, data freshness."""
+"""What every figure page starts with: access check and title, shared filters, data
+freshness."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
+from auth.roles import Identity, Role
+from dashboard.access import EVERYONE, require
 from dashboard.data import dataset, load_overview
 from dashboard.filters import View, sidebar
 from dashboard.widgets import freshness
 from indicators.dataset import Dataset
 
 
-def start(title: str) -> tuple[Dataset, View]:
-    """Render the page header and the sidebar; stop the page when there is nothing to show.
+def start(title: str, roles: Iterable[Role] = EVERYONE) -> tuple[Dataset, View, Identity]:
+    """Check access, render the page header and the sidebar; stop the page when there is
+    nothing to show.
 
-    Returns the dataset cut to the viewer's filters, and the view (period + filters).
+    Returns the dataset cut to the viewer's scope and filters, the view (period + filters)
+    and the viewer.
     """
-    st.title(title)
-    overview = load_overview()
-    if overview["demo"]:
-        st.info(
-            "Base de démonstration : toutes les données sont fictives (département du Nord, "
-            "associations inventées).",
-            icon=":material/science:",
-        )
+    identity = require(title, roles)
     everything = dataset()
     if everything.parcours.empty:
         st.warning(
@@ -32,5 +32,5 @@ def start(title: str) -> tuple[Dataset, View]:
         )
         st.stop()
     view = sidebar(everything)
-    freshness(overview["fraicheur"])
-    return dataset(view.filters), view
+    freshness(load_overview()["fraicheur"])
+    return dataset(view.filters), view, identity

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard.tables import paris
 from indicators.formatting import day, number, percent
+from pipelines.cell_safety import CSV_LINE_TERMINATOR, neutralise_frame
 
 STALE_AFTER_DAYS = 45
 MAX_ROWS_SHOWN = 1000  # on screen; the CSV download has every row
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def definition(text: str) -> None:
@@ -20,16 +21,28 @@ def definition(text: str) -> None:
         st.markdown(text)
 
 
+def _decimal_comma(value: object) -> object:
+    """A float inside an object column (e.g. a rate beside hidden small counts) as French
+    Excel reads a number; other values as they are."""
+    if isinstance(value, float | np.floating) and not np.isnan(value):
+        return str(float(value)).replace(".", ",")
+    return value
+
+
 def csv_for_excel(frame: pd.DataFrame) -> bytes:
-    """CSV as French Excel opens it (UTF-8 with BOM, `;`, decimal comma); a cell that would
-    start a formula is written as text."""
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
-    return safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """CSV as French Excel opens it (UTF-8 with BOM, `;`, decimal comma also in columns of
+    mixed values, CRLF); a text cell or a column label that would start a formula gets a
+    leading apostrophe (`pipelines.cell_safety`), numbers stay numbers. CRLF line ends also
+    make the writer quote any cell holding a carriage return, which Excel would otherwise
+    take for a new row starting inside the cell."""
+    safe = neutralise_frame(frame)
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if pd.api.types.is_object_dtype(column.dtype):  # `decimal=` skips floats in objects
+            safe.isetitem(position, column.map(_decimal_comma))
+    return safe.to_csv(
+        index=False, sep=";", decimal=",", lineterminator=CSV_LINE_TERMINATOR
+    ).encode("utf-8-sig")
 
 
 def for_display(
@@ -58,9 +71,13 @@ def table(
     name: str,
     key: str | None = None,
     percent_columns: tuple[str, ...] = (),
+    export: pd.DataFrame | None = None,
 ) -> None:
     """The data under a chart, in French formats on screen, downloadable as CSV (numbers
-    kept as numbers there)."""
+    kept as numbers there; `export` when the file must differ from the screen, e.g. small
+    counts hidden). The download is written in the audit log."""
+    from dashboard.access import record_download
+
     shown = frame.head(MAX_ROWS_SHOWN)
     st.dataframe(for_display(shown, percent_columns), hide_index=True, width="stretch")
     if len(frame) > MAX_ROWS_SHOWN:
@@ -70,11 +87,13 @@ def table(
         )
     st.download_button(
         "Télécharger (CSV)",
-        csv_for_excel(frame),
+        csv_for_excel(frame if export is None else export),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key or f"dl_{name}",
         icon=":material/download:",
+        on_click=record_download,
+        args=("export", f"{name}.csv"),
     )
 
 

@@ -90,7 +90,8 @@ class Dataset:
     communes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def scoped(self, filters: Filters) -> Dataset:
-        """The same dataset cut to the filters (parcours, and requests of the association)."""
+        """The same dataset cut to the filters: parcours; with an association, also its
+        honorabilité requests, referential line and antennes."""
         p = self.parcours
         keep = pd.Series(True, index=p.index)
         if filters.association is not None:
@@ -107,7 +108,18 @@ class Dataset:
             low, high = AGE_BANDS[filters.tranche_age]
             age = p["age_inscription"]
             keep &= age.notna() & (age >= low) & (age <= high)
-        demandes = self.demandes
+        demandes, associations, antennes = self.demandes, self.associations, self.antennes
         if filters.association is not None:
+            # One association's view: its requests, its line of the referential, its antennes.
             demandes = demandes[demandes["association"] == filters.association]
-        return replace(self, parcours=p[keep.fillna(False)], demandes=demandes)
+            if "nom" in associations:
+                associations = associations[associations["nom"] == filters.association]
+            if "association" in antennes:
+                antennes = antennes[antennes["association"] == filters.association]
+        return replace(
+            self,
+            parcours=p[keep.fillna(False)],
+            demandes=demandes,
+            associations=associations,
+            antennes=antennes,
+        )

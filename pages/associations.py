@@ -14,7 +14,7 @@ from indicators.dataset import Filters
 from indicators.formatting import day, number, percent, short_month
 from pipelines.normalise import category_labels, normalise_key
 
-data, view = start("Associations")
+data, view, viewer = start("Associations")
 au = view.period.au
 
 
@@ -154,6 +154,9 @@ table(
     ),
     "delai_mentor",
 )
+
+if not viewer.sees_everything:  # the rest compares associations with one another
+    st.stop()
 
 st.subheader("Part du flux départemental")
 definition(load.SHARE_DEFINITION)

@@ -2,21 +2,16 @@
 
 import streamlit as st
 
+from dashboard.access import origin, require
 from dashboard.data import engine, load_overview
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
 from pipelines.errors import IngestError
 from pipelines.undo import undo_import
+from store import audit
 
-st.title("Données consolidées")
+viewer = require("Données consolidées")
 data = load_overview()
-
-if data["demo"]:
-    st.info(
-        "Base de démonstration : toutes les données sont fictives (département du Nord, "
-        "associations inventées).",
-        icon=":material/science:",
-    )
 
 parcours = data["par_association"]
 if parcours.empty:
@@ -43,6 +38,9 @@ st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch
 st.subheader("Historique des imports")
 st.dataframe(history_table(data["historique"]), hide_index=True, width="stretch")
 
+if not viewer.can_undo:
+    st.stop()
+
 st.subheader("Annuler un import")
 st.caption(
     "Les lignes ajoutées par l'import sont retirées et celles qu'il a modifiées reprennent "
@@ -54,14 +52,25 @@ if message := st.session_state.pop("annulation", None):
 undoable = data["annulables"]
 labels = {row.id: undo_label(row) for row in undoable.itertuples()}
 choice = st.selectbox(
-    "Import à annuler", list(labels), format_func=labels.get, index=None, placeholder="Choisir…"
+    "Import à annuler",
+    list(labels),
+    format_func=labels.get,
+    index=None,
+    placeholder="Choisir…",
+    key="annuler_import",
 )
-if choice is not None and st.button("Annuler cet import", type="primary"):
+if choice is not None and st.button("Annuler cet import", type="primary", key="annuler"):
     try:
-        done = undo_import(engine(), choice, user="tableau de bord")
+        done = undo_import(engine(), choice, user=viewer.identifiant)
     except IngestError as exc:
         st.error(exc.message)
-    else:  # rerun so every figure above shows the data without the import
+    else:
+        audit.record(
+            engine(),
+            viewer.actor(origin()),
+            "annulation",
+            f"Import n° {done.import_id} ({done.fichier}) annulé",
+        )  # rerun so every figure above shows the data without the import
         st.session_state["annulation"] = (
             f"Import n° {done.import_id} ({done.fichier}) annulé : lignes retirées "
             f"{number(done.supprimes)}, lignes rétablies {number(done.restaures)}. "

@@ -13,7 +13,7 @@ from indicators.formatting import day, number, percent
 
 DAYS_PER_MONTH = 365.25 / 12
 
-data, view = start("Durée des binômes")
+data, view, viewer = start("Durée des binômes")
 au = view.period.au
 started_in_period = st.radio(
     "Binômes pris en compte",

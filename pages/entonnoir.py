@@ -10,7 +10,7 @@ from indicators import funnel
 from indicators.formatting import number, percent, short_month
 from indicators.steps import STEP_LABELS, STEPS
 
-data, view = start("Entonnoir")
+data, view, viewer = start("Entonnoir")
 steps = compute(funnel.funnel, view.filters, view.period)
 
 st.subheader("Du premier contact à la clôture")

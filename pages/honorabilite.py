@@ -48,7 +48,7 @@ def tiles(figures):
     )
 
 
-data, view = start("Honorabilité")
+data, view, viewer = start("Honorabilité")
 left, right, _ = st.columns(3)
 target = left.number_input(
     "Objectif B2 / FIJAIS (jours ouvrés)", 1, 30, h.DEFAULT_TARGET_WORKING_DAYS

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from auth.roles import Identity, Role
 from dashboard import mapping_editor
+from dashboard.access import origin, require
 from dashboard.data import data_version, dataset, engine
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
@@ -38,9 +40,10 @@ from pipelines.preview import (
 )
 from pipelines.pseudonyms import load_key
 from pipelines.schema import KIND_LABELS, Kind
+from store import audit
 
 AUTO = "Détecter automatiquement"
-DEFAULT_USER = "chargé(e) de projet"
+IMPORTERS = (Role.ADMIN, Role.ASSOCIATION)
 PLANS = "_importer_plans"  # session state: (sha256, kind, association, fixes, version) -> Plan
 TABLES = "_importer_tables"  # session state: sha256 -> RawTable (read once per upload)
 DONE = "_importer_done"  # session state: sha256 -> FileReport of an import made here
@@ -114,13 +117,28 @@ def forget(sha256: str) -> None:
     st.session_state.get(TABLES, {}).pop(sha256, None)
 
 
-def confirm(upload: Upload, plan: Plan, user: str, keep_mapping: bool) -> bool:
-    """Write the plan; False (and the French message shown) when it could not be."""
+def confirm(upload: Upload, plan: Plan, viewer: Identity, keep_mapping: bool) -> bool:
+    """Write the plan, and say so in the audit log; False (and the French message shown)
+    when it could not be written."""
     try:
-        report = apply_plan(engine(), plan, user, keep_mapping=keep_mapping)
+        report = apply_plan(engine(), plan, viewer.identifiant, keep_mapping=keep_mapping)
     except IngestError as exc:
         st.error(exc.message)
         return False
+    actor = viewer.actor(origin())
+    action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
+    audit.record(
+        engine(),
+        actor,
+        action,
+        f"{report.fichier} (sha256 {upload.sha256[:12]}, import n° {report.import_id}) : "
+        f"{report.lignes_chargees} ligne(s) chargée(s), {report.lignes_en_quarantaine} en "
+        "quarantaine",
+    )
+    if report.profil_enregistre:
+        audit.record(
+            engine(), actor, "correspondance", f"{report.profil_enregistre} ({report.fichier})"
+        )
     forget(upload.sha256)
     st.session_state.setdefault(DONE, {})[upload.sha256] = report
     return True
@@ -172,13 +190,18 @@ def show_plan(plan: Plan) -> None:
         st.dataframe(quarantine_preview(plan), hide_index=True, width="stretch")
 
 
-st.title("Importer")
+viewer = require("Importer", IMPORTERS)
+own = viewer.role is Role.ASSOCIATION
 st.markdown(
-    "Déposez les exports des associations (Excel, OpenDocument ou CSV), le suivi "
-    "honorabilité, le référentiel des associations ou les fiches candidature du département "
-    "(Word, plusieurs à la fois). Le rapport de contrôle s'affiche **avant** tout "
-    "enregistrement : rien n'est écrit tant que vous n'avez pas cliqué sur "
-    "« Confirmer l'import »."
+    (
+        f"Déposez les exports de **{viewer.association}** (Excel, OpenDocument ou CSV). "
+        if own
+        else "Déposez les exports des associations (Excel, OpenDocument ou CSV), le suivi "
+        "honorabilité, le référentiel des associations ou les fiches candidature du "
+        "département (Word, plusieurs à la fois). "
+    )
+    + "Le rapport de contrôle s'affiche **avant** tout enregistrement : rien n'est écrit tant "
+    "que vous n'avez pas cliqué sur « Confirmer l'import »."
 )
 
 try:
@@ -187,22 +210,22 @@ except IngestError as exc:
     st.error(exc.message)
     st.stop()
 
-kinds = {AUTO: None} | {KIND_LABELS[k].capitalize(): k for k in Kind}
-left, right, third = st.columns(3)
-kind = kinds[left.selectbox("Type de fichier", list(kinds), key="importer_type")]
-known = dataset().associations
-names = sorted(known["nom"].dropna().astype(str)) if "nom" in known else []
-if names:
-    chosen = right.selectbox("Association", [AUTO, *names], key="importer_association")
-    association = None if chosen == AUTO else chosen
+if own:  # an association uploads its own exports, nothing else
+    kind, association = Kind.ASSOCIATION, viewer.association
 else:
-    typed = right.text_input(
-        "Association", key="importer_association", help="Laisser vide pour la détecter."
-    )
-    association = " ".join(typed.split()) or None
-if "importer_utilisateur" not in st.session_state:
-    st.session_state["importer_utilisateur"] = DEFAULT_USER
-user = third.text_input("Importé par", key="importer_utilisateur").strip() or DEFAULT_USER
+    kinds = {AUTO: None} | {KIND_LABELS[k].capitalize(): k for k in Kind}
+    left, right = st.columns(2)
+    kind = kinds[left.selectbox("Type de fichier", list(kinds), key="importer_type")]
+    known = dataset().associations
+    names = sorted(known["nom"].dropna().astype(str)) if "nom" in known else []
+    if names:
+        chosen = right.selectbox("Association", [AUTO, *names], key="importer_association")
+        association = None if chosen == AUTO else chosen
+    else:
+        typed = right.text_input(
+            "Association", key="importer_association", help="Laisser vide pour la détecter."
+        )
+        association = " ".join(typed.split()) or None
 
 files = st.file_uploader(
     "Fichiers à importer",
@@ -240,19 +263,28 @@ for upload in uploads(files or []):
         st.error(exc.message)
         continue
     show_plan(plan)
-    keep = bool(fixes) and st.checkbox(
-        f"Enregistrer cette correspondance pour les prochains fichiers "
-        f"{'de ' + plan.association if plan.association else 'de ce type'}",
-        value=True,
-        key=f"garder_{upload.sha256}",
+    if fixes and own:
+        st.caption(
+            "Cette correspondance vaut pour ce fichier : pour qu'elle soit retenue les mois "
+            "suivants, demandez au chargé(e) de projet de l'enregistrer."
+        )
+    keep = (
+        bool(fixes)
+        and not own
+        and st.checkbox(
+            f"Enregistrer cette correspondance pour les prochains fichiers "
+            f"{'de ' + plan.association if plan.association else 'de ce type'}",
+            value=True,
+            key=f"garder_{upload.sha256}",
+        )
     )
     clicked = st.button("Confirmer l'import", key=f"confirmer_{upload.sha256}", type="primary")
-    if clicked and confirm(upload, plan, user, keep):
+    if clicked and confirm(upload, plan, viewer, keep):
         st.rerun()
     ready.append((upload, plan, keep))
 
 if len(ready) > 1:
     st.divider()
     clicked = st.button("Confirmer l'import de tous les fichiers valides", key="confirmer_tout")
-    if clicked and all([confirm(upload, plan, user, keep) for upload, plan, keep in ready]):
+    if clicked and all([confirm(upload, plan, viewer, keep) for upload, plan, keep in ready]):
         st.rerun()

@@ -4,7 +4,8 @@ of each import's refused rows. Works on an empty database (templates are how one
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import load_overview, load_quarantine_reports
+from dashboard.access import record_download, require
+from dashboard.data import load_quarantine_reports
 from pipelines import templates
 from pipelines.quarantine_report import (
     HEADERS,
@@ -75,13 +76,7 @@ def import_label(row: dict) -> str:
     )
 
 
-st.title("Modèles et rapports")
-if load_overview()["demo"]:
-    st.info(
-        "Base de démonstration : toutes les données sont fictives (département du Nord, "
-        "associations inventées).",
-        icon=":material/science:",
-    )
+viewer = require("Modèles et rapports")
 
 st.subheader("Modèles à remplir")
 st.caption(
@@ -96,7 +91,8 @@ for name, label, file_name, mime, explanation in TEMPLATES:
         file_name=file_name,
         mime=mime,
         icon=":material/download:",
-        on_click="ignore",
+        on_click=record_download,
+        args=("telechargement", f"modèle {file_name}"),
         key=f"modele_{name}",
     )
     right.write(explanation)
@@ -126,6 +122,7 @@ st.download_button(
     file_name=report_filename(row),
     mime=XLSX,
     icon=":material/download:",
-    on_click="ignore",
+    on_click=record_download,
+    args=("telechargement", f"rapport de quarantaine {report_filename(row)}"),
     key="rapport_quarantaine",
 )

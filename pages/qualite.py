@@ -9,7 +9,7 @@ from dashboard.widgets import definition, table
 from indicators import compliance, quality
 from indicators.formatting import number
 
-data, view = start("Qualité et conformité")
+data, view, viewer = start("Qualité et conformité")
 au = view.period.au
 imports = load_overview()["imports"]
 

@@ -86,7 +86,7 @@ def change(now, before, kind):
     return text, "up" if diff > 0 else "down" if diff < 0 else "off"
 
 
-data, view = start("Synthèse")
+data, view, viewer = start("Synthèse")
 previous = view.period.previous()
 now, before = figures(view.filters, view.period), figures(view.filters, previous)
 

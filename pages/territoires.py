@@ -8,11 +8,13 @@ from dashboard.charts import PALETTE, bars
 from dashboard.data import compute
 from dashboard.maps import commune_map
 from dashboard.page import start
+from dashboard.privacy import place_table
 from dashboard.widgets import definition, table
 from indicators import coverage, geo
 from indicators.formatting import day, number, percent
+from indicators.small_counts import must_suppress, threshold
 
-data, view = start("Territoires")
+data, view, viewer = start("Territoires")
 CLASS_LABELS = {"rural": "rural", "urbain": "urbain", "inconnu": "inconnu"}
 COLUMNS = {
     "classe": "Classe",
@@ -34,6 +36,15 @@ COLUMNS = {
     "en_attente": "Jeunes en attente de mentor",
 }
 SHARES = ("Part rurale", "Part en présentiel", "Part en mixte")
+# Counts of youths in a place, and what is computed on them (blanked when they are hidden).
+PLACE_COUNTS = ["jeunes", "demarrages", "en_attente"]
+PLACE_RATES = {
+    "part_rural": "jeunes",
+    "distance_mediane_km": "jeunes",
+    "part_presentiel": "demarrages",
+    "part_mixte": "demarrages",
+    "delai_median_jours": "demarrages",
+}
 
 
 def shown_or_dash(value, unit: str, decimals: int = 0) -> str:
@@ -67,8 +78,9 @@ st.subheader("Carte des jeunes et des antennes")
 radius = st.slider("Rayon de couverture d'une antenne (km)", 5, 60, 30, step=5)
 communes = compute(coverage.by_commune, view.filters, view.period)
 uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, radius)
+hide_below = threshold() if must_suppress(viewer.role.value) else None
 st.plotly_chart(
-    commune_map(communes, data.antennes, uncovered, radius),
+    commune_map(communes, data.antennes, uncovered, radius, hide_below=hide_below),
     config={"displaylogo": False, "scrollZoom": True},
 )
 st.caption(
@@ -76,10 +88,14 @@ st.caption(
     f"Croix : communes avec des jeunes en attente de mentor au {day(view.period.au)} et "
     f"sans antenne à moins de {radius} km. Carte dessinée sans fond de carte en ligne."
 )
-table(
-    communes.drop(columns=["latitude", "longitude"]).rename(columns=COLUMNS),
+place_table(
+    communes.drop(columns=["latitude", "longitude"]),
     "communes",
-    percent_columns=SHARES,
+    viewer,
+    PLACE_COUNTS,
+    PLACE_RATES,
+    COLUMNS,
+    SHARES,
 )
 
 st.subheader("Distance à l'antenne la plus proche")
@@ -110,16 +126,22 @@ st.metric(
     number(len(uncovered)),
     help=f"{number(int(uncovered['en_attente'].sum()))} jeunes en attente dans ces communes",
 )
-table(
-    uncovered.drop(columns=["latitude", "longitude"]).rename(columns=COLUMNS),
+place_table(
+    uncovered.drop(columns=["latitude", "longitude"]),
     "communes_non_couvertes",
+    viewer,
+    PLACE_COUNTS,
+    PLACE_RATES,
+    COLUMNS,
 )
 
 st.subheader("Par EPCI")
-table(
-    compute(coverage.by_epci, view.filters, view.period)
-    .drop(columns=["latitude", "longitude"])
-    .rename(columns=COLUMNS),
+place_table(
+    compute(coverage.by_epci, view.filters, view.period).drop(columns=["latitude", "longitude"]),
     "epci",
-    percent_columns=SHARES,
+    viewer,
+    PLACE_COUNTS,
+    PLACE_RATES,
+    COLUMNS,
+    SHARES,
 )

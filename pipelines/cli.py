@@ -1,4 +1,5 @@
-"""Command line: import files, rebuild the demo database, manage the pseudonymisation key.
+"""Command line: import files, rebuild the demo database, manage the pseudonymisation key
+and the local accounts.
 
 Every message is French and every failure exits with a code, never a traceback.
 """
@@ -7,19 +8,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from auth.accounts import AccountError
+from auth.roles import ROLE_LABELS, Role
 from pipelines.errors import IngestError
-from pipelines.ingest import FileReport, ingest
+from pipelines.ingest import FileReport, ingest, paris_time, sha256_of
 from pipelines.pseudonyms import DEFAULT_KEY_FILE, KEY_ENV, create_key_file, load_key
 from pipelines.schema import KIND_LABELS, Kind
+from store.audit import CLI_ORIGIN, Actor, record
 
 log = logging.getLogger("pipelines")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+NEW_PASSWORD_ENV = "PILOTAGE_NOUVEAU_MOT_DE_PASSE"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--association", help="association de l'export (détectée si absente)")
     p.add_argument("--json", action="store_true", help="compte rendu au format JSON")
-    p.add_argument("--user", default="cli", help="nom de la personne qui importe (historique)")
+    p.add_argument(
+        "--user",
+        help="nom de la personne qui importe (historique et journal ; "
+        "par défaut l'utilisateur du système)",
+    )
 
     p = sub.add_parser("demo", help="reconstruire la base de démonstration")
     p.add_argument(
@@ -56,17 +68,61 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--association", help="limiter aux parcours d'une association")
     p.add_argument("--json", action="store_true", help="sortie au format JSON")
 
+    sub.add_parser(
+        "purge-journal",
+        help="supprimer les entrées du journal d'audit de plus de 12 mois (tâche planifiée)",
+    )
+
     p = sub.add_parser(
         "undo", help="annuler un import (ses lignes reviennent à leur état antérieur)"
     )
     p.add_argument("import_id", metavar="IMPORT_ID", type=int, help="numéro de l'import")
-    p.add_argument("--user", default="cli", help="nom de la personne qui annule (historique)")
+    p.add_argument(
+        "--user",
+        help="nom de la personne qui annule (historique et journal ; "
+        "par défaut l'utilisateur du système)",
+    )
 
     p = sub.add_parser("key", help="clé de pseudonymisation")
     p.add_argument(
         "--create", action="store_true", help=f"créer {DEFAULT_KEY_FILE.name} s'il n'existe pas"
     )
+
+    p = sub.add_parser("users", help="comptes locaux (connexion au tableau de bord)")
+    users = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = users.add_parser("add", help="créer un compte")
+    u.add_argument("identifiant", metavar="IDENTIFIANT")
+    u.add_argument("--role", required=True, choices=[r.value for r in Role], help="rôle du compte")
+    u.add_argument("--association", help="association du compte (rôle association seulement)")
+    u.add_argument(
+        "--oidc",
+        action="store_true",
+        help="compte du fournisseur d'identité : l'identifiant est l'adresse e-mail, "
+        "pas de mot de passe local",
+    )
+    for action, text in [
+        ("password", "changer le mot de passe (efface aussi les échecs et le blocage)"),
+        ("disable", "désactiver un compte"),
+        ("enable", "réactiver un compte"),
+        ("unlock", "débloquer un compte bloqué après trop d'échecs"),
+    ]:
+        u = users.add_parser(action, help=text)
+        u.add_argument("identifiant", metavar="IDENTIFIANT")
+    u = users.add_parser("list", help="lister les comptes (jamais les mots de passe)")
+    u.add_argument("--json", action="store_true", help="sortie au format JSON")
     return parser
+
+
+def os_user() -> str:
+    """Who runs the command, for the history and the audit log."""
+    try:
+        return getpass.getuser() or "cli"
+    except (OSError, KeyError):  # no login name in the environment nor the user database
+        return "cli"
+
+
+def cli_actor(user: str | None = None) -> Actor:
+    return Actor(utilisateur=user or os_user(), origine=CLI_ORIGIN)
 
 
 def _iso_date(text: str) -> dt.date:
@@ -112,11 +168,41 @@ def _read(path: Path) -> bytes:
         raise IngestError(f"Lecture impossible de « {path} » ({exc.strerror}).") from None
 
 
+def _audit_import(engine, actor: Actor, report: FileReport, data: bytes | None) -> None:
+    """One audit entry for a file loaded or refused ("referentiel" for the associations
+    referential); a file already imported changed nothing and gets none."""
+    if report.statut not in ("charge", "rejete"):
+        return
+    action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
+    sha = f"sha256 {sha256_of(data)[:12]}" if data is not None else "fichier illisible"
+    detail = f"« {report.fichier} » ({sha}) : statut {report.statut}"
+    if report.statut == "rejete":
+        detail += f" — {report.erreurs[0] if report.erreurs else report.message}"
+    else:
+        who = f", {report.association}" if report.association else ""
+        detail += (
+            f" — {KIND_LABELS[Kind(report.type)]}{who}, import n° {report.import_id} : "
+            f"{report.lignes_lues} lignes lues, {report.lignes_chargees} chargées, "
+            f"{report.lignes_en_quarantaine} en quarantaine ({report.nouveaux} nouvelles, "
+            f"{report.mis_a_jour} mises à jour, {report.absents} absentes)"
+        )
+    record(engine, actor, action, detail)
+
+
 def ingest_files(
-    engine, files: list[Path], key: bytes, kind: Kind | None, association: str | None, user: str
+    engine,
+    files: list[Path],
+    key: bytes,
+    kind: Kind | None,
+    association: str | None,
+    user: str,
+    actor: Actor | None = None,
 ) -> list[FileReport]:
+    """Import each file; with `actor`, each file loaded or refused is written to the audit
+    log."""
     reports = []
     for path in files:
+        data = None
         try:
             data = _read(path)
             report = ingest(engine, data, path.name, key, kind, association, user)
@@ -130,6 +216,8 @@ def ingest_files(
                 "rien n'a été modifié. Signalez-la à l'équipe technique."
             )
             report = FileReport(path.name, "rejete", erreurs=[message], message=message)
+        if actor is not None:
+            _audit_import(engine, actor, report, data)
         reports.append(report)
     return reports
 
@@ -142,7 +230,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     engine = make_engine()
     ensure_database(engine)
     kind = Kind(args.kind) if args.kind else None
-    reports = ingest_files(engine, args.files, key, kind, args.association, args.user)
+    actor = cli_actor(args.user)
+    reports = ingest_files(
+        engine, args.files, key, kind, args.association, actor.utilisateur, actor
+    )
     if args.json:
         print(
             json.dumps({"fichiers": [r.as_json() for r in reports]}, ensure_ascii=False, indent=2)
@@ -198,7 +289,15 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
     engine = make_engine()
     ensure_database(engine)
-    report = undo_import(engine, args.import_id, args.user)
+    actor = cli_actor(args.user)
+    report = undo_import(engine, args.import_id, actor.utilisateur)
+    record(
+        engine,
+        actor,
+        "annulation",
+        f"import n° {report.import_id} (« {report.fichier} ») annulé : "
+        f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies",
+    )
     print(
         f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
         f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "
@@ -215,6 +314,127 @@ def _cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_terminal() -> bool:
+    """Whether a password can be typed without echo."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _new_password(identifiant: str) -> str:
+    """The new password: from PILOTAGE_NOUVEAU_MOT_DE_PASSE when set (scripts), otherwise
+    typed twice without echo."""
+    from auth.accounts import password_problem
+
+    given = os.environ.get(NEW_PASSWORD_ENV)
+    if given:
+        return given
+    if not _has_terminal():  # getpass would read standard input with echo
+        raise AccountError(
+            "Aucun terminal pour saisir le mot de passe : donnez-le dans la variable "
+            f"{NEW_PASSWORD_ENV} le temps de la commande. Rien n'a été modifié."
+        )
+    try:
+        first = getpass.getpass(f"Mot de passe pour « {identifiant} » : ")
+        problem = password_problem(identifiant, first)
+        if problem:
+            raise AccountError(f"{problem} Rien n'a été modifié.")
+        second = getpass.getpass("Confirmez le mot de passe : ")
+    except (EOFError, KeyboardInterrupt):
+        raise AccountError(
+            "Saisie du mot de passe interrompue : rien n'a été modifié "
+            f"(sans terminal, donnez le mot de passe dans {NEW_PASSWORD_ENV})."
+        ) from None
+    if first != second:
+        raise AccountError("Les deux saisies ne correspondent pas : rien n'a été modifié.")
+    return first
+
+
+def _account_line(row: dict) -> str:
+    parts = [row["identifiant"], ROLE_LABELS[Role(row["role"])]]
+    if row["association"]:
+        parts.append(row["association"])
+    parts.append("mot de passe local" if row["mot_de_passe_local"] else "fournisseur d'identité")
+    if not row["actif"]:
+        parts.append("désactivé")
+    elif row["bloque"]:
+        parts.append(f"bloqué jusqu'au {paris_time(row['bloque_jusqua'].to_pydatetime())}")
+    else:
+        parts.append("actif")
+    last = row["derniere_connexion"]
+    when = paris_time(last.to_pydatetime()) if not pd.isna(last) else "jamais"
+    parts.append(f"dernière connexion : {when}")
+    return " — ".join(parts)
+
+
+def _accounts_json(frame) -> list[dict]:
+    rows = []
+    for row in frame.to_dict("records"):
+        for column in ("bloque_jusqua", "cree_le", "modifie_le", "derniere_connexion"):
+            value = row[column]
+            row[column] = None if pd.isna(value) else value.isoformat()
+        row["echecs"] = int(row["echecs"])
+        rows.append(row)
+    return rows
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from auth import accounts
+    from pipelines.setup import ensure_database
+    from store.db import make_engine
+
+    engine = make_engine()
+    ensure_database(engine, communes=False)
+    actor = cli_actor()
+    name = accounts.normalise_identifiant(getattr(args, "identifiant", "") or "")
+    if args.action == "add":
+        accounts.check_new_account(engine, name, args.role, args.association, args.oidc)
+        password = None if args.oidc else _new_password(name)
+        identity = accounts.create_account(
+            engine, name, args.role, args.association, password, actor
+        )
+        how = "mot de passe local" if password else "connexion par le fournisseur d'identité"
+        who = f", {identity.association}" if identity.association else ""
+        print(f"✓ Compte « {identity.identifiant} » créé ({identity.role_label}{who} ; {how}).")
+    elif args.action == "password":
+        accounts.require_account(engine, name)  # before asking for a password
+        accounts.set_password(engine, name, _new_password(name), actor)
+        print(f"✓ Mot de passe de « {name} » changé (échecs et blocage effacés).")
+    elif args.action in ("disable", "enable", "unlock"):
+        change, verb, already = {
+            "disable": (accounts.disable, "désactivé", "était déjà désactivé"),
+            "enable": (accounts.enable, "réactivé", "était déjà actif"),
+            "unlock": (accounts.unlock, "débloqué", "n'était pas bloqué"),
+        }[args.action]
+        if change(engine, name, actor):
+            print(f"✓ Compte « {name} » {verb}.")
+        else:
+            print(f"= Le compte « {name} » {already} : rien n'a changé.")
+    else:  # list
+        frame = accounts.list_accounts(engine)
+        if args.json:
+            print(json.dumps({"comptes": _accounts_json(frame)}, ensure_ascii=False, indent=2))
+        elif frame.empty:
+            print("Aucun compte.")
+        else:
+            for row in frame.to_dict("records"):
+                print(_account_line(row))
+    return 0
+
+
+def _cmd_purge_journal(_args: argparse.Namespace) -> int:
+    from pipelines.setup import ensure_database
+    from store.audit import purge
+    from store.db import make_engine
+
+    engine = make_engine()
+    ensure_database(engine)
+    print(f"{purge(engine)} entrée(s) du journal d'audit purgée(s) (plus de 12 mois).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("PILOTAGE_DEBUG") == "1"
     logging.basicConfig(
@@ -228,9 +448,11 @@ def main(argv: list[str] | None = None) -> int:
         "indicators": _cmd_indicators,
         "undo": _cmd_undo,
         "key": _cmd_key,
+        "users": _cmd_users,
+        "purge-journal": _cmd_purge_journal,
     }
     try:
         return commands[args.command](args)
-    except IngestError as exc:
+    except (IngestError, AccountError) as exc:
         print(exc.message, file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable
+from pipelines.filecheck import check_docx
 from pipelines.normalise import normalise_key
 from pipelines.schema import Kind, field
 from pipelines.templates import (
@@ -100,6 +101,7 @@ def read_docx_fiche(data: bytes, filename: str) -> dict[str, str]:
             f"« {filename} » est trop volumineux pour une fiche candidature "
             f"(plus de {MAX_DOCX_BYTES // (1024 * 1024)} Mo)."
         )
+    check_docx(data, filename)  # empty, not a zip, zip bomb, encrypted, not Word
     try:
         doc = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

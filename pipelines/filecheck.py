@@ -8,7 +8,20 @@ the extract stage (no header, no data rows) live here too, so all wording sits i
 
 Memory stays bounded: zip members are never decompressed to be checked (the zip directory
 gives their sizes), except the two tiny ODS members `mimetype` and `META-INF/manifest.xml`,
-read only when the directory says they are small.
+read only when the directory says they are small. The declared sizes can be trusted as
+bounds: both readers behind the checks (calamine for workbooks, Python's `zipfile` for
+python-docx and openpyxl) stop with an error at a member that inflates past its declared
+size. The zip directory itself is sized from its end record before it is parsed, so a file
+declaring millions of members is refused in microseconds instead of being listed first.
+
+Caps on a zip container (xlsx, ods, docx), module constants read by `Limits()`:
+- `MAX_UPLOAD_BYTES`: the upload itself (any format); `MAX_CSV_BYTES` for a CSV;
+- `MAX_ZIP_MEMBERS`: members in the zip directory (its end record is checked first);
+- `MAX_CENTRAL_DIRECTORY_BYTES`: size of the zip directory, read before it is parsed;
+- `MAX_UNCOMPRESSED_BYTES`: sum of the members' declared uncompressed sizes
+  (`MAX_DOCX_UNCOMPRESSED_BYTES` for a Word fiche, see `check_docx`);
+- `MAX_COMPRESSION_RATIO`: uncompressed / compressed size of any member larger than
+  `RATIO_MIN_MEMBER_BYTES` (real sheets deflate about 10:1, a bomb of zeros about 1000:1).
 """
 
 from __future__ import annotations
@@ -30,6 +43,8 @@ MAX_UNCOMPRESSED_BYTES = 1024 * MIB  # sum of the zip members' declared uncompre
 MAX_COMPRESSION_RATIO = 200.0  # per member, for members larger than RATIO_MIN_MEMBER_BYTES
 RATIO_MIN_MEMBER_BYTES = 1 * MIB
 MAX_ZIP_MEMBERS = 10_000
+MAX_CENTRAL_DIRECTORY_BYTES = 4 * MIB  # 10 000 members at about 400 bytes each
+MAX_DOCX_UNCOMPRESSED_BYTES = 64 * MIB  # a fiche candidature is a few pages of text
 
 ACCEPTED = "déposez un fichier Excel (.xlsx ou .xls), OpenDocument (.ods) ou CSV"
 
@@ -71,6 +86,7 @@ class Limits:
     max_compression_ratio: float = _default("MAX_COMPRESSION_RATIO")
     ratio_min_member_bytes: int = _default("RATIO_MIN_MEMBER_BYTES")
     max_zip_members: int = _default("MAX_ZIP_MEMBERS")
+    max_central_directory_bytes: int = _default("MAX_CENTRAL_DIRECTORY_BYTES")
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,13 @@ def msg_zip_bomb(filename: str, reason: str) -> str:
     return (
         f"Le fichier « {filename} » a été refusé par sécurité ({reason}) : ré-enregistrez-le "
         "depuis Excel ; si le refus persiste, contactez l'administrateur."
+    )
+
+
+def msg_not_docx(filename: str) -> str:
+    return (
+        f"Le fichier « {filename} » n'est pas un document Word (.docx) : enregistrez la fiche "
+        "au format Word (.docx) et déposez-la à nouveau."
     )
 
 
@@ -214,15 +237,61 @@ def sniff(data: bytes, filename: str, limits: Limits | None = None) -> Detected:
     return Detected("csv", text, encoding)
 
 
-def check_zip(data: bytes, filename: str, limits: Limits) -> str:
-    """The format of a zip container, "xlsx" or "ods", after the zip-bomb checks."""
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_EOCD_SIGNATURE = b"PK\x05\x06"
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
+_MAX_COMMENT = 0xFFFF
+
+
+def zip_directory_size(data: bytes) -> tuple[int, int] | None:
+    """(members, directory bytes) as the zip's end record declares them, read without
+    parsing the directory; None when no end record is found (the zip is then corrupt)."""
+    start = max(0, len(data) - _EOCD.size - _MAX_COMMENT)
+    pos = data.rfind(_EOCD_SIGNATURE, start)
+    if pos < 0 or pos + _EOCD.size > len(data):
+        return None
+    _, _, _, _, members, directory, _, _ = _EOCD.unpack_from(data, pos)
+    if members != 0xFFFF and directory != 0xFFFFFFFF:
+        return members, directory
+    # The real figures are in the zip64 end record, found through its locator.
+    locator = pos - _ZIP64_LOCATOR.size
+    if locator < 0 or data[locator : locator + 4] != _ZIP64_LOCATOR_SIGNATURE:
+        return None
+    _, _, offset, _ = _ZIP64_LOCATOR.unpack_from(data, locator)
+    # The offset counts from the start of the zip, which may follow other bytes.
+    for record in (offset, locator - _ZIP64_EOCD.size):
+        if 0 <= record <= len(data) - _ZIP64_EOCD.size and (
+            data[record : record + 4] == _ZIP64_EOCD_SIGNATURE
+        ):
+            fields = _ZIP64_EOCD.unpack_from(data, record)
+            return fields[7], fields[8]
+    return None
+
+
+def check_zip_caps(data: bytes, filename: str, limits: Limits) -> zipfile.ZipFile:
+    """The open zip after the zip-bomb and encryption checks (`IngestError` otherwise)."""
+    declared = zip_directory_size(data)
+    if declared is not None:
+        members, directory = declared
+        if members > limits.max_zip_members:
+            reason = f"{members} éléments internes, maximum {limits.max_zip_members}"
+            raise IngestError(msg_zip_bomb(filename, reason))
+        if directory > limits.max_central_directory_bytes:
+            reason = (
+                f"sommaire interne de {_mo(directory)}, "
+                f"maximum {_mo(limits.max_central_directory_bytes)}"
+            )
+            raise IngestError(msg_zip_bomb(filename, reason))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception as exc:  # zipfile raises many types on malformed directories
         raise IngestError(msg_corrupt(filename)) from exc
 
-    if len(infos) > limits.max_zip_members:
+    if len(infos) > limits.max_zip_members:  # the end record may understate it
         reason = f"{len(infos)} éléments internes, maximum {limits.max_zip_members}"
         raise IngestError(msg_zip_bomb(filename, reason))
     total = sum(i.file_size for i in infos)
@@ -237,7 +306,13 @@ def check_zip(data: bytes, filename: str, limits: Limits) -> str:
             raise IngestError(msg_zip_bomb(filename, "taux de compression anormal"))
     if any(info.flag_bits & 0x1 for info in infos):  # zip-level encryption
         raise IngestError(msg_protected(filename))
+    return zf
 
+
+def check_zip(data: bytes, filename: str, limits: Limits) -> str:
+    """The format of a zip container, "xlsx" or "ods", after the zip-bomb checks."""
+    zf = check_zip_caps(data, filename, limits)
+    infos = zf.infolist()
     by_name = {i.filename: i for i in infos}
     lower = {n.lower() for n in by_name}
     if "mimetype" in by_name:
@@ -261,6 +336,33 @@ def check_zip(data: bytes, filename: str, limits: Limits) -> str:
     if "ppt/presentation.xml" in lower:
         raise IngestError(msg_not_spreadsheet(filename, "une présentation PowerPoint"))
     raise IngestError(msg_not_spreadsheet(filename, "une archive zip"))
+
+
+def check_docx(data: bytes, filename: str, limits: Limits | None = None) -> None:
+    """The checks of `sniff`, for a Word fiche candidature (.docx) about to be opened by
+    python-docx, which inflates every part into memory: empty, oversized, not a zip, zip
+    bomb (total capped at `MAX_DOCX_UNCOMPRESSED_BYTES` by default), encrypted, not a Word
+    document. `IngestError` with a French message; returns nothing when the file may be
+    read."""
+    if limits is None:
+        limits = Limits(max_uncompressed_bytes=MAX_DOCX_UNCOMPRESSED_BYTES)
+    if not data.strip():
+        raise IngestError(msg_empty(filename))
+    if len(data) > limits.max_upload_bytes:
+        raise IngestError(msg_too_big(filename, len(data), limits.max_upload_bytes))
+    if data.startswith(OLE2_MAGIC):
+        try:
+            names = {n.lower() for n in ole2_entry_names(data)}
+        except (ValueError, IndexError, struct.error):
+            names = set()
+        if "encryptedpackage" in names or "encryptioninfo" in names:
+            raise IngestError(msg_protected(filename))
+        raise IngestError(msg_not_docx(filename))
+    if not data.startswith(ZIP_MAGIC):
+        raise IngestError(msg_not_docx(filename))
+    zf = check_zip_caps(data, filename, limits)
+    if "word/document.xml" not in {i.filename.lower() for i in zf.infolist()}:
+        raise IngestError(msg_not_docx(filename))
 
 
 def _small_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str, cap: int) -> bytes:

@@ -17,6 +17,7 @@ import hmac
 import os
 import re
 import secrets
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -31,6 +32,7 @@ KEY_ENV = "PILOTAGE_SECRET_KEY"
 KEY_FILE_ENV = "PILOTAGE_SECRET_KEY_FILE"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_KEY_FILE = REPO_ROOT / "data" / "cle_pseudonymisation.key"
+SECRETS_FILE = REPO_ROOT / ".streamlit" / "secrets.toml"
 MIN_KEY_LENGTH = 32
 
 # Letters that NFKD does not decompose, mapped before stripping accents (after uppercasing).
@@ -222,17 +224,37 @@ _NO_KEY_MESSAGE = (
 )
 
 
-def load_key(env: Mapping[str, str] | None = None, key_file: Path | None = None) -> bytes:
+def _from_secrets(path: Path) -> str:
+    """`cle_pseudonymisation` of the `[pilotage]` section of Streamlit's secrets.toml."""
+    if not path.is_file():
+        return ""
+    try:
+        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raise IngestError(f"Le fichier de secrets {path} est illisible (TOML invalide).") from None
+    return str(parsed.get("pilotage", {}).get("cle_pseudonymisation", "")).strip()
+
+
+def load_key(
+    env: Mapping[str, str] | None = None,
+    key_file: Path | None = None,
+    secrets_file: Path | None = None,
+) -> bytes:
     """The pseudonymisation key, as UTF-8 bytes.
 
-    `PILOTAGE_SECRET_KEY` (text, at least 32 characters) wins; otherwise the file named by
-    `PILOTAGE_SECRET_KEY_FILE`, otherwise `key_file` (default `data/cle_pseudonymisation.key`).
-    Raises IngestError (French message, never containing the key) when no key is found or
-    when it is shorter than 32 characters.
+    `PILOTAGE_SECRET_KEY` (text, at least 32 characters) wins; then `cle_pseudonymisation`
+    in the `[pilotage]` section of `.streamlit/secrets.toml`; otherwise the file named by
+    `PILOTAGE_SECRET_KEY_FILE`, otherwise `key_file` (default `data/cle_pseudonymisation.key`,
+    created by `make run` for a local trial). Raises IngestError (French message, never
+    containing the key) when no key is found or when it is shorter than 32 characters.
     """
     env = os.environ if env is None else env
     text = (env.get(KEY_ENV) or "").strip()
     source = f"la variable d'environnement {KEY_ENV}"
+    if not text:
+        secrets_path = secrets_file or SECRETS_FILE
+        text = _from_secrets(secrets_path)
+        source = f"le fichier {secrets_path}"
     if not text:
         configured = (env.get(KEY_FILE_ENV) or "").strip()
         path = Path(configured) if configured else (key_file or DEFAULT_KEY_FILE)

@@ -4,7 +4,8 @@ One row per (line, column, reason) of the quarantine, with the association's own
 and nothing else about the youth (no name, no birth date: the quarantine never stores them).
 Every text written comes from a file someone else sent: a value that a spreadsheet would
 read as a formula (= + - @, tab, carriage return) is neutralised with a leading apostrophe
-and stored as plain text. Returns the file's bytes; nothing is written to disk.
+and stored as plain text (`pipelines.cell_safety`). Returns the file's bytes; nothing is
+written to disk.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipelines.cell_safety import FORMULA_STARTS as FORMULA_STARTS  # re-exported
+from pipelines.cell_safety import write_cell
+
 PARIS = ZoneInfo("Europe/Paris")
 REPORT_SHEET = "Lignes refusées"
 HELP_SHEET = "Explications"
@@ -30,7 +34,6 @@ HEADERS = (
 WIDTHS = (26, 34, 32, 90)
 REASON_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WHOLE_ROW = "(toute la ligne)"
 
 EXPLANATIONS = [
@@ -67,15 +70,9 @@ def _text(value: object) -> object:
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object):
-    """Write one cell; a string starting like a formula is kept as text, apostrophe first."""
-    value = _text(value)
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.value = "'" + value
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+    """Write one cell; a string is stored as text, apostrophe first if it starts like a
+    formula."""
+    return write_cell(ws.cell(row=row, column=column), _text(value), apostrophe=True)
 
 
 def paris_minute(moment: dt.datetime | None) -> str:
@@ -103,8 +100,7 @@ def quarantine_workbook(import_row: dict, rows: pd.DataFrame) -> bytes:
     ws = wb.active
     ws.title = REPORT_SHEET
 
-    ws["A1"] = "Lignes refusées à l'import"
-    ws["A1"].font = Font(bold=True, size=14)
+    _put(ws, 1, 1, "Lignes refusées à l'import").font = Font(bold=True, size=14)
     block = [
         ("Fichier", import_row.get("fichier")),
         ("Importé le", paris_minute(import_row.get("importe_le"))),
@@ -114,12 +110,12 @@ def quarantine_workbook(import_row: dict, rows: pd.DataFrame) -> bytes:
         ("Lignes refusées", _count(import_row.get("lignes_en_quarantaine"))),
     ]
     for offset, (label, value) in enumerate(block):
-        ws.cell(row=2 + offset, column=1, value=label).font = Font(bold=True)
+        _put(ws, 2 + offset, 1, label).font = Font(bold=True)
         _put(ws, 2 + offset, 2, value).alignment = Alignment(horizontal="left")
 
     header_row = 2 + len(block) + 1
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = ws.cell(row=header_row, column=column, value=title)
+        cell = _put(ws, header_row, column, title)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -141,7 +137,7 @@ def quarantine_workbook(import_row: dict, rows: pd.DataFrame) -> bytes:
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.column_dimensions["A"].width = 110
     for index, text in enumerate(EXPLANATIONS, start=1):
-        cell = help_ws.cell(row=index, column=1, value=text)
+        cell = _put(help_ws, index, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if index - 1 in HELP_TITLES:
             cell.font = Font(bold=True, size=12)

@@ -3,7 +3,8 @@
 Headers are the fields' French labels (always synonyms of their field, see
 `pipelines.mapping.synonyms`), so a filled template maps with no manual help; categories are
 the French labels of the value tables (`pipelines/mappings/valeurs.toml`, first spelling).
-Every function returns the file's bytes; nothing is written to disk.
+Every function returns the file's bytes; nothing is written to disk. Spreadsheet cells are
+written as text through `pipelines.cell_safety`, so no label can ever become a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pipelines.cell_safety import write_cell
 from pipelines.normalise import category_labels
 from pipelines.schema import FIELDS, REQUIRED_COLUMNS, Field, FieldType, Kind, field
 
@@ -162,7 +164,7 @@ def _spreadsheet(kind: Kind, title: str) -> bytes:
     list_col = 0
     for col, f in enumerate(fields, start=1):
         letter = get_column_letter(col)
-        cell = ws.cell(row=1, column=col, value=f.label)
+        cell = write_cell(ws.cell(row=1, column=col), f.label)
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -174,9 +176,9 @@ def _spreadsheet(kind: Kind, title: str) -> bytes:
         if f.table:
             list_col += 1
             labels = list(category_labels(f.table).values())
-            lists.cell(row=1, column=list_col, value=f.label)
+            write_cell(lists.cell(row=1, column=list_col), f.label)
             for i, label in enumerate(labels, start=2):
-                lists.cell(row=i, column=list_col, value=label)
+                write_cell(lists.cell(row=i, column=list_col), label)
             lcol = get_column_letter(list_col)
             source = f"{quote_sheetname(LISTS_SHEET)}!${lcol}$2:${lcol}${len(labels) + 1}"
             dv = DataValidation(type="list", formula1=source, allow_blank=True)
@@ -211,29 +213,27 @@ def _spreadsheet(kind: Kind, title: str) -> bytes:
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 32
 
-    help_ws.append([title])
-    help_ws["A1"].font = Font(bold=True, size=13)
-    help_ws.append(
-        [
-            f"Saisissez une ligne par dossier dans la feuille « {DATA_SHEET} », sans modifier "
-            "les en-têtes. Les colonnes obligatoires sont signalées ci-dessous."
-        ]
+    write_cell(help_ws.cell(row=1, column=1), title).font = Font(bold=True, size=13)
+    intro = (
+        f"Saisissez une ligne par dossier dans la feuille « {DATA_SHEET} », sans modifier "
+        "les en-têtes. Les colonnes obligatoires sont signalées ci-dessous."
     )
-    help_ws.append([])
-    help_ws.append(["Colonne", "Description", "Format", "Valeurs admises", "Obligatoire"])
-    for cell in help_ws[4]:
+    write_cell(help_ws.cell(row=2, column=1), intro)
+    headings = ["Colonne", "Description", "Format", "Valeurs admises", "Obligatoire"]
+    for col, heading in enumerate(headings, start=1):  # row 3 stays empty
+        cell = write_cell(help_ws.cell(row=4, column=col), heading)
         cell.font = Font(bold=True)
         cell.fill = header_fill
-    for f in fields:
-        help_ws.append(
-            [
-                f.label,
-                _description(kind, f),
-                _format_text(f),
-                _allowed_text(f),
-                "oui" if f.name in required else "non",
-            ]
-        )
+    for row, f in enumerate(fields, start=5):
+        texts = [
+            f.label,
+            _description(kind, f),
+            _format_text(f),
+            _allowed_text(f),
+            "oui" if f.name in required else "non",
+        ]
+        for col, text in enumerate(texts, start=1):
+            write_cell(help_ws.cell(row=row, column=col), text)
     for letter, width in zip("ABCDE", (34, 70, 30, 60, 12), strict=True):
         help_ws.column_dimensions[letter].width = width
     for row in help_ws.iter_rows(min_row=5):

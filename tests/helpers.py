@@ -69,3 +69,13 @@ def assert_parcours_match_a_full_rebuild(engine: Engine) -> None:
         return out.sort_values(["association", "id_source"]).reset_index(drop=True)
 
     pd.testing.assert_frame_equal(canonical(stored), canonical(rebuilt))
+
+
+def as_viewer(at, role: str = "admin", association: str | None = None, name: str | None = None):
+    """An AppTest with someone signed in (the page checks access itself)."""
+    from auth.roles import Identity, Role
+    from dashboard.access import IDENTITY
+
+    identifiant = name or f"{role}@test.fr"
+    at.session_state[IDENTITY] = Identity(identifiant, Role(role), association, "local")
+    return at

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from indicators import honorabilite
 from indicators.dataset import Period
 from indicators.formatting import number, percent
+from tests.helpers import as_viewer
 from tests.test_page_synthese import demo_dataset, in_days
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ ATTESTATION = "attestation_nationale"
 
 @pytest.fixture
 def page(demo_app):
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     assert not at.exception, at.exception
     return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
 

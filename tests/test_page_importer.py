@@ -18,7 +18,7 @@ from pipelines.preview import (
     quarantine_preview,
 )
 from store.db import init_db, make_engine
-from tests.helpers import counts, csv_bytes
+from tests.helpers import as_viewer, counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2, ROW_BAD_DATE
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "importer.py"
@@ -37,7 +37,7 @@ def db(tmp_path, monkeypatch, key):
 
 
 def page() -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(str(PAGE), default_timeout=60)).run()
     assert not at.exception, at.exception
     return at
 
@@ -51,6 +51,11 @@ def upload(at: AppTest, name: str, data: bytes, association: str | None = None) 
     return at
 
 
+def buttons(at: AppTest) -> list:
+    """The page's own buttons (the sidebar's "Se déconnecter" left out)."""
+    return [b for b in at.button if b.key != "se_deconnecter"]
+
+
 def texts(at: AppTest) -> str:
     parts = [*at.markdown, *at.info, *at.success, *at.error, *at.warning]
     return "\n".join(str(e.value) for e in parts)
@@ -62,7 +67,7 @@ def test_empty_database_shows_the_uploader(db):
     assert len(at.file_uploader) == 1 and at.file_uploader[0].accept_multiple_files
     assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xls", ".ods", ".csv", ".docx"}
     assert "Confirmer l'import" in at.markdown[0].value
-    assert not at.button and not at.error
+    assert not buttons(at) and not at.error
 
 
 def test_missing_key_is_a_french_message(db, monkeypatch, tmp_path):
@@ -96,25 +101,25 @@ def test_report_before_writing_then_confirm(db):
     assert not at.exception, at.exception
     assert counts(db)["imports"] == 1 and counts(db)["parcours"] == 2
     assert "2 nouveaux" in at.success[0].value
-    assert "déjà importé" in at.info[0].value and not at.button
+    assert "déjà importé" in at.info[0].value and not buttons(at)
 
     again = upload(page(), "copie.csv", EXPORT)  # a new session, the same bytes
     assert "déjà importé" in again.info[0].value
-    assert not again.button and not again.metric
+    assert not buttons(again) and not again.metric
     assert counts(db)["imports"] == 1
 
 
 def test_pdf_renamed_xlsx_is_refused(db):
     at = upload(page(), "export.xlsx", PDF)
     assert "n'est pas un tableur" in at.error[0].value
-    assert not at.button and not at.metric
+    assert not buttons(at) and not at.metric
     assert counts(db)["imports"] == 0
 
 
 def test_export_without_association_asks_for_it(db):
     at = upload(page(), "export.csv", EXPORT)
     assert "Impossible de savoir de quelle association" in at.error[0].value
-    assert not at.button
+    assert not buttons(at)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -150,7 +155,7 @@ def test_word_fiches_go_together_as_one_batch(db):
     assert at.subheader[0].value == "2 fiche(s) candidature : a.docx, b.docx"
     assert {m.label: m.value for m in at.metric}["Lignes lues"] == "2"
     assert "fiches candidature du CD" in texts(at)
-    assert len(at.button) == 1
+    assert len(buttons(at)) == 1
 
 
 def test_unknown_headers_fixed_in_the_preview_then_next_month_needs_no_fixing(db):
@@ -161,7 +166,7 @@ def test_unknown_headers_fixed_in_the_preview_then_next_month_needs_no_fixing(db
     assert "Colonnes obligatoires non trouvées : « Identifiant », « Date d'inscription »" in (
         at.warning[0].value
     )
-    assert not at.error and not at.button and not at.metric
+    assert not at.error and not buttons(at) and not at.metric
     boxes = {s.label: s for s in at.selectbox if s.key.startswith("colonne_")}
     assert set(boxes) == {"« Réf. interne »", "« Entrée dans le dispositif »", "« Heures »"}
     assert boxes["« Heures »"].value == "— colonne ignorée —"

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.quarantine_report import HEADERS
 from store.db import make_engine
 from store.models import ImportLot, Quarantaine
+from tests.helpers import as_viewer
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "modeles.py")
 TEMPLATE_BUTTONS = {
@@ -22,7 +23,7 @@ TEMPLATE_BUTTONS = {
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     assert not at.exception, at.exception
     return at
 

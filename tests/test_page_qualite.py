@@ -10,12 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import compliance
 from indicators.formatting import number
+from tests.helpers import as_viewer
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "qualite.py")
 
 
 def test_page_shows_the_compliance_counts_and_the_scores(demo_app, demo_dataset):
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Qualité et conformité"
     au = dt.date.today()  # the default period ends today

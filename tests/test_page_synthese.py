@@ -16,6 +16,7 @@ from indicators.dataset import Dataset, Period
 from indicators.formatting import number, percent
 from store import queries
 from store.db import make_engine
+from tests.helpers import as_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "synthese.py")
@@ -43,7 +44,7 @@ def in_days(value: float) -> str:
 @pytest.fixture
 def page(demo_app):
     """The page run on the demo database, the same data read here, the default period."""
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
 
 

@@ -12,12 +12,13 @@ from streamlit.testing.v1 import AppTest
 from indicators import coverage
 from indicators.dataset import Filters, Period
 from indicators.formatting import number, percent
+from tests.helpers import as_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "territoires.py"), default_timeout=60)
+    at = as_viewer(AppTest.from_file(str(ROOT / "pages" / "territoires.py"), default_timeout=60))
     at.run()
     assert not at.exception, at.exception
     return at

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import ingest
 from store.db import init_db, make_engine
-from tests.helpers import counts, csv_bytes
+from tests.helpers import as_viewer, counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "donnees.py"
@@ -23,7 +23,7 @@ def db_url(tmp_path, monkeypatch, key):
 
 
 def run_app() -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at = as_viewer(AppTest.from_file(str(PAGE), default_timeout=60))
     at.run()
     assert not at.exception, at.exception
     return at
@@ -31,8 +31,8 @@ def run_app() -> AppTest:
 
 # Pages meant for an empty database are left out and tested on their own: "modeles" (the
 # templates are how an association starts; tests/test_page_modeles.py) and "importer" (how
-# data gets in; tests/test_page_importer.py).
-NOT_STOPPED_ON_EMPTY = {"modeles", "importer"}
+# data gets in; tests/test_page_importer.py) and "journal" (the audit log; tests/test_access.py).
+NOT_STOPPED_ON_EMPTY = {"modeles", "importer", "journal"}
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ NOT_STOPPED_ON_EMPTY = {"modeles", "importer"}
     sorted(p.stem for p in PAGE.parent.glob("*.py") if p.stem not in NOT_STOPPED_ON_EMPTY),
 )
 def test_every_page_on_an_empty_database_says_what_to_do(db_url, page):
-    at = AppTest.from_file(str(PAGE.parent / f"{page}.py"), default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(str(PAGE.parent / f"{page}.py"), default_timeout=60)).run()
     assert not at.exception, at.exception
     assert "Aucun parcours" in at.warning[0].value
     assert not at.metric and not at.get("plotly_chart")
@@ -79,7 +79,7 @@ def test_data_page_shows_consolidated_counts_and_history(db_url, key):
 
 
 def test_router_opens_on_the_synthesis(demo_app):
-    at = AppTest.from_file(str(PAGE.parent.parent / "app.py"), default_timeout=60).run()
+    at = as_viewer(AppTest.from_file(str(PAGE.parent.parent / "app.py"), default_timeout=60)).run()
     assert not at.exception
     assert at.title[0].value == "Synthèse"
 

@@ -279,3 +279,18 @@ def test_create_key_file(tmp_path) -> None:
     assert create_key_file(path) is False  # never overwritten
     assert path.read_text() == first
     assert load_key({}, key_file=path) == first.strip().encode()
+
+
+def test_load_key_from_streamlit_secrets_between_env_and_file(tmp_path) -> None:
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text('[pilotage]\ncle_pseudonymisation = "' + "s" * 40 + '"\n')
+    key_file = tmp_path / "cle.key"
+    key_file.write_text("f" * 40)
+    assert load_key({}, key_file=key_file, secrets_file=secrets_file) == b"s" * 40
+    assert load_key({KEY_ENV: "e" * 40}, key_file=key_file, secrets_file=secrets_file) == (
+        b"e" * 40
+    )
+    assert load_key({}, key_file=key_file, secrets_file=tmp_path / "absent.toml") == b"f" * 40
+    secrets_file.write_text("[pilotage\n")
+    with pytest.raises(IngestError, match="illisible"):
+        load_key({}, key_file=key_file, secrets_file=secrets_file)

@@ -23,6 +23,7 @@ PAGES = [
     ("importer", "Importer", "importer"),
     ("modeles", "Modèles et rapports", "modeles"),
     ("donnees", "Données consolidées", "donnees"),
+    ("journal", "Journal d'audit", "journal"),
 ]
 # What shows that a page has rendered its content, not only its title.
 CONTENT = ", ".join(
@@ -52,8 +53,7 @@ def test_every_page_opens_without_error(demo_server, browser, path, title, name)
     page.goto(f"{demo_server}/{path}")
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
     page.locator(CONTENT).first.wait_for(timeout=60_000)
-    if name != "importer":  # the upload page shows no figure, hence no demo banner
-        assert page.get_by_text("Base de démonstration").first.is_visible()
+    assert page.get_by_text("Base de démonstration").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     # Nothing was fetched from outside this machine (no tiles, no CDN).
     assert not [u for u in failed if not u.startswith(demo_server)], failed

@@ -1,6 +1,7 @@
-"""A new export uploaded through the real Importer page, in headless Chromium: the report,
-the confirmation, then the synthesis counts the new youths (on its own demo database, so the
-other browser tests keep theirs)."""
+"""Real data in headless Chromium: nothing before sign-in, then a new export uploaded
+through the real Importer page (report, confirmation), the synthesis counting the new
+youths, and the sign-in, import and download in the audit log. On its own database: the
+demo files imported by a person (not the demo builder), so sign-in is required."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, demo_database, streamlit_server
+from auth.accounts import create_account
+from pipelines.demo import generate_demo_files
+from pipelines.ingest import ingest
+from store.audit import entries
+from store.db import init_db, make_engine
+from tests.browser.conftest import CHROMIUM, streamlit_server
+from tests.conftest import TEST_KEY
 from tests.helpers import csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -28,12 +35,30 @@ def _export() -> bytes:
     return csv_bytes([HEADER, *rows])
 
 
+PASSWORD = "mot de passe de la chargée de projet"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
-    with streamlit_server(demo_database(tmp_path_factory.mktemp("upload"))) as base:
-        yield base
+    directory = tmp_path_factory.mktemp("upload")
+    url = f"sqlite:///{directory / 'reel.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    for path in generate_demo_files(directory / "fichiers", n_parcours=300):
+        report = ingest(engine, path.read_bytes(), path.name, TEST_KEY, user="claire")
+        assert report.statut == "charge", report.erreurs
+    create_account(engine, "claire@cd59.fr", "admin", password=PASSWORD)
+    engine.dispose()
+    with streamlit_server(url) as base:
+        yield base, url
+
+
+def _open(page, name: str) -> None:
+    """Go to a page through the menu (a reload would start a new, signed-out session)."""
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=name).first.click()
+    page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=60_000)
 
 
 def _registered(page) -> int:
@@ -43,13 +68,19 @@ def _registered(page) -> int:
     return int(value.replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
 
 
-def test_an_upload_through_the_page_changes_the_synthesis(server, browser):
+def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
+    server, url = server
     page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
     page.goto(server)
+    page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    page.get_by_label("Identifiant").fill("claire@cd59.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
     before = _registered(page)
+    page.get_by_role("button", name="Télécharger (CSV)").first.click()
 
-    page.goto(f"{server}/importer")
-    page.get_by_role("heading", name="Importer", exact=True).first.wait_for(timeout=60_000)
+    _open(page, "Importer")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[
             {
@@ -64,6 +95,16 @@ def test_an_upload_through_the_page_changes_the_synthesis(server, browser):
     page.get_by_text("3 nouveaux").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
-    page.goto(server)
+    _open(page, "Synthèse")
     assert _registered(page) == before + 3
+
+    _open(page, "Journal d'audit")
+    entries_tile = page.locator('[data-testid="stMetric"]').filter(has_text="Entrées").first
+    assert entries_tile.locator('[data-testid="stMetricValue"]').inner_text() == "3"
     page.close()
+    engine = make_engine(url)
+    log = entries(engine)
+    engine.dispose()
+    assert log["action"].tolist() == ["import", "export", "connexion"]
+    assert set(log["utilisateur"]) == {"claire@cd59.fr"}
+    assert log["detail"].iloc[0].startswith("Envol Mentorat Nord - nouveaux.csv")

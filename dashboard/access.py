@@ -1,0 +1,195 @@
+"""Who is looking, and what they may see: every page calls `require` first.
+
+Pages never rely on the router: a file of pages/ can be run directly, so each one checks
+access itself. Sign-in is the département's identity provider (`st.login`, when
+`.streamlit/secrets.toml` has an `[auth]` section) or the local accounts (Argon2 passwords,
+`python -m pipelines users`). The demo database opens without sign-in only when the server
+listens on this machine alone, as an administrator of fictitious data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import streamlit as st
+
+from auth.accounts import AccountError, authenticate, record_oidc_sign_in
+from auth.roles import Identity, Role, identity_from_oidc
+from dashboard.data import SCOPE, engine, load_is_demo, set_scope
+from store import audit
+
+IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
+LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
+DEMO_IDENTITY = Identity("démonstration", Role.ADMIN, None, "demo")
+EVERYONE = (Role.ADMIN, Role.DIRECTION, Role.ASSOCIATION)
+STAFF = (Role.ADMIN, Role.DIRECTION)
+ADMIN_ONLY = (Role.ADMIN,)
+DEMO_BANNER = (
+    "Base de démonstration : toutes les données sont fictives (département du Nord, "
+    "associations inventées)."
+)
+
+
+def origin() -> str | None:
+    """Where the request comes from: the first address of X-Forwarded-For behind the
+    reverse proxy, else the client address; None when unknown (tests, scripts)."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        address = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else None
+        address = address or st.context.ip_address
+    except Exception:  # outside a browser session
+        return None
+    return address[:100] if isinstance(address, str) and address else None
+
+
+def listens_locally() -> bool:
+    return (st.get_option("server.address") or "") in LOCAL_ADDRESSES
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def _setting(name: str, secret: str) -> str | None:
+    """A sign-in setting: the environment first, then `[pilotage]` in secrets.toml."""
+    if os.environ.get(name):
+        return os.environ[name]
+    try:
+        return st.secrets.get("pilotage", {}).get(secret)
+    except Exception:
+        return None
+
+
+def _from_identity_provider() -> Identity | None:
+    if not oidc_configured() or not st.user.is_logged_in:
+        return None
+    info = st.user.to_dict()
+    identity = identity_from_oidc(
+        info,
+        engine(),
+        _setting("PILOTAGE_OIDC_CLAIM_ROLE", "role_claim"),
+        _setting("PILOTAGE_OIDC_CLAIM_ASSOCIATION", "association_claim"),
+    )
+    if identity is not None:
+        record_oidc_sign_in(engine(), identity, origin())
+        st.session_state[IDENTITY] = identity
+    return identity
+
+
+def viewer() -> Identity | None:
+    """The signed-in identity; the demo identity on a local demo server; else None."""
+    identity = st.session_state.get(IDENTITY)
+    if isinstance(identity, Identity):
+        return identity
+    identity = _from_identity_provider()
+    if identity is not None:
+        return identity
+    if listens_locally() and load_is_demo():
+        return DEMO_IDENTITY
+    return None
+
+
+def _sign_in_form() -> None:
+    st.title("Connexion")
+    st.markdown(
+        "Ce tableau de bord contient des données sur des mineurs protégés : "
+        "connectez-vous avec le compte que le chargé(e) de projet mentorat vous a ouvert."
+    )
+    if oidc_configured():
+        if st.user.is_logged_in:  # known to the provider, not allowed here
+            st.error(
+                "Votre compte n'a pas accès à ce tableau de bord : demandez au chargé(e) de "
+                "projet mentorat de vous l'ouvrir."
+            )
+            st.button("Se déconnecter", on_click=st.logout)
+        else:
+            st.button("Se connecter", type="primary", on_click=st.login)
+        return
+    with st.form("connexion"):
+        identifiant = st.text_input("Identifiant", autocomplete="username")
+        password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        try:
+            result = authenticate(engine(), identifiant, password, origin())
+        except AccountError as exc:
+            st.error(exc.message)
+            return
+        if result.identity is None:
+            st.error(result.message)
+            return
+        st.session_state[IDENTITY] = result.identity
+        st.rerun()
+
+
+def sign_out() -> None:
+    identity = st.session_state.pop(IDENTITY, None)
+    if isinstance(identity, Identity):
+        audit.record(engine(), identity.actor(origin()), "deconnexion", "Déconnexion")
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def _sidebar(identity: Identity) -> None:
+    if identity.source == "demo":
+        st.sidebar.caption("Mode démonstration : sans connexion, sur ce poste seulement.")
+        return
+    who = identity.identifiant
+    if identity.association:
+        who += f" — {identity.association}"
+    st.sidebar.caption(f"Connecté : {who} ({identity.role_label})")
+    st.sidebar.button("Se déconnecter", on_click=sign_out, key="se_deconnecter")
+
+
+def require(title: str, roles: Iterable[Role] = EVERYONE) -> Identity:
+    """The first call of every page: the viewer, allowed on this page, with the page title
+    shown and the data scope set; otherwise the sign-in form (or why access is refused),
+    and the page stops before anything is read."""
+    st.session_state.pop(SCOPE, None)
+    identity = viewer()
+    if identity is None:
+        _sign_in_form()
+        st.stop()
+    st.title(title)
+    if identity.role not in tuple(roles):
+        audit.record(engine(), identity.actor(origin()), "acces_refuse", f"page « {title} »")
+        st.error(f"Votre rôle ({identity.role_label}) ne donne pas accès à cette page.")
+        st.stop()
+    set_scope(identity.role.value, identity.association)
+    if load_is_demo():
+        st.info(DEMO_BANNER, icon=":material/science:")
+    _sidebar(identity)
+    return identity
+
+
+def record_download(action: str, what: str) -> None:
+    """Download-button callback: the export or download goes into the audit log."""
+    identity = viewer()
+    if identity is not None:
+        audit.record(engine(), identity.actor(origin()), action, what)
+
+
+def pages_for(identity: Identity | None) -> set[str]:
+    """The page files this identity may open (the router shows only these)."""
+    if identity is None:
+        return set()
+    common = {
+        "synthese",
+        "entonnoir",
+        "honorabilite",
+        "associations",
+        "territoires",
+        "durees",
+        "qualite",
+        "modeles",
+        "donnees",
+    }
+    if identity.role is Role.ADMIN:
+        return common | {"importer", "journal"}
+    if identity.role is Role.ASSOCIATION:
+        return common | {"importer"}
+    return common

@@ -1,0 +1,66 @@
+"""Journal d'audit (administrateur) : connexions, imports, annulations, correspondances,
+référentiel, comptes, exports et téléchargements, filtrés par période, action et personne."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.access import ADMIN_ONLY, require
+from dashboard.data import engine
+from dashboard.widgets import table
+from indicators.formatting import number
+from pipelines.ingest import paris_time
+from store import audit
+
+viewer = require("Journal d'audit", ADMIN_ONLY)
+st.caption(
+    "Chaque connexion (et chaque échec), import, annulation, correspondance de colonnes "
+    "enregistrée, changement de référentiel ou de compte, export et téléchargement est "
+    f"inscrit ici. Le journal ne peut pas être modifié ; il est conservé "
+    f"{audit.RETENTION_MONTHS} mois puis purgé."
+)
+
+today = dt.date.today()
+left, middle, right = st.columns([2, 2, 2])
+chosen = left.date_input(
+    "Période",
+    value=(today - dt.timedelta(days=30), today),
+    max_value=today,
+    format="DD/MM/YYYY",
+    key="journal_periode",
+)
+du, au = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (None, None)
+labels = audit.ACTIONS
+actions = middle.multiselect(
+    "Actions", list(labels), format_func=labels.get, placeholder="Toutes", key="journal_actions"
+)
+person = right.text_input("Personne (identifiant exact)", key="journal_personne").strip()
+
+entries = audit.entries(engine(), du=du, au=au, actions=actions, utilisateur=person or None)
+st.metric("Entrées", number(len(entries)))
+shown = entries.assign(
+    horodatage=entries["horodatage"].map(paris_time),
+    action=entries["action"].map(lambda a: labels.get(a, a)),
+)[["horodatage", "utilisateur", "role", "association", "action", "detail", "origine"]]
+table(
+    shown.rename(
+        columns={
+            "horodatage": "Quand",
+            "utilisateur": "Qui",
+            "role": "Rôle",
+            "association": "Association",
+            "action": "Action",
+            "detail": "Détail",
+            "origine": "Depuis",
+        }
+    ),
+    "journal_audit",
+)
+
+with st.expander("Purge"):
+    st.write(
+        f"Supprime les entrées de plus de {audit.RETENTION_MONTHS} mois (la base de données "
+        "refuse de supprimer les plus récentes)."
+    )
+    if st.button("Purger les entrées anciennes", key="journal_purger"):
+        st.success(f"{number(audit.purge(engine()))} entrée(s) purgée(s).")

@@ -1,0 +1,91 @@
+"""The audit log: entries read back with filters, append-only in the database itself, and
+the 12-month purge (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import DBAPIError
+
+from store.audit import Actor, entries, purge, record, retention_limit
+from store.models import Journal
+
+ADMIN = Actor("claire@cd59.fr", "admin", None, "10.0.0.4")
+ENVOL = Actor("envol@asso.fr", "association", "Envol", "10.0.0.9")
+
+
+def _old_entry(conn, months: int) -> None:
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=31 * months)
+    conn.execute(
+        insert(Journal.__table__).values(
+            horodatage=moment, utilisateur="ancien", action="export", detail="vieux"
+        )
+    )
+
+
+def test_entries_are_read_back_newest_first_with_filters(engine):
+    record(engine, ADMIN, "connexion", "Connexion réussie")
+    record(engine, ENVOL, "import", "envol.csv : 12 lignes chargées")
+    record(engine, ADMIN, "export", "synthese.csv")
+    every = entries(engine)
+    assert list(every["action"]) == ["export", "import", "connexion"]
+    assert every.iloc[1][["utilisateur", "role", "association", "origine"]].tolist() == [
+        "envol@asso.fr",
+        "association",
+        "Envol",
+        "10.0.0.9",
+    ]
+    assert list(entries(engine, actions=["import"])["detail"]) == ["envol.csv : 12 lignes chargées"]
+    assert len(entries(engine, utilisateur="claire@cd59.fr")) == 2
+    today = dt.datetime.now(dt.UTC).date()
+    assert len(entries(engine, du=today, au=today)) == 3
+    assert entries(engine, au=today - dt.timedelta(days=1)).empty
+
+
+def test_unknown_action_is_a_programming_error(engine):
+    with pytest.raises(ValueError):
+        record(engine, ADMIN, "effacement", "x")
+
+
+def test_the_database_refuses_to_rewrite_history(engine):
+    record(engine, ADMIN, "connexion", "Connexion réussie")
+    table = Journal.__table__
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(update(table).values(utilisateur="quelqu'un d'autre"))
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(delete(table))
+    assert list(entries(engine)["utilisateur"]) == ["claire@cd59.fr"]
+
+
+def test_purge_removes_only_entries_past_twelve_months(engine):
+    with engine.begin() as conn:
+        _old_entry(conn, 13)
+        _old_entry(conn, 11)
+    record(engine, ADMIN, "connexion", "Connexion réussie")
+    assert purge(engine) == 1
+    assert sorted(entries(engine)["detail"]) == ["Connexion réussie", "vieux"]
+    assert purge(engine) == 0
+
+
+def test_retention_limit_is_twelve_months_back():
+    now = dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC)
+    assert retention_limit(now) == dt.datetime(2025, 11, 26, 21, 0, tzinfo=dt.UTC)
+    assert retention_limit(now.replace(month=3, day=31)).date() == dt.date(2025, 3, 28)
+    assert retention_limit(now.replace(month=1, day=5)).date() == dt.date(2025, 1, 5)
+
+
+def test_purge_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+    from store.db import init_db, make_engine
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    engine = make_engine(url)
+    init_db(engine)
+    with engine.begin() as conn:
+        _old_entry(conn, 14)
+    assert main(["purge-journal"]) == 0
+    assert "1 entrée(s) du journal d'audit purgée(s)" in capsys.readouterr().out
+    assert entries(engine).empty
