@@ -519,3 +519,20 @@ def record_oidc_sign_in(engine: Engine, identity: Identity, origine: str | None 
         record(
             conn, identity.actor(origine), "connexion", "connexion par le fournisseur d'identité"
         )
+
+
+def current_identity(engine: Engine, identity: Identity) -> Identity | None:
+    """A signed-in local identity as the accounts table says now: None once the account is
+    disabled or deleted; its role and association as they are now (a change made with
+    `users` applies at the next page, not at the next sign-in)."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(TABLE).where(TABLE.c.identifiant == normalise_identifiant(identity.identifiant))
+        ).first()
+    if row is None or not row.actif:
+        return None
+    role = parse_role(row.role)
+    if role is None or (role is Role.ASSOCIATION) != bool(row.association):
+        return None
+    association = row.association if role is Role.ASSOCIATION else None
+    return Identity(row.identifiant, role, association, identity.source)

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KEY = "cle-de-banc-d-essai-uniquement-0123456789abcdef"  # fictional data only
 PAGES = ["synthese", "entonnoir", "honorabilite", "associations", "territoires", "durees",
-         "qualite", "importer", "modeles", "donnees"]  # fmt: skip
+         "qualite", "importer", "modeles", "donnees", "journal"]  # fmt: skip
+VIEWER = "banc-d-essai@exemple.fr"  # an admin account of the benchmark database
 WARM_TARGET, COLD_TARGET = 1.0, 3.0
 
 
@@ -56,7 +57,23 @@ def build_database(n_parcours: int, rebuild: bool) -> tuple[Path, int]:
     engine = make_engine(url)
     with engine.connect() as conn:
         count = conn.execute(select(func.count()).select_from(Parcours)).scalar_one()
+    _admin_account(engine)
     return path, count
+
+
+def _admin_account(engine) -> None:
+    """The pages check who is signed in: the benchmark views them as an administrator."""
+    from sqlalchemy import select
+
+    from auth.accounts import create_account
+    from store.db import init_db
+    from store.models import Compte
+
+    init_db(engine)
+    with engine.connect() as conn:
+        known = conn.execute(select(Compte.id).where(Compte.identifiant == VIEWER)).first()
+    if known is None:
+        create_account(engine, VIEWER, "admin")
 
 
 def _child(page: str) -> None:
@@ -75,12 +92,18 @@ def _child(page: str) -> None:
     import indicators.load  # noqa: F401
 
     imports = time.perf_counter() - start
+    from auth.roles import Identity, Role
+    from dashboard.access import IDENTITY
+
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=300)
+    at.session_state[IDENTITY] = Identity(VIEWER, Role.ADMIN, None, "local")
     start = time.perf_counter()
     at.run()
     cold = time.perf_counter() - start
     if at.exception:
         sys.exit(f"{page}: {at.exception[0].message}")
+    if at.title and at.title[0].value == "Connexion":
+        sys.exit(f"{page}: la page demande une connexion (compte du banc d'essai absent ?)")
     warm = []
     for _ in range(3):
         start = time.perf_counter()

@@ -14,7 +14,12 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from auth.accounts import AccountError, authenticate, record_oidc_sign_in
+from auth.accounts import (
+    AccountError,
+    authenticate,
+    current_identity,
+    record_oidc_sign_in,
+)
 from auth.roles import Identity, Role, identity_from_oidc
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
 from store import audit
@@ -64,27 +69,37 @@ def _setting(name: str, secret: str) -> str | None:
         return None
 
 
+SIGNED_IN_ONCE = "_pilotage_oidc_recorded"  # session state: the OIDC sign-in was audited
+
+
 def _from_identity_provider() -> Identity | None:
+    """The person the identity provider signed in, resolved at every run (a role or an
+    account changed meanwhile applies at once); the sign-in is audited once per session."""
     if not oidc_configured() or not st.user.is_logged_in:
         return None
-    info = st.user.to_dict()
     identity = identity_from_oidc(
-        info,
+        st.user.to_dict(),
         engine(),
         _setting("PILOTAGE_OIDC_CLAIM_ROLE", "role_claim"),
         _setting("PILOTAGE_OIDC_CLAIM_ASSOCIATION", "association_claim"),
     )
-    if identity is not None:
+    if identity is not None and st.session_state.get(SIGNED_IN_ONCE) != identity:
         record_oidc_sign_in(engine(), identity, origin())
-        st.session_state[IDENTITY] = identity
+        st.session_state[SIGNED_IN_ONCE] = identity
     return identity
 
 
 def viewer() -> Identity | None:
-    """The signed-in identity; the demo identity on a local demo server; else None."""
+    """The signed-in identity (checked against the accounts table at every run: a disabled
+    account is signed out at once); the demo identity on a local demo server; else None."""
     identity = st.session_state.get(IDENTITY)
     if isinstance(identity, Identity):
-        return identity
+        identity = current_identity(engine(), identity)
+        if identity is None:
+            st.session_state.pop(IDENTITY, None)
+        else:
+            st.session_state[IDENTITY] = identity
+            return identity
     identity = _from_identity_provider()
     if identity is not None:
         return identity
@@ -127,7 +142,7 @@ def _sign_in_form() -> None:
 
 
 def sign_out() -> None:
-    identity = st.session_state.pop(IDENTITY, None)
+    identity = st.session_state.pop(IDENTITY, None) or st.session_state.pop(SIGNED_IN_ONCE, None)
     if isinstance(identity, Identity):
         audit.record(engine(), identity.actor(origin()), "deconnexion", "Déconnexion")
     if oidc_configured() and st.user.is_logged_in:

@@ -157,6 +157,22 @@ def compute(function: Callable, filters: Filters, *args):
     )
 
 
+def compute_departement(function: Callable, *args):
+    """`function` over the whole département, whatever the viewer's scope: only for the
+    département-wide totals an association may compare itself with (no row per
+    association, place or youth — the page hides the small ones)."""
+    scope()  # a page check came first
+    return _compute(
+        database_url(),
+        data_version(),
+        ("departement", None),
+        None,
+        function.__module__,
+        function.__name__,
+        args,
+    )
+
+
 @st.cache_data(show_spinner=False)
 def quarantine_reports(url: str, version: tuple[int, int]) -> list[tuple[dict, pd.DataFrame]]:
     """The imports (not undone) that quarantined rows, newest first, each with its rows."""

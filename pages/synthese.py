@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import bars
-from dashboard.data import compute
+from dashboard.data import compute, compute_departement
 from dashboard.page import start
 from dashboard.widgets import definition, table
 from indicators import coverage, funnel, honorabilite, load
 from indicators.formatting import day, number, percent
+from indicators.small_counts import threshold
 from indicators.stats import rate
 
 STUCK_DAYS = 90
@@ -34,25 +35,26 @@ ALERTS_DEFINITION = (
 )
 
 
-def figures(filters, period):
-    """The tile figures of a period, each from a cached indicator."""
-    steps = compute(funnel.funnel, filters, period).set_index("etape")
-    b2 = compute(honorabilite.summary, filters, period)
-    places = compute(coverage.rural_urban, filters, period)["jeunes"]
+def figures(filters, period, calc=None):
+    """The tile figures of a period, each from a cached indicator (`calc(function, *args)`,
+    by default `compute` with the filters)."""
+    calc = calc or (lambda function, *args: compute(function, filters, *args))
+    steps = calc(funnel.funnel, period).set_index("etape")
+    b2 = calc(honorabilite.summary, period)
+    places = calc(coverage.rural_urban, period)["jeunes"]
     return {
         "Jeunes inscrits": int(steps.at["inscription", "effectif"]),
         "Binômes démarrés": int(steps.at["demarrage", "effectif"]),
-        "Binômes actifs": int(
-            compute(load.association_load, filters, period.au)["binomes_actifs"].sum()
-        ),
+        "Binômes actifs": int(calc(load.association_load, period.au)["binomes_actifs"].sum()),
         "Taux de démarrage": steps.at["demarrage", "taux_depuis_inscription"],
-        "Délai avant démarrage": compute(funnel.median_days_to_start, filters, period),
+        "Délai avant démarrage": calc(funnel.median_days_to_start, period),
         "Délai médian B2 / FIJAIS": b2["delai_median_jours"],
         "B2 / FIJAIS dans l'objectif": b2["part_dans_objectif"],
         "Part rurale": rate(int(places["rural"]), int(places[coverage.CLASSES].sum())),
     }
 
 
+DEPARTEMENT_TILES = ["Jeunes inscrits", "Binômes démarrés", "Taux de démarrage", "Part rurale"]
 # label -> (kind, a rise is good)
 TILES = {
     "Jeunes inscrits": ("count", True),
@@ -109,6 +111,19 @@ for row in (list(TILES)[:4], list(TILES)[4:]):
             border=True,
         )
 definition(TILES_DEFINITION)
+if not viewer.sees_everything:  # an association compares itself with the whole département
+    st.subheader("Ensemble du département, pour comparaison")
+    everyone = figures(None, view.period, compute_departement)
+    seuil = threshold()
+    for column, label in zip(st.columns(4), DEPARTEMENT_TILES, strict=True):
+        kind = TILES[label][0]
+        value = everyone[label]
+        hidden = kind == "count" and 0 < value < seuil
+        column.metric(label, f"< {seuil}" if hidden else shown(value, kind), border=True)
+    st.caption(
+        "Toutes associations confondues, sur la même période ; un effectif de moins de "
+        f"{seuil} n'est pas affiché."
+    )
 shares = tuple(label for label, (kind, _) in TILES.items() if kind == "share")
 table(
     pd.DataFrame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -72,10 +73,38 @@ def assert_parcours_match_a_full_rebuild(engine: Engine) -> None:
 
 
 def as_viewer(at, role: str = "admin", association: str | None = None, name: str | None = None):
-    """An AppTest with someone signed in (the page checks access itself)."""
+    """An AppTest with someone signed in (the page checks access itself, and checks the
+    account against the database at every run: it is created there, without password)."""
+    import os
+
+    from sqlalchemy import select
+
     from auth.roles import Identity, Role
     from dashboard.access import IDENTITY
+    from pipelines.normalise import normalise_key
+    from store.db import init_db, make_engine
+    from store.models import Compte
 
-    identifiant = name or f"{role}@test.fr"
+    suffix = "." + normalise_key(association).replace(" ", "-") if association else ""
+    identifiant = name or f"{role}{suffix}@test.fr"
+    engine = make_engine(os.environ["PILOTAGE_DB_URL"])
+    init_db(engine)
+    with engine.begin() as conn:
+        known = conn.execute(select(Compte.id).where(Compte.identifiant == identifiant)).first()
+        if known is None:
+            now = dt.datetime.now(dt.UTC)
+            conn.execute(
+                Compte.__table__.insert().values(
+                    identifiant=identifiant,
+                    role=role,
+                    association=association,
+                    mot_de_passe=None,
+                    actif=True,
+                    echecs=0,
+                    cree_le=now,
+                    modifie_le=now,
+                )
+            )
+    engine.dispose()
     at.session_state[IDENTITY] = Identity(identifiant, Role(role), association, "local")
     return at

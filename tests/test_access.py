@@ -274,3 +274,80 @@ def test_small_counts_hidden_for_an_association_not_for_the_direction(demo_app):
     assert (raw["Jeunes"] < 11).any()
     direction = as_viewer(app("territoires"), "direction").run()
     assert "Masqués dans le fichier CSV" in " ".join(c.value for c in direction.caption)
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "pilotage",
+    "client_secret": "s",
+    "server_metadata_url": "https://sso.example/.well-known/openid-configuration",
+}
+
+
+def with_provider(at: AppTest, user: dict, claims: dict | None = None) -> AppTest:
+    at.secrets["auth"] = AUTH
+    if claims:
+        at.secrets["pilotage"] = claims
+    at.user = user
+    return at
+
+
+def test_identity_provider_sign_in_button_before_anything(real_db):
+    at = with_provider(app("synthese"), {"is_logged_in": False}).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Connexion" and shows_nothing(at)
+    assert not at.text_input  # no local form when the département has a provider
+    assert [b.label for b in at.button] == ["Se connecter"]
+
+
+def test_identity_provider_role_from_a_claim(real_db):
+    user = {"is_logged_in": True, "email": "dir@cd59.fr", "roles": ["direction"]}
+    at = with_provider(app("donnees"), user, {"role_claim": "roles"}).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Données consolidées" and at.metric
+    assert not [s for s in at.selectbox if s.label == "Import à annuler"]  # read only
+    at.run()  # a second run does not record a second sign-in
+    log = entries(real_db)
+    assert log["action"].tolist() == ["connexion"] and log["utilisateur"].tolist() == [
+        "dir@cd59.fr"
+    ]
+
+
+def test_identity_provider_without_claim_uses_the_accounts_table(real_db):
+    unknown = {"is_logged_in": True, "email": "inconnu@cd59.fr"}
+    at = with_provider(app("synthese"), unknown).run()
+    assert "n'a pas accès" in at.error[0].value and shows_nothing(at)
+    accounts.create_account(real_db, "envol@asso.fr", "association", association="Envol")
+    known = {"is_logged_in": True, "email": "Envol@asso.fr"}
+    at = with_provider(app("donnees"), known).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Données consolidées"
+    assert "envol@asso.fr — Envol" in at.sidebar.caption[0].value
+
+
+def test_a_disabled_account_is_signed_out_at_the_next_page(real_db):
+    accounts.create_account(real_db, "dir@cd59.fr", "direction", password=PASSWORD)
+    at = app("synthese").run()
+    sign_in(at, "dir@cd59.fr", PASSWORD)
+    assert at.title[0].value == "Synthèse" and at.metric
+    accounts.disable(real_db, "dir@cd59.fr")
+    at.run()
+    assert at.title[0].value == "Connexion" and shows_nothing(at)
+
+
+def test_an_association_compares_itself_with_the_departement_totals(demo_app):
+    mine = "La Boussole Mentorat"
+    at = as_viewer(app("synthese"), "association", mine).run()
+    assert not at.exception, at.exception
+    assert "Ensemble du département, pour comparaison" in [s.value for s in at.subheader]
+    tiles = [(m.label, m.value) for m in at.metric]
+    own, departement = dict(tiles[:8]), dict(tiles[8:])
+    everyone = {m.label: m.value for m in as_viewer(app("synthese"), "direction").run().metric}
+    assert departement["Jeunes inscrits"] == everyone["Jeunes inscrits"]
+    assert departement["Taux de démarrage"] == everyone["Taux de démarrage"]
+    assert int(own["Jeunes inscrits"].replace("\u202f", "")) < int(
+        departement["Jeunes inscrits"].replace("\u202f", "")
+    )
+    direction = as_viewer(app("synthese"), "direction").run()
+    assert "Ensemble du département, pour comparaison" not in [s.value for s in direction.subheader]
