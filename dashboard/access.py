@@ -28,7 +28,6 @@ IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
 DEMO_IDENTITY = Identity("démonstration", Role.ADMIN, None, "demo")
 EVERYONE = (Role.ADMIN, Role.DIRECTION, Role.ASSOCIATION)
-STAFF = (Role.ADMIN, Role.DIRECTION)
 ADMIN_ONLY = (Role.ADMIN,)
 DEMO_BANNER = (
     "Base de démonstration : toutes les données sont fictives (département du Nord, "

@@ -229,7 +229,7 @@ else:
 
 files = st.file_uploader(
     "Fichiers à importer",
-    type=["xlsx", "xls", "ods", "csv", "docx"],
+    type=["xlsx", "xls", "ods", "csv"] if own else ["xlsx", "xls", "ods", "csv", "docx"],
     accept_multiple_files=True,
     key="importer_fichiers",
 )

@@ -351,3 +351,22 @@ def test_an_association_compares_itself_with_the_departement_totals(demo_app):
     )
     direction = as_viewer(app("synthese"), "direction").run()
     assert "Ensemble du département, pour comparaison" not in [s.value for s in direction.subheader]
+
+
+def test_an_association_uploads_its_own_exports_only(real_db):
+    from tests.test_page_importer import EXPORT
+
+    at = as_viewer(app("importer"), "association", "Tremplin").run()
+    assert not at.exception, at.exception
+    assert ".docx" not in at.file_uploader[0].allowed_type
+    assert not at.selectbox and not at.text_input  # no kind, no association to choose
+    at.file_uploader(key="importer_fichiers").upload("envol.csv", EXPORT).run()
+    assert any("**Association** : Tremplin" in m.value for m in at.markdown)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+    log = entries(real_db)
+    assert log.iloc[0][["action", "role", "association"]].tolist() == [
+        "import",
+        "association",
+        "Tremplin",
+    ]

@@ -210,3 +210,33 @@ def test_a_field_chosen_for_two_columns_is_refused(db):
     boxes["« Réf. interne »"].select("Nom du jeune").run()
     assert "choisi pour deux colonnes" in at.error[0].value
     assert counts(db)["imports"] == 0
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> list[Path]:
+    from pipelines.demo import generate_demo_files
+
+    return generate_demo_files(tmp_path_factory.mktemp("demo_files"), n_parcours=200)
+
+
+def test_each_demo_layout_through_the_page(db, demo_files, key):
+    """Every demo file, in the order a chargée de projet would import them, uploaded
+    through the page: the report shows what the pipeline plans, then confirming loads it."""
+    from pipelines.ingest import plan_import
+
+    for path in demo_files:
+        data = path.read_bytes()
+        expected = plan_import(db, data, path.name, key)
+        at = upload(page(), path.name, data)
+        assert not at.error, (path.name, at.error[0].value)
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Lignes lues"] == f"{expected.prepared.rows_read:,}".replace(",", "\u202f")
+        assert metrics["Lignes en quarantaine"] == str(expected.prepared.quarantined_lines)
+        assert layout_label(expected) in texts(at), path.name
+        before = counts(db)["imports"]
+        at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click()
+        at.run()
+        assert not at.exception, at.exception
+        assert "importé" in at.success[0].value, path.name
+        assert counts(db)["imports"] == before + 1
+    assert counts(db)["parcours"] > 0
