@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.access import origin, require
-from dashboard.data import engine, load_overview
+from dashboard.data import engine, load_overview, prewarm
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
 from pipelines.errors import IngestError
@@ -70,10 +70,11 @@ if choice is not None and st.button("Annuler cet import", type="primary", key="a
             viewer.actor(origin()),
             "annulation",
             f"Import n° {done.import_id} ({done.fichier}) annulé",
-        )  # rerun so every figure above shows the data without the import
+        )
+        prewarm()
         st.session_state["annulation"] = (
             f"Import n° {done.import_id} ({done.fichier}) annulé : lignes retirées "
             f"{number(done.supprimes)}, lignes rétablies {number(done.restaures)}. "
             "Les chiffres sont à jour."
         )
-        st.rerun()
+        st.rerun()  # so every figure above shows the data without the import

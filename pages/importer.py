@@ -13,7 +13,7 @@ import streamlit as st
 from auth.roles import Identity, Role
 from dashboard import mapping_editor
 from dashboard.access import origin, require
-from dashboard.data import data_version, dataset, engine
+from dashboard.data import data_version, dataset, engine, prewarm
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
 from pipelines.docx_fiches import fiches_to_table
@@ -141,6 +141,7 @@ def confirm(upload: Upload, plan: Plan, viewer: Identity, keep_mapping: bool) ->
         )
     forget(upload.sha256)
     st.session_state.setdefault(DONE, {})[upload.sha256] = report
+    prewarm()
     return True
 
 

@@ -15,6 +15,7 @@ from pipelines.ingest import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
 from tests.browser.conftest import CHROMIUM, streamlit_server
+from tests.browser.test_app_in_browser import _capture
 from tests.conftest import TEST_KEY
 from tests.helpers import csv_bytes
 
@@ -74,6 +75,7 @@ def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
     page.goto(server)
     page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
     assert page.locator('[data-testid="stMetric"]').count() == 0
+    _capture(page, "connexion")
     page.get_by_label("Identifiant").fill("claire@cd59.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
