@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 
 import streamlit as st
+from sqlalchemy import select
 
 from auth.accounts import (
     AccountError,
@@ -22,7 +24,9 @@ from auth.accounts import (
 )
 from auth.roles import Identity, Role, identity_from_oidc
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
+from pipelines.normalise import normalise_key
 from store import audit
+from store.models import Association
 
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
@@ -47,8 +51,23 @@ def origin() -> str | None:
     return address[:100] if isinstance(address, str) and address else None
 
 
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
 def listens_locally() -> bool:
-    return (st.get_option("server.address") or "") in LOCAL_ADDRESSES
+    """The server listens on this machine only, and this visitor is on it: not through a
+    proxy (which would bring the outside in), from a loopback address (Streamlit gives
+    None for localhost; AppTest gives a stand-in object, taken as local)."""
+    if (st.get_option("server.address") or "") not in LOCAL_ADDRESSES:
+        return False
+    try:
+        headers = st.context.headers
+        if any(isinstance(headers.get(h), str) for h in PROXY_HEADERS):
+            return False
+        address = st.context.ip_address
+    except Exception:
+        return True  # no browser session at all (bare script)
+    return not isinstance(address, str) or address in LOCAL_ADDRESSES
 
 
 def oidc_configured() -> bool:
@@ -69,6 +88,7 @@ def _setting(name: str, secret: str) -> str | None:
 
 
 SIGNED_IN_ONCE = "_pilotage_oidc_recorded"  # session state: the OIDC sign-in was audited
+REFUSED_ONCE = "_pilotage_oidc_refused"  # session state: the refused OIDC sign-in was audited
 
 
 def _from_identity_provider() -> Identity | None:
@@ -85,7 +105,29 @@ def _from_identity_provider() -> Identity | None:
     if identity is not None and st.session_state.get(SIGNED_IN_ONCE) != identity:
         record_oidc_sign_in(engine(), identity, origin())
         st.session_state[SIGNED_IN_ONCE] = identity
+    if identity is None and not st.session_state.get(REFUSED_ONCE):
+        email = str(st.user.to_dict().get("email") or st.user.to_dict().get("sub") or "?")
+        audit.record(
+            engine(),
+            audit.Actor(email, None, None, origin()),
+            "echec_connexion",
+            "Fournisseur d'identité : personne sans rôle ni compte actif ici",
+        )
+        st.session_state[REFUSED_ONCE] = True
     return identity
+
+
+def _as_referential_spells(identity: Identity) -> Identity:
+    """An association named as the referential spells it ("asso a" → "Asso A"): the data
+    are stored under that spelling, and the scope compares names exactly."""
+    if identity.association is None:
+        return identity
+    table = Association.__table__
+    with engine().connect() as conn:
+        name = conn.execute(
+            select(table.c.nom).where(table.c.cle == normalise_key(identity.association))
+        ).scalar_one_or_none()
+    return identity if name is None else replace(identity, association=name)
 
 
 def viewer() -> Identity | None:
@@ -98,10 +140,10 @@ def viewer() -> Identity | None:
             st.session_state.pop(IDENTITY, None)
         else:
             st.session_state[IDENTITY] = identity
-            return identity
+            return _as_referential_spells(identity)
     identity = _from_identity_provider()
     if identity is not None:
-        return identity
+        return _as_referential_spells(identity)
     if listens_locally() and load_is_demo():
         return DEMO_IDENTITY
     return None

@@ -118,6 +118,8 @@ def commune_map(
     radius_km: float = 30,
     height: int = 780,
     hide_below: int | None = None,
+    hidden: pd.Series | None = None,
+    hidden_waiting: pd.Series | None = None,
 ) -> go.Figure:
     """The département's communes, youths per commune and antennes.
 
@@ -125,20 +127,33 @@ def commune_map(
     `longitude`, `jeunes`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
     dataset's antennes (`association`, `nom`, `commune`, `latitude`, `longitude`);
     `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map. With
-    `hide_below` (the small-count threshold), a count from 1 to `hide_below - 1` is written
-    "< hide_below" and its circle drawn at the threshold's size, so neither gives it away."""
+    `hide_below` (the small-count threshold), the communes whose youths count is hidden
+    (`hidden`, aligned on `communes`: the table's primary and secondary suppression; by
+    default the counts under the threshold) are written "< hide_below" and drawn at the
+    threshold's size, so neither gives it away; likewise the waiting youths of `uncovered`
+    (`hidden_waiting`)."""
     placed = communes.dropna(subset=["latitude", "longitude"])
     placed = placed[placed["jeunes"] > 0]
     if hide_below:
-        placed = placed.assign(jeunes=placed["jeunes"].clip(lower=hide_below))
-        small = communes["jeunes"].reindex(placed.index) < hide_below
+        mask = communes["jeunes"] < hide_below if hidden is None else hidden
+        small = mask.reindex(placed.index).fillna(False).astype(bool)
+        placed = placed.assign(jeunes=placed["jeunes"].where(~small, hide_below))
+        waiting_mask = (
+            uncovered["en_attente"] < hide_below
+            if hidden_waiting is None and uncovered is not None
+            else hidden_waiting
+        )
     else:
         small = pd.Series(False, index=placed.index)
+        waiting_mask = None
 
     def count(n, flag: bool, word: str) -> str:
-        if flag or (hide_below and 0 < n < hide_below):
+        if flag:
             return f"< {hide_below} {word}s"
         return f"{number(int(n))} {word}{'s' if n > 1 else ''}"
+
+    def waiting_hidden(index) -> bool:
+        return bool(waiting_mask is not None and waiting_mask.get(index, False))
 
     departements = {str(code)[:2] for code in communes["insee"].dropna()}
     fig = go.Figure(_outline_traces(departements))
@@ -160,11 +175,11 @@ def commune_map(
             ),
             text=[
                 f"<b>{row.nom}</b> ({row.insee})<br>"
-                f"{count(row.jeunes, hidden, 'jeune')}, "
-                f"{count(row.demarrages, False, 'démarrage')}"
+                f"{count(row.jeunes, hidden_flag, 'jeune')}, "
+                f"{count(row.demarrages, hidden_flag, 'démarrage')}"
                 f"<br>Antenne la plus proche : {row.antenne_proche or '–'} "
                 f"({_km(row.distance_km)})"
-                for row, hidden in zip(placed.itertuples(), small, strict=True)
+                for row, hidden_flag in zip(placed.itertuples(), small, strict=True)
             ],
             hovertemplate="%{text}<extra></extra>",
         )
@@ -180,7 +195,8 @@ def commune_map(
                 marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
                 text=[
                     f"<b>{row.nom}</b> ({row.insee})<br>"
-                    f"{count(row.en_attente, False, 'jeune')} en attente de mentor<br>"
+                    f"{count(row.en_attente, waiting_hidden(row.Index), 'jeune')} en attente "
+                    "de mentor<br>"
                     f"Antenne la plus proche : {row.antenne_proche or '–'} "
                     f"({_km(row.distance_km)})"
                     for row in uncovered.itertuples()

@@ -5,6 +5,7 @@ every export whatever the role."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,7 @@ import streamlit as st
 from auth.roles import Identity
 from dashboard.widgets import table
 from indicators.formatting import number
-from indicators.small_counts import must_suppress, suppress
+from indicators.small_counts import Suppressed, must_suppress, suppress
 
 
 def _as_text(display: pd.DataFrame, counts: list[str], mask: pd.DataFrame) -> pd.DataFrame:
@@ -27,6 +28,18 @@ def _as_text(display: pd.DataFrame, counts: list[str], mask: pd.DataFrame) -> pd
     return shown
 
 
+def hide_small_counts(
+    frame: pd.DataFrame,
+    counts: list[str],
+    rates: Mapping[str, str | tuple[str, str]] | None = None,
+    groups: list[str] | None = None,
+) -> Suppressed:
+    """`suppress` over the count, rate and grouping columns this frame has."""
+    present = [c for c in counts if c in frame]
+    rates = {r: d for r, d in (rates or {}).items() if r in frame}
+    return suppress(frame, present, rates=rates, groups=[g for g in groups or [] if g in frame])
+
+
 def place_table(
     frame: pd.DataFrame,
     name: str,
@@ -35,13 +48,17 @@ def place_table(
     rates: Mapping[str, str | tuple[str, str]] | None = None,
     labels: Mapping[str, str] | None = None,
     percent_columns: tuple[str, ...] = (),
-) -> None:
+    groups: list[str] | None = None,
+    hidden_columns: list[str] | None = None,
+) -> Suppressed:
     """`widgets.table` for a table of places: small counts hidden in the CSV always, and on
-    screen when the viewer's role requires it; a note says so when something is hidden."""
+    screen when the viewer's role requires it; a note says so when something is hidden.
+    Returns the suppression (its mask serves the map)."""
     labels = labels or {}
     present = [c for c in counts if c in frame]
-    rates = {r: d for r, d in (rates or {}).items() if r in frame}
-    hidden = suppress(frame, present, rates=rates)
+    hidden = hide_small_counts(frame, counts, rates, groups)
+    frame = frame.drop(columns=hidden_columns or [])
+    hidden = replace(hidden, display=hidden.display.drop(columns=hidden_columns or []))
     export = hidden.display.rename(columns=labels)
     on_screen = must_suppress(viewer.role.value)
     if on_screen:
@@ -52,3 +69,4 @@ def place_table(
     if hidden.count_hidden:
         where = "ci-dessus et dans le fichier CSV" if on_screen else "dans le fichier CSV"
         st.caption(f"{hidden.note} Masqués {where}.")
+    return hidden

@@ -190,6 +190,22 @@ def _lines(
     return lines
 
 
+def _group_lines(
+    table: pd.DataFrame, columns: list[str], groups: list[str] | None
+) -> list[tuple[tuple[str, object], np.ndarray, np.ndarray]]:
+    """Lines whose total is published in another table: for each grouping column (e.g. the
+    EPCI, the rural/urban class of a commune) and each count column, the rows of one group
+    (their sum is that group's figure elsewhere)."""
+    lines = []
+    for name in groups or []:
+        labels = table[name].astype("object").where(table[name].notna(), "(inconnu)")
+        for label, positions in labels.groupby(labels, sort=False).indices.items():
+            rows = np.asarray(positions)
+            for j in range(len(columns)):
+                lines.append((("groupe", (name, label)), rows, np.full(len(rows), j)))
+    return lines
+
+
 def _secondary(values: np.ndarray, hidden: np.ndarray, lines: list) -> list[tuple[str, int]]:
     """Hide cells in place until no line has exactly one hidden cell it can cover; returns
     the keys of the lines left with one hidden cell and nothing to cover it with."""
@@ -225,12 +241,16 @@ def suppress(
     row_total: str | None = None,
     total_known: bool = True,
     threshold: int | None = None,
+    groups: list[str] | None = None,
 ) -> Suppressed:
     """Hide the small counts of a table of places, with secondary suppression (module
     docstring). `counts`: count columns; `row_total`: a count column holding the sum of the
     other count columns of its row (added to `counts` if absent); `rates`: rate column ->
     denominator column, or -> (numerator, denominator); `total_known`: the column totals are
-    published elsewhere; `threshold`: default the setting (`threshold()`)."""
+    published elsewhere; `threshold`: default the setting (`threshold()`); `groups`: columns
+    whose groups have their totals published in other tables (a commune's EPCI, its rural or
+    urban class, its distance band): within each group too, no count column keeps exactly
+    one hidden cell."""
     seuil = _threshold_setting() if threshold is None else threshold
     if seuil < 0:
         raise ValueError("the threshold cannot be negative")
@@ -245,7 +265,7 @@ def suppress(
     primary = present & (np.nan_to_num(values) >= 1) & (np.nan_to_num(values) < seuil)
     hidden = primary.copy()
     total_col = columns.index(row_total) if row_total is not None else None
-    lines = _lines(values, total_known, total_col)
+    lines = _lines(values, total_known, total_col) + _group_lines(table, columns, groups)
     left = _secondary(values, hidden, lines)
 
     label = hidden_label(seuil)
@@ -265,7 +285,8 @@ def suppress(
         mask[rate] = blank
 
     unprotected = [
-        (kind, columns[pos] if kind == "colonne" else table.index[pos]) for kind, pos in left
+        (kind, columns[pos] if kind == "colonne" else pos if kind == "groupe" else table.index[pos])
+        for kind, pos in left
     ]
     return Suppressed(
         display=display,

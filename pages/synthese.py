@@ -115,11 +115,18 @@ if not viewer.sees_everything:  # an association compares itself with the whole 
     st.subheader("Ensemble du département, pour comparaison")
     everyone = figures(None, view.period, compute_departement)
     seuil = threshold()
+    # Both shares are taken over the youths registered: no share on a hidden count.
+    few = 0 < everyone["Jeunes inscrits"] < seuil
     for column, label in zip(st.columns(4), DEPARTEMENT_TILES, strict=True):
         kind = TILES[label][0]
         value = everyone[label]
-        hidden = kind == "count" and 0 < value < seuil
-        column.metric(label, f"< {seuil}" if hidden else shown(value, kind), border=True)
+        if kind == "count" and 0 < value < seuil:
+            text = f"< {seuil}"
+        elif kind == "share" and few:
+            text = "–"
+        else:
+            text = shown(value, kind)
+        column.metric(label, text, border=True)
     st.caption(
         "Toutes associations confondues, sur la même période ; un effectif de moins de "
         f"{seuil} n'est pas affiché."

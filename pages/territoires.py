@@ -8,7 +8,7 @@ from dashboard.charts import PALETTE, bars
 from dashboard.data import compute
 from dashboard.maps import commune_map
 from dashboard.page import start
-from dashboard.privacy import place_table
+from dashboard.privacy import hide_small_counts, place_table
 from dashboard.widgets import definition, table
 from indicators import coverage, geo
 from indicators.formatting import day, number, percent
@@ -78,9 +78,27 @@ st.subheader("Carte des jeunes et des antennes")
 radius = st.slider("Rayon de couverture d'une antenne (km)", 5, 60, 30, step=5)
 communes = compute(coverage.by_commune, view.filters, view.period)
 uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, radius)
-hide_below = threshold() if must_suppress(viewer.role.value) else None
+# A commune's youths also add up to its EPCI, its class and its distance band, each shown
+# elsewhere: suppression covers those groups too, and the map hides what the table hides.
+communes = communes.assign(
+    tranche_distance=pd.cut(
+        communes["distance_km"], [0, *coverage.DISTANCE_EDGES_KM, float("inf")], right=False
+    )
+)
+GROUPS = ["epci_nom", "classe", "tranche_distance"]
+on_screen = must_suppress(viewer.role.value)
+places_hidden = hide_small_counts(communes, PLACE_COUNTS, PLACE_RATES, GROUPS).mask
+waiting_hidden = hide_small_counts(uncovered, PLACE_COUNTS).mask
 st.plotly_chart(
-    commune_map(communes, data.antennes, uncovered, radius, hide_below=hide_below),
+    commune_map(
+        communes,
+        data.antennes,
+        uncovered,
+        radius,
+        hide_below=threshold() if on_screen else None,
+        hidden=places_hidden["jeunes"] | places_hidden["demarrages"],
+        hidden_waiting=waiting_hidden["en_attente"],
+    ),
     config={"displaylogo": False, "scrollZoom": True},
 )
 st.caption(
@@ -96,6 +114,8 @@ place_table(
     PLACE_RATES,
     COLUMNS,
     SHARES,
+    groups=GROUPS,
+    hidden_columns=["tranche_distance"],
 )
 
 st.subheader("Distance à l'antenne la plus proche")
@@ -121,10 +141,12 @@ table(
 
 st.subheader(f"Communes sans antenne à moins de {radius} km")
 definition(coverage.UNCOVERED_DEFINITION)
+# Their total would give back a hidden cell: only the roles that see small counts get it.
+waiting_total = int(uncovered["en_attente"].sum())
 st.metric(
     "Communes non couvertes avec des jeunes en attente",
     number(len(uncovered)),
-    help=f"{number(int(uncovered['en_attente'].sum()))} jeunes en attente dans ces communes",
+    help=None if on_screen else f"{number(waiting_total)} jeunes en attente dans ces communes",
 )
 place_table(
     uncovered.drop(columns=["latitude", "longitude"]),

@@ -280,6 +280,9 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         others = read_frame(conn, records, not_(_scope_clause(records, scope)))
         done = _upsert(conn, records, rows, scope, kept, import_id)
         after = rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
+        if prepared.kind == Kind.ASSOCIATION:  # what this association's export changed
+            before = before[before["association"] == meta.association]
+            after = after[after["association"] == meta.association]
         steps = newly_reached(before, after, today_in_paris())
         counts = (done.created, done.updated, done.missing)
     elif prepared.kind == Kind.HONORABILITE:

@@ -12,7 +12,6 @@ from pipelines.schema import field
 
 IGNORED = "ignorée"
 BY_SYNONYMS = "reconnu par les synonymes"
-MAX_NAME_LENGTH = 255  # import_lot.fichier
 
 
 def batch_sha256(parts: list[bytes]) -> str:
@@ -21,9 +20,9 @@ def batch_sha256(parts: list[bytes]) -> str:
 
 
 def batch_name(filenames: list[str]) -> str:
-    """The file name recorded for a batch of Word fiches."""
-    name = f"{len(filenames)} fiche(s) candidature : " + ", ".join(filenames)
-    return name if len(name) <= MAX_NAME_LENGTH else name[: MAX_NAME_LENGTH - 1] + "…"
+    """The name recorded (history, audit log) for a batch of Word fiches: how many, never
+    the file names, which are often the youth's name ("fiche_Dupont_Marie.docx")."""
+    return f"{len(filenames)} fiche(s) candidature (Word)"
 
 
 def layout_label(plan: Plan) -> str:

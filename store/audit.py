@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
@@ -85,6 +86,12 @@ def purge(engine: Engine) -> int:
     return int(result.rowcount or 0)
 
 
+def _paris_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in Paris, in UTC (the stored times are UTC)."""
+    local = dt.datetime.combine(day, dt.time(), ZoneInfo("Europe/Paris"))
+    return local.astimezone(dt.UTC)
+
+
 def entries(
     engine: Engine,
     du: dt.date | None = None,
@@ -93,14 +100,14 @@ def entries(
     utilisateur: str | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """Entries, newest first, filtered by day range (inclusive), actions and user."""
+    """Entries, newest first, filtered by day range (inclusive, days of Paris: the times
+    are shown in Paris time), actions and user."""
     table = Journal.__table__
     query = select(table).order_by(table.c.id.desc()).limit(limit)
     if du is not None:
-        query = query.where(table.c.horodatage >= dt.datetime.combine(du, dt.time(), dt.UTC))
+        query = query.where(table.c.horodatage >= _paris_midnight(du))
     if au is not None:
-        end = dt.datetime.combine(au + dt.timedelta(days=1), dt.time(), dt.UTC)
-        query = query.where(table.c.horodatage < end)
+        query = query.where(table.c.horodatage < _paris_midnight(au + dt.timedelta(days=1)))
     if actions:
         query = query.where(table.c.action.in_(actions))
     if utilisateur:

@@ -318,6 +318,9 @@ def test_identity_provider_without_claim_uses_the_accounts_table(real_db):
     unknown = {"is_logged_in": True, "email": "inconnu@cd59.fr"}
     at = with_provider(app("synthese"), unknown).run()
     assert "n'a pas accès" in at.error[0].value and shows_nothing(at)
+    at.run()  # the refusal is written once per session
+    refused = entries(real_db, actions=["echec_connexion"])
+    assert refused["utilisateur"].tolist() == ["inconnu@cd59.fr"]
     accounts.create_account(real_db, "envol@asso.fr", "association", association="Envol")
     known = {"is_logged_in": True, "email": "Envol@asso.fr"}
     at = with_provider(app("donnees"), known).run()
@@ -370,3 +373,19 @@ def test_an_association_uploads_its_own_exports_only(real_db):
         "association",
         "Tremplin",
     ]
+
+
+def test_an_association_claim_is_read_as_the_referential_spells_it(demo_app, demo):
+    _, dataset = demo
+    user = {
+        "is_logged_in": True,
+        "email": "contact@tremplin.fr",
+        "roles": "association",
+        "association": "tremplin avenir 59",
+    }
+    claims = {"role_claim": "roles", "association_claim": "association"}
+    at = with_provider(app("donnees"), user, claims).run()
+    assert not at.exception, at.exception
+    own = dataset.parcours[dataset.parcours["association"] == "Tremplin Avenir 59"]
+    shown = {m.label: m.value for m in at.metric}
+    assert int(shown["Parcours consolidés"].replace("\u202f", "")) == len(own) > 0

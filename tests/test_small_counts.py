@@ -374,3 +374,23 @@ def test_no_line_with_a_known_total_keeps_exactly_one_hidden_cell(case):
 def test_module_default_threshold():
     assert small_counts.DEFAULT_THRESHOLD == 11
     assert small_counts.hidden_label(11) == H
+
+
+def test_groups_published_elsewhere_are_protected_too():
+    """Communes A (5) and B (50) in EPCI X, C (12) and D (40) in EPCI Y; the EPCI totals are
+    shown in another table. Column alone: A (primary) and C (smallest other) are hidden;
+    but then X's total minus B gives A back, and Y's total minus D gives C back: B and D
+    must go too."""
+    table = pd.DataFrame(
+        {"commune": ["A", "B", "C", "D"], "epci": ["X", "X", "Y", "Y"], "jeunes": [5, 50, 12, 40]}
+    )
+    alone = suppress(table, ["jeunes"], threshold=11)
+    assert alone.mask["jeunes"].tolist() == [True, False, True, False]
+    grouped = suppress(table, ["jeunes"], threshold=11, groups=["epci"])
+    assert grouped.mask["jeunes"].tolist() == [True, True, True, True]
+    assert grouped.unprotected == []
+    # A group with one hidden cell and nothing else to hide is reported, not left silent.
+    lonely = pd.DataFrame({"epci": ["X", "Y", "Y"], "jeunes": [5, 30, 40]})
+    result = suppress(lonely, ["jeunes"], threshold=11, groups=["epci"])
+    assert result.mask["jeunes"].tolist() == [True, True, True]  # Y: 30 then 40
+    assert ("groupe", ("epci", "X")) in result.unprotected

@@ -73,3 +73,13 @@ def test_data_page_shows_the_demo_figures(demo_server, browser):
     grids.nth(2).wait_for(timeout=30_000)
     assert grids.count() == 3
     page.close()
+
+
+def test_the_demo_asks_for_sign_in_through_a_proxy(demo_server, browser):
+    """Behind a reverse proxy (a forwarded-for header), even the demo is not open."""
+    context = browser.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.9"})
+    page = context.new_page()
+    page.goto(demo_server)
+    page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    context.close()
