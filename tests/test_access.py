@@ -389,3 +389,39 @@ def test_an_association_claim_is_read_as_the_referential_spells_it(demo_app, dem
     own = dataset.parcours[dataset.parcours["association"] == "Tremplin Avenir 59"]
     shown = {m.label: m.value for m in at.metric}
     assert int(shown["Parcours consolidés"].replace("\u202f", "")) == len(own) > 0
+
+
+TITLES = {
+    "synthese": "Synthèse",
+    "entonnoir": "Entonnoir",
+    "honorabilite": "Honorabilité",
+    "associations": "Associations",
+    "territoires": "Territoires",
+    "durees": "Durée des binômes",
+    "qualite": "Qualité et conformité",
+    "importer": "Importer",
+    "modeles": "Modèles et rapports",
+    "donnees": "Données consolidées",
+    "journal": "Journal d'audit",
+}
+REFUSED = {
+    "admin": set(),
+    "direction": {"importer", "journal"},
+    "association": {"journal"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(REFUSED))
+def test_every_page_for_every_role(demo_app, role):
+    """Each role on each page: the page opens with its content, or refuses with a message
+    and shows nothing."""
+    association = "Les Ailes du Possible" if role == "association" else None
+    assert set(TITLES) == set(PAGES)
+    for page in PAGES:
+        at = as_viewer(app(page), role, association).run()
+        assert not at.exception, (role, page, at.exception)
+        assert at.title[0].value == TITLES[page], (role, page)
+        if page in REFUSED[role]:
+            assert "ne donne pas accès" in at.error[0].value and shows_nothing(at)
+        else:
+            assert not shows_nothing(at), (role, page)
