@@ -9,6 +9,7 @@ from dashboard.access import ADMIN_ONLY, require
 from dashboard.data import engine
 from dashboard.widgets import table
 from indicators.formatting import number
+from pipelines.changes import today_in_paris
 from pipelines.ingest import paris_time
 from store import audit
 
@@ -20,7 +21,7 @@ st.caption(
     f"{audit.RETENTION_MONTHS} mois puis purgé."
 )
 
-today = dt.date.today()
+today = today_in_paris()  # the days of the filter are days of Paris
 left, middle, right = st.columns([2, 2, 2])
 chosen = left.date_input(
     "Période",
