@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import DBAPIError
 
+from pipelines.changes import today_in_paris
 from store.audit import Actor, entries, purge, record, retention_limit
 from store.models import Journal
 
@@ -39,7 +40,7 @@ def test_entries_are_read_back_newest_first_with_filters(engine):
     ]
     assert list(entries(engine, actions=["import"])["detail"]) == ["envol.csv : 12 lignes chargées"]
     assert len(entries(engine, utilisateur="claire@cd59.fr")) == 2
-    today = dt.datetime.now(dt.UTC).date()
+    today = today_in_paris()  # the filter's days are days of Paris
     assert len(entries(engine, du=today, au=today)) == 3
     assert entries(engine, au=today - dt.timedelta(days=1)).empty
 
@@ -89,3 +90,18 @@ def test_purge_from_the_command_line(tmp_path, monkeypatch, capsys):
     assert main(["purge-journal"]) == 0
     assert "1 entrée(s) du journal d'audit purgée(s)" in capsys.readouterr().out
     assert entries(engine).empty
+
+
+def test_the_day_filter_follows_paris_not_utc(engine):
+    """An entry at 23:30 UTC on 26 November is on 27 November in Paris."""
+    late = dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Journal.__table__).values(
+                horodatage=late, utilisateur="x", action="export", detail="tard"
+            )
+        )
+    assert entries(engine, du=dt.date(2026, 11, 27), au=dt.date(2026, 11, 27))[
+        "detail"
+    ].tolist() == ["tard"]
+    assert entries(engine, du=dt.date(2026, 11, 26), au=dt.date(2026, 11, 26)).empty
