@@ -84,7 +84,7 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
         }
 
 
-@st.cache_data(show_spinner=False, ttl=60)
+@st.cache_data(show_spinner=False)
 def _is_demo(url: str, version: tuple[int, int]) -> bool:
     with _engine(url).connect() as conn:
         return queries.is_demo(conn)

@@ -6,9 +6,9 @@ from dashboard.access import origin, require
 from dashboard.data import engine, load_overview, prewarm
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
+from pipelines.audit_entries import record_undo
 from pipelines.errors import IngestError
 from pipelines.undo import undo_import
-from store import audit
 
 viewer = require("Données consolidées")
 data = load_overview()
@@ -65,12 +65,7 @@ if choice is not None and st.button("Annuler cet import", type="primary", key="a
     except IngestError as exc:
         st.error(exc.message)
     else:
-        audit.record(
-            engine(),
-            viewer.actor(origin()),
-            "annulation",
-            f"Import n° {done.import_id} ({done.fichier}) annulé",
-        )
+        record_undo(engine(), viewer.actor(origin()), done)
         prewarm()
         st.session_state["annulation"] = (
             f"Import n° {done.import_id} ({done.fichier}) annulé : lignes retirées "

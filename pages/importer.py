@@ -16,6 +16,7 @@ from dashboard.access import origin, require
 from dashboard.data import data_version, dataset, engine, prewarm
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
+from pipelines.audit_entries import record_import
 from pipelines.docx_fiches import fiches_to_table
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable
@@ -126,15 +127,7 @@ def confirm(upload: Upload, plan: Plan, viewer: Identity, keep_mapping: bool) ->
         st.error(exc.message)
         return False
     actor = viewer.actor(origin())
-    action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
-    audit.record(
-        engine(),
-        actor,
-        action,
-        f"{report.fichier} (sha256 {upload.sha256[:12]}, import n° {report.import_id}) : "
-        f"{report.lignes_chargees} ligne(s) chargée(s), {report.lignes_en_quarantaine} en "
-        "quarantaine",
-    )
+    record_import(engine(), actor, report, upload.sha256)
     if report.profil_enregistre:
         audit.record(
             engine(), actor, "correspondance", f"{report.profil_enregistre} ({report.fichier})"

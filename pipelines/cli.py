@@ -19,11 +19,12 @@ import pandas as pd
 
 from auth.accounts import AccountError
 from auth.roles import ROLE_LABELS, Role
+from pipelines.audit_entries import record_import, record_undo
 from pipelines.errors import IngestError
 from pipelines.ingest import FileReport, ingest, paris_time, sha256_of
 from pipelines.pseudonyms import DEFAULT_KEY_FILE, KEY_ENV, create_key_file, load_key
 from pipelines.schema import KIND_LABELS, Kind
-from store.audit import CLI_ORIGIN, Actor, record
+from store.audit import CLI_ORIGIN, Actor
 
 log = logging.getLogger("pipelines")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -168,27 +169,6 @@ def _read(path: Path) -> bytes:
         raise IngestError(f"Lecture impossible de « {path} » ({exc.strerror}).") from None
 
 
-def _audit_import(engine, actor: Actor, report: FileReport, data: bytes | None) -> None:
-    """One audit entry for a file loaded or refused ("referentiel" for the associations
-    referential); a file already imported changed nothing and gets none."""
-    if report.statut not in ("charge", "rejete"):
-        return
-    action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
-    sha = f"sha256 {sha256_of(data)[:12]}" if data is not None else "fichier illisible"
-    detail = f"« {report.fichier} » ({sha}) : statut {report.statut}"
-    if report.statut == "rejete":
-        detail += f" — {report.erreurs[0] if report.erreurs else report.message}"
-    else:
-        who = f", {report.association}" if report.association else ""
-        detail += (
-            f" — {KIND_LABELS[Kind(report.type)]}{who}, import n° {report.import_id} : "
-            f"{report.lignes_lues} lignes lues, {report.lignes_chargees} chargées, "
-            f"{report.lignes_en_quarantaine} en quarantaine ({report.nouveaux} nouvelles, "
-            f"{report.mis_a_jour} mises à jour, {report.absents} absentes)"
-        )
-    record(engine, actor, action, detail)
-
-
 def ingest_files(
     engine,
     files: list[Path],
@@ -217,7 +197,7 @@ def ingest_files(
             )
             report = FileReport(path.name, "rejete", erreurs=[message], message=message)
         if actor is not None:
-            _audit_import(engine, actor, report, data)
+            record_import(engine, actor, report, None if data is None else sha256_of(data))
         reports.append(report)
     return reports
 
@@ -291,13 +271,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
     ensure_database(engine)
     actor = cli_actor(args.user)
     report = undo_import(engine, args.import_id, actor.utilisateur)
-    record(
-        engine,
-        actor,
-        "annulation",
-        f"import n° {report.import_id} (« {report.fichier} ») annulé : "
-        f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies",
-    )
+    record_undo(engine, actor, report)
     print(
         f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
         f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "

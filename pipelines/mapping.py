@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from pipelines.errors import IngestError
@@ -117,10 +117,11 @@ def _known_headers() -> frozenset[str]:
     return frozenset(known)
 
 
-def header_score(cells: list[str]) -> float:
-    """How many cells of a candidate row look like known headers (for header detection)."""
+def header_score(cells: list[str], extra: frozenset[str] = frozenset()) -> float:
+    """How many cells of a candidate row look like known headers (for header detection);
+    `extra`: more known headers (normalised), e.g. those of the saved profiles."""
     known = _known_headers()
-    return float(sum(1 for c in cells if c and normalise_key(c) in known))
+    return float(sum(1 for c in cells if c and ((k := normalise_key(c)) in known or k in extra)))
 
 
 def _profile_mapping(profile: Profile, keys: list[str]) -> ColumnMapping | None:
@@ -305,13 +306,4 @@ def profile_columns(mapping: ColumnMapping, header: list[str]) -> dict[str, str]
 
 def header_scorer(extra: frozenset[str] = frozenset()):
     """`header_score` that also knows the headers of the profiles saved in the database."""
-    if not extra:
-        return header_score
-
-    def score(cells: list[str]) -> float:
-        known = _known_headers()
-        return float(
-            sum(1 for c in cells if c and (k := normalise_key(c)) and (k in known or k in extra))
-        )
-
-    return score
+    return partial(header_score, extra=extra) if extra else header_score

@@ -230,7 +230,7 @@ def test_imports_and_undos_are_in_the_audit_log(real_db):
     assert not at.exception, at.exception
     log = entries(real_db)
     assert log["action"].tolist()[0] == "import"
-    assert log["detail"].tolist()[0].startswith("nouveau.csv (sha256 ")
+    assert log["detail"].tolist()[0].startswith("« nouveau.csv » (sha256 ")
     assert json.dumps(log["utilisateur"].tolist()) == '["claire"]'
 
     at = as_viewer(app("donnees"), "admin", name="claire").run()

@@ -109,4 +109,4 @@ def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
     engine.dispose()
     assert log["action"].tolist() == ["import", "export", "connexion"]
     assert set(log["utilisateur"]) == {"claire@cd59.fr"}
-    assert log["detail"].iloc[0].startswith("Envol Mentorat Nord - nouveaux.csv")
+    assert log["detail"].iloc[0].startswith("« Envol Mentorat Nord - nouveaux.csv »")
