@@ -211,6 +211,62 @@ def _resolve_one(
     return None, None
 
 
+_NAME_WITH_POSTCODE = [
+    re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?P<cp>\d{5}|\d{2}\s\d{3})\s*[)\]]$"),  # Ville (59100)
+    re.compile(r"^(?P<cp>\d{5}|\d{2}\s\d{3})\s*[-–,/]?\s*(?P<name>\D.*)$"),  # 59100 Ville
+    re.compile(r"^(?P<name>\D.*?)\s*[-–,/]?\s*(?P<cp>\d{5})$"),  # Ville - 59100
+]
+
+
+def split_postcode(text: str) -> tuple[str, str | None]:
+    """A commune cell that also holds the postcode: « Roubaix (59100) », « 59100 Roubaix »,
+    « 59100 - Roubaix », « Roubaix 59100 » -> ("Roubaix", "59100"); else (text, None)."""
+    stripped = text.strip()
+    for pattern in _NAME_WITH_POSTCODE:
+        match = pattern.match(stripped)
+        if match:
+            return match.group("name").strip(" -–,/"), match.group("cp").replace(" ", "")
+    return stripped, None
+
+
+def _split_postcodes(nom: pd.Series, code_postal: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Names carrying their postcode are split when the row gives no postcode of its own."""
+    text = nom.astype(object)
+    has_digits = text.map(lambda v: isinstance(v, str) and any(c.isdigit() for c in v))
+    if not has_digits.any():
+        return nom, code_postal
+    names, cps = text.copy(), code_postal.astype(object).copy()
+    for i in np.flatnonzero(has_digits.to_numpy()):
+        name, cp = split_postcode(text.iloc[i])
+        if cp is None:
+            continue
+        names.iloc[i] = name
+        given = cps.iloc[i]
+        if given is None or given is pd.NA or (isinstance(given, float) and np.isnan(given)):
+            cps.iloc[i] = cp
+    return names, cps
+
+
+@functools.lru_cache(maxsize=4)
+def known_codes(path: str | Path | None = None) -> frozenset[str]:
+    """Every INSEE code of the referential (arrondissements included)."""
+    resolved = str(Path(path or DEFAULT_PATH).resolve())
+    return _codes_only(resolved).codes | frozenset(ARRONDISSEMENTS)
+
+
+@functools.lru_cache(maxsize=4)
+def known_postcodes(path: str | Path | None = None) -> frozenset[str]:
+    resolved = str(Path(path or DEFAULT_PATH).resolve())
+    return frozenset(_index(resolved).by_cp)
+
+
+def is_commune_name(text: str, path: str | Path | None = None) -> bool:
+    """Whether a cell names a commune of the referential (with or without its postcode)."""
+    name, _ = split_postcode(text)
+    key = normalise_commune_name(name)
+    return bool(key) and key in _index(str(Path(path or DEFAULT_PATH).resolve())).by_name
+
+
 def resolve_communes(
     insee: pd.Series,
     nom: pd.Series,
@@ -224,7 +280,8 @@ def resolve_communes(
       `2a` -> `2A`; an arrondissement of Paris/Lyon/Marseille gives its commune) and must
       exist in the referential;
     - else the name: name + postcode when that pair designates one commune, else the name
-      alone when it is unique in France (a postcode that does not match is then ignored);
+      alone when it is unique in France (a postcode that does not match is then ignored); a
+      name cell may carry the postcode itself (« Roubaix (59100) », « 59100 Roubaix »);
     - else the postcode alone when a single commune has it;
     - nothing given: both NA (the commune is optional, this is not an error).
     The reason is NA when a code was found, else a French message for the user.
@@ -233,6 +290,7 @@ def resolve_communes(
     """
     if not len(insee) == len(nom) == len(code_postal):
         raise ValueError("insee, nom and code_postal must have the same length")
+    nom, code_postal = _split_postcodes(nom, code_postal)
     code_ids, codes = _factorize(insee, _clean_code)
     name_ids, names = _factorize(nom, _clean_name)
     cp_ids, cps = _factorize(code_postal, _clean_code)

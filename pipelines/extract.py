@@ -51,6 +51,7 @@ class RawTable:
     title_lines: list[str] = field(default_factory=list)  # non-empty cells above the header
     encoding: str | None = None  # csv only: "utf-8-sig", "utf-8", "cp1252" (or "utf-16")
     separator: str | None = None  # csv only: ";", ",", "\t"
+    groups: list[str] = field(default_factory=list)  # merged group label above each column
 
 
 HeaderScore = Callable[[list[str]], float]
@@ -134,6 +135,38 @@ def _has_content(rows: list[list]) -> bool:
     return any(any(cell_text(v) for v in row) for row in rows)
 
 
+GROUP_LABEL_MAX = 40  # a longer cell above the header is a title, not a group label
+
+
+def _groups(
+    rows: list[list], header_pos: int, header: list[str], merged: dict[tuple[int, int], int]
+) -> list[str]:
+    """The labels of a merged row right above the header ("Jeune" over "Nom", "Prénom";
+    "Mentor" over the next "Nom", "Prénom"), one per column ("" where none); [] when that
+    row is a title or absent. `merged`: (row, first column) -> last column of each
+    horizontal merge (workbooks); without it a label spans until the next label."""
+    if header_pos == 0:
+        return []
+    if any(v is not None and not isinstance(v, str) for v in rows[header_pos - 1]):
+        return []  # a date or a number: « Édité le | 31/03/2025 », not groups
+    above = [cell_text(v) for v in rows[header_pos - 1]]
+    filled = [i for i, text in enumerate(above) if text and i < len(header)]
+    if not filled or any(len(above[i]) > GROUP_LABEL_MAX for i in filled):
+        return []
+    if len(filled) >= sum(1 for h in header if h):
+        return []  # as many labels as headers: a second header row or data, not groups
+    groups = [""] * len(header)
+    for n, start in enumerate(filled):
+        last = merged.get((header_pos - 1, start))
+        if last is None:
+            last = (filled[n + 1] if n + 1 < len(filled) else len(header)) - 1
+        for col in range(start, min(last, len(header) - 1) + 1):
+            groups[col] = above[start]
+    if len(filled) == 1 and filled[0] == 0 and all(groups):
+        return []  # one label over every column: a title
+    return groups
+
+
 def _build(
     rows: list[list],
     header_pos: int,
@@ -143,14 +176,20 @@ def _build(
     line_of: Callable[[int], int],
     encoding: str | None = None,
     separator: str | None = None,
+    merged: dict[tuple[int, int], int] | None = None,
 ) -> RawTable:
     """Assemble the RawTable from all rows of a sheet and the position of its header row.
 
     `line_of(pos)` is the user line number of rows[pos]; it must be `first + pos` for a
-    constant `first` (rows keep their position even when empty).
+    constant `first` (rows keep their position even when empty). Under a merged group row
+    the header of a column reads "Groupe - En-tête" ("Mentor - Nom").
     """
     header = [cell_text(v) for v in rows[header_pos]]
-    titles = [t for row in rows[:header_pos] for t in (cell_text(v) for v in row) if t]
+    groups = _groups(rows, header_pos, header, merged or {})
+    if groups:
+        header = [f"{g} - {h}" if g and h else h for g, h in zip(groups, header, strict=True)]
+    group_row = header_pos - 1 if groups else header_pos
+    titles = [t for row in rows[:group_row] for t in (cell_text(v) for v in row) if t]
     body = rows[header_pos + 1 :]
     width = max([len(header), *(len(r) for r in body)]) if body else len(header)
     cells, lines = _clean_rows(body, line_of(header_pos + 1), width)
@@ -168,6 +207,7 @@ def _build(
     if keep < width:
         frame = frame.iloc[:, :keep]
     header = (header + [""] * keep)[:keep]
+    groups = (groups + [""] * keep)[:keep] if groups else []
     frame.columns = pd.RangeIndex(keep)
     return RawTable(
         header=header,
@@ -178,7 +218,17 @@ def _build(
         title_lines=titles,
         encoding=encoding,
         separator=separator,
+        groups=groups,
     )
+
+
+def _merges(calamine_sheet) -> dict[tuple[int, int], int]:
+    """(row, first column) -> last column of each horizontal merge of a sheet."""
+    try:
+        ranges = calamine_sheet.merged_cell_ranges or []
+    except Exception:  # not every format reports merges
+        return {}
+    return {(r0, c0): c1 for (r0, c0), (r1, c1) in ranges if r0 == r1 and c1 > c0}
 
 
 # --- spreadsheets ---------------------------------------------------------------------------
@@ -232,13 +282,14 @@ def _read_sheets(
         if sheet not in names:
             raise IngestError(filecheck.msg_sheet_not_found(filename, sheet, names))
         with _parsing(filename):
-            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            chosen = workbook.get_sheet_by_name(sheet)
+            rows = chosen.to_python(skip_empty_area=False)
         score, pos, _ = _find_header(rows, header_score)
         if score < MIN_HEADER_SCORE:
             if not _has_content(rows):
                 raise IngestError(filecheck.msg_empty_sheet(filename, sheet))
             raise IngestError(filecheck.msg_no_header(filename))
-        return _build(rows, pos, filename, fmt, sheet, lambda p: p + 1)
+        return _build(rows, pos, filename, fmt, sheet, lambda p: p + 1, merged=_merges(chosen))
 
     # Choose the sheet: score the head of each sheet, keep the best sheet object.
     best: tuple[float, str | None, object] = (float("-inf"), None, None)
@@ -268,7 +319,8 @@ def _read_sheets(
     with _parsing(filename):
         rows = calamine_sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
     _, pos, _ = _find_header(rows, header_score)
-    return _build(rows, pos, filename, fmt, name, lambda p: p + 1)
+    merged = _merges(calamine_sheet)
+    return _build(rows, pos, filename, fmt, name, lambda p: p + 1, merged=merged)
 
 
 # --- CSV ------------------------------------------------------------------------------------

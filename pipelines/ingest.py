@@ -1,6 +1,9 @@
 """One file through every stage: extract → map → normalise → pseudonymise → validate →
 consolidate → load. `plan_import` does everything but writing (the report the user confirms);
-`apply_plan` writes it in one transaction. `ingest` does both.
+`apply_plan` writes it in one transaction (or rolls it back: a dry run). `ingest` does both.
+
+A file whose columns the matcher cannot all place is not loaded: its plan raises
+`NeedsAnswers`, and `ingest` reports it `a_completer` with the questions to answer.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 
+from pipelines.answers import Answers, apply_answers, template_lines
+from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
 from pipelines.load import ImportMeta, load
@@ -27,6 +32,7 @@ from pipelines.normalise import normalise_key
 from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
 from pipelines.schema import KIND_LABELS, Kind
+from pipelines.schema import field as schema_field
 from store.models import Association, ImportLot
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,6 +60,13 @@ class FileReport:
     message: str = ""
     etapes_atteintes: dict[str, int] = field(default_factory=dict)
     profil_enregistre: str | None = None
+    colonnes: list[dict] = field(default_factory=list)  # every header: field and certainty
+    questions: list[dict] = field(default_factory=list)  # columns to answer (a_completer)
+    valeurs_non_reconnues: list[dict] = field(default_factory=list)
+    date_donnees: str | None = None  # ISO date the data describe
+    origine_date_donnees: str | None = None  # titre | contenu | import
+    association_creee: bool = False  # added to the referential by this import
+    essai: bool = False  # a dry run: nothing was written
 
     def as_json(self) -> dict:
         return {
@@ -71,6 +84,13 @@ class FileReport:
             "mis_a_jour": self.mis_a_jour,
             "absents": self.absents,
             "etapes_nouvellement_atteintes": self.etapes_atteintes,
+            "colonnes": self.colonnes,
+            "questions": self.questions,
+            "valeurs_non_reconnues": self.valeurs_non_reconnues,
+            "date_donnees": self.date_donnees,
+            "origine_date_donnees": self.origine_date_donnees,
+            "association_creee": self.association_creee,
+            "essai": self.essai,
             "message": self.message,
         }
 
@@ -86,6 +106,10 @@ class Plan:
     association: str | None
     prepared: Prepared
     fixes: dict[int, str] = field(default_factory=dict)  # the user's corrections, by position
+    data_date: dt.date | None = None  # what the data describe (pipelines.data_date)
+    data_date_origin: str | None = None
+    new_association: bool = False  # the association is not in the referential yet
+    capacity: int | None = None  # its capacity, when it is created by this import
 
     def row_errors(self, limit: int = MAX_ROW_ERRORS_LISTED) -> list[str]:
         q = self.prepared.quarantine
@@ -98,6 +122,76 @@ class Plan:
                 f"… et {len(q) - limit} autres anomalies (voir le rapport de quarantaine)."
             )
         return lines
+
+
+class NeedsAnswers(IngestError):
+    """Columns the matcher could not place hold dates or known labels: nothing is loaded
+    until someone answers (`mapping.questions`)."""
+
+    def __init__(self, mapping: ColumnMapping, filename: str) -> None:
+        super().__init__(questions_message(mapping, filename))
+        self.mapping = mapping
+
+
+def questions_message(mapping: ColumnMapping, filename: str) -> str:
+    """One French message naming each column to answer, what it looks like, the likeliest
+    fields, and how to answer on the command line."""
+    questions = mapping.questions
+    lines = [
+        f"« {filename} » ({KIND_LABELS[mapping.kind]}) : {len(questions)} colonne(s) à préciser "
+        "avant l'import ; rien n'a été écrit."
+    ]
+    for q in questions:
+        choices = [schema_field(mapping.kind, n).label for n, c in q.candidates[:3] if c >= 0.2]
+        maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
+        lines.append(f"  - « {q.header} » : {q.looks_like}{maybe}.")
+    lines.append(
+        'Répondez dans un fichier de réponses (champ de chaque colonne, ou "" pour '
+        "l'ignorer) puis relancez avec --profile FICHIER.toml :"
+    )
+    lines += ["    " + line for line in template_lines(mapping)]
+    return "\n".join(lines)
+
+
+def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
+    """Every non-empty header as written in the file, its field (None when not recognised)
+    and the certainty (0-1)."""
+    out = []
+    for pos, text in enumerate(header):
+        if not text:
+            continue
+        guess = mapping.guess(pos)
+        name = mapping.columns.get(pos)
+        entry: dict = {
+            "en_tete": text,
+            "champ": name,
+            "certitude": round(mapping.certitude(pos) or 0.0, 2) if name else None,
+        }
+        if guess is not None and not name:
+            entry["ressemble_a"] = guess.looks_like
+            entry["a_preciser"] = guess.ask and not guess.fixed
+            entry["suggestions"] = [n for n, c in guess.candidates[:3] if c >= 0.2]
+        out.append(entry)
+    return out
+
+
+def _questions(mapping: ColumnMapping) -> list[dict]:
+    return [
+        {
+            "en_tete": q.header,
+            "ressemble_a": q.looks_like,
+            "suggestions": [n for n, c in q.candidates[:3] if c >= 0.2],
+        }
+        for q in mapping.questions
+    ]
+
+
+def unknown_report(prepared: Prepared) -> list[dict]:
+    """The labels no value table knew, most frequent first."""
+    frame = prepared.unknown.sort_values(["lignes", "champ"], ascending=[False, True])
+    return [
+        {"champ": r.champ, "valeur": r.valeur, "lignes": int(r.lignes)} for r in frame.itertuples()
+    ]
 
 
 def paris_time(moment: dt.datetime) -> str:
@@ -147,10 +241,14 @@ def plan_import(
     kind: Kind | None = None,
     association: str | None = None,
     mapping: ColumnMapping | None = None,
+    answers: Answers | None = None,
 ) -> Plan:
-    """Read, map and validate a file; raises IngestError with a French message if it can't."""
+    """Read, map and validate a file; raises IngestError with a French message if it can't
+    (NeedsAnswers when columns must be answered first)."""
     raw = read_upload(engine, data, filename)
-    return plan_raw(engine, raw, filename, sha256_of(data), key, kind, association, mapping=mapping)
+    return plan_raw(
+        engine, raw, filename, sha256_of(data), key, kind, association, mapping, answers
+    )
 
 
 def read_upload(engine: Engine, data: bytes, filename: str) -> RawTable:
@@ -160,12 +258,26 @@ def read_upload(engine: Engine, data: bytes, filename: str) -> RawTable:
 
 
 def initial_mapping(
-    engine: Engine, raw: RawTable, kind: Kind | None = None, association: str | None = None
+    engine: Engine,
+    raw: RawTable,
+    kind: Kind | None = None,
+    association: str | None = None,
+    answers: Answers | None = None,
 ) -> ColumnMapping:
-    """The mapping before any correction: saved profiles, shipped profiles, synonyms."""
-    return map_columns(
-        raw.header, kind=kind, association=association, profiles=all_profiles(engine)
+    """The mapping before the page's corrections: saved profiles, shipped profiles, the
+    matcher (headers and cells), then the answers given (`--profile`)."""
+    if answers is not None:
+        kind = kind or answers.kind
+        association = association or answers.association
+    mapping = map_columns(
+        raw.header,
+        kind=kind,
+        association=association,
+        profiles=all_profiles(engine),
+        cells=raw.frame,
+        groups=raw.groups or None,
     )
+    return apply_answers(mapping, raw.header, answers) if answers else mapping
 
 
 def plan_raw(
@@ -177,11 +289,17 @@ def plan_raw(
     kind: Kind | None = None,
     association: str | None = None,
     mapping: ColumnMapping | None = None,
+    answers: Answers | None = None,
+    today: dt.date | None = None,
 ) -> Plan:
     """`plan_import` for a table already read (e.g. a batch of Word fiches,
     `pipelines.docx_fiches.fiches_to_table`); `sha256` identifies the import's content."""
     if mapping is None:
-        mapping = initial_mapping(engine, raw, kind, association)
+        mapping = initial_mapping(engine, raw, kind, association, answers)
+    if answers is not None:
+        association = association or answers.association
+    if mapping.questions:
+        raise NeedsAnswers(mapping, filename)
     require_complete(mapping, raw.header, filename)
     known = _referential(engine)
     chosen = association or mapping.association
@@ -202,7 +320,10 @@ def plan_raw(
         prepared.rows["association"] = prepared.rows["association"].map(
             lambda n: _canonical(n, known) if isinstance(n, str) else None
         )
-    return Plan(filename, sha256, raw, mapping, chosen, prepared)
+    today = today or dt.datetime.now(PARIS).date()
+    day, origin = data_date(mapping.kind, raw.title_lines, prepared.rows, today)
+    new = mapping.kind == Kind.ASSOCIATION and normalise_key(chosen or "") not in known
+    return Plan(filename, sha256, raw, mapping, chosen, prepared, {}, day, origin, new)
 
 
 def already_imported(engine: Engine, sha256: str):
@@ -214,28 +335,65 @@ def already_imported(engine: Engine, sha256: str):
         ).first()
 
 
-def apply_plan(engine: Engine, plan: Plan, user: str, keep_mapping: bool = False) -> FileReport:
+def _create_association(conn: Connection, name: str, capacity: int | None) -> None:
+    conn.execute(
+        insert(Association.__table__).values(nom=name, cle=normalise_key(name), capacite=capacity)
+    )
+
+
+def apply_plan(
+    engine: Engine,
+    plan: Plan,
+    user: str,
+    keep_mapping: bool = False,
+    dry_run: bool = False,
+    create_association: bool = False,
+) -> FileReport:
     """Write a validated plan in one transaction (all or nothing). With `keep_mapping` and
     corrections in the plan, the corrected mapping is saved as the association's profile in
-    that same transaction."""
+    that same transaction. With `create_association`, an association not yet in the
+    referential is added to it (capacity `plan.capacity`). With `dry_run`, everything is
+    done then rolled back: the report of a real import, nothing written."""
     kind = plan.mapping.kind
     saved = None
-    with engine.begin() as conn:
-        if keep_mapping and plan.fixes:
-            columns = profile_columns(plan.mapping, plan.raw.header)
-            saved = save_profile(conn, kind, plan.association, columns, plan.mapping.values, user)
-        meta = ImportMeta(
-            fichier=plan.filename,
-            sha256=plan.sha256,
-            kind=kind,
-            association=plan.association if kind == Kind.ASSOCIATION else None,
-            profil=saved or plan.mapping.profile,
-            utilisateur=user,
-            colonnes_non_reconnues=plan.mapping.unmapped,
-            colonnes_absentes=[],
-        )
-        result = load(conn, plan.prepared, meta)
+    created = create_association and plan.new_association and bool(plan.association)
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            if created:
+                _create_association(conn, plan.association or "", plan.capacity)
+            if keep_mapping and plan.fixes:
+                columns = profile_columns(plan.mapping, plan.raw.header)
+                saved = save_profile(
+                    conn, kind, plan.association, columns, plan.mapping.values, user
+                )
+            meta = ImportMeta(
+                fichier=plan.filename,
+                sha256=plan.sha256,
+                kind=kind,
+                association=plan.association if kind == Kind.ASSOCIATION else None,
+                profil=saved or plan.mapping.profile,
+                utilisateur=user,
+                colonnes_non_reconnues=plan.mapping.unmapped,
+                colonnes_absentes=[],
+                date_donnees=plan.data_date,
+                origine_date_donnees=plan.data_date_origin,
+            )
+            result = load(conn, plan.prepared, meta)
+        except BaseException:
+            transaction.rollback()
+            raise
+        if dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()
     p = plan.prepared
+    message = f"{KIND_LABELS[kind].capitalize()} importé."
+    if created:
+        message += f" Association « {plan.association} » ajoutée au référentiel"
+        message += f" (capacité {plan.capacity})." if plan.capacity else " (capacité à renseigner)."
+    if dry_run:
+        message = "Essai : rien n'a été écrit. " + message.replace("importé.", "prêt à importer.")
     return FileReport(
         fichier=plan.filename,
         statut="charge",
@@ -250,10 +408,16 @@ def apply_plan(engine: Engine, plan: Plan, user: str, keep_mapping: bool = False
         nouveaux=result.nouveaux,
         mis_a_jour=result.mis_a_jour,
         absents=result.absents,
-        import_id=result.import_id,
-        message=f"{KIND_LABELS[kind].capitalize()} importé.",
+        import_id=None if dry_run else result.import_id,
+        message=message,
         etapes_atteintes=result.etapes_atteintes,
         profil_enregistre=saved,
+        colonnes=columns_report(plan.mapping, plan.raw.header),
+        valeurs_non_reconnues=unknown_report(p),
+        date_donnees=plan.data_date.isoformat() if plan.data_date else None,
+        origine_date_donnees=plan.data_date_origin,
+        association_creee=created,
+        essai=dry_run,
     )
 
 
@@ -265,8 +429,12 @@ def ingest(
     kind: Kind | None = None,
     association: str | None = None,
     user: str = "cli",
+    answers: Answers | None = None,
+    dry_run: bool = False,
 ) -> FileReport:
-    """Import one file; never raises for a bad file: the report says why it was refused."""
+    """Import one file; never raises for a bad file: the report says why it was refused or
+    what must be answered. An `association` given and not yet in the referential is added to
+    it (said in the report)."""
     previous = already_imported(engine, sha256_of(data))
     if previous is not None:
         return FileReport(
@@ -280,9 +448,37 @@ def ingest(
             ),
         )
     try:
-        plan = plan_import(engine, data, filename, key, kind=kind, association=association)
-        return apply_plan(engine, plan, user)
+        plan = plan_import(
+            engine, data, filename, key, kind=kind, association=association, answers=answers
+        )
+        return apply_plan(engine, plan, user, dry_run=dry_run, create_association=bool(association))
+    except NeedsAnswers as exc:
+        mapping = exc.mapping
+        return FileReport(
+            fichier=filename,
+            statut="a_completer",
+            type=mapping.kind.value,
+            association=association or mapping.association,
+            erreurs=[exc.message],
+            message=exc.message,
+            colonnes=columns_report(mapping, _header_of(mapping)),
+            questions=_questions(mapping),
+            essai=dry_run,
+        )
     except IngestError as exc:
         return FileReport(
-            fichier=filename, statut="rejete", erreurs=[exc.message], message=exc.message
+            fichier=filename,
+            statut="rejete",
+            erreurs=[exc.message],
+            message=exc.message,
+            essai=dry_run,
         )
+
+
+def _header_of(mapping: ColumnMapping) -> list[str]:
+    """The file's header as the matcher saw it (every column has a guess)."""
+    width = max((g.position for g in mapping.guesses), default=-1) + 1
+    header = [""] * width
+    for g in mapping.guesses:
+        header[g.position] = g.header
+    return header

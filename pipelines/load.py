@@ -40,6 +40,7 @@ from store.models import (
     ImportLot,
     Parcours,
     Quarantaine,
+    ValeurInconnue,
     VersionLigne,
 )
 
@@ -57,6 +58,8 @@ class ImportMeta:
     utilisateur: str
     colonnes_non_reconnues: list[str]
     colonnes_absentes: list[str]
+    date_donnees: dt.date | None = None
+    origine_date_donnees: str | None = None
 
 
 @dataclass
@@ -259,9 +262,14 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
             colonnes_non_reconnues=json.dumps(meta.colonnes_non_reconnues, ensure_ascii=False),
             colonnes_absentes=json.dumps(meta.colonnes_absentes, ensure_ascii=False),
             annule=False,
+            date_donnees=meta.date_donnees,
+            origine_date_donnees=meta.origine_date_donnees,
         )
         .returning(lot.c.id)
     ).scalar_one()
+    if len(prepared.unknown):
+        u = prepared.unknown.assign(import_id=import_id)
+        insert_frame(conn, ValeurInconnue.__table__, u, _columns_of(ValeurInconnue.__table__, u))
     if len(prepared.quarantine):
         q = prepared.quarantine.assign(import_id=import_id)
         insert_frame(conn, Quarantaine.__table__, q, _columns_of(Quarantaine.__table__, q))

@@ -1,25 +1,31 @@
-"""The *map* stage: a file's headers become canonical field names.
+"""The *map* stage: a file's columns become canonical field names.
 
-A mapping profile (one TOML file per known layout) wins when it matches; otherwise the
-synonym dictionary maps each header on its own. Whatever the route, the result lists the
-headers left unmapped and the required fields missing, so the user is told, never silently.
+A mapping profile (a TOML file per known layout, or a mapping saved from the import page)
+wins for the headers it knows; every other column goes to the matcher (`pipelines.matcher`),
+which reads the header and the cells, recognises what it is sure of and asks the rest.
+Whatever the route, the result lists the columns asked, the headers left unmapped and the
+required fields missing, so the user is told, never silently.
 """
 
 from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
+import pandas as pd
+
 from pipelines.errors import IngestError
+from pipelines.matcher import CERTAIN, CellShape, ColumnGuess, describe, match_columns
+from pipelines.matcher.headers import header_scores
 from pipelines.normalise import normalise_key
-from pipelines.schema import FIELDS, KIND_LABELS, REQUIRED_COLUMNS, Kind
+from pipelines.schema import FIELDS, KIND_LABELS, Kind, missing_required
 from pipelines.schema import field as schema_field
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
-_NOT_PROFILES = {"synonymes.toml", "valeurs.toml"}
+_NOT_PROFILES = {"synonymes.toml", "valeurs.toml", "vocabulaire.toml"}
 # A profile applies when this share of its columns is found in the file's header.
 PROFILE_MIN_SHARE = 0.8
 
@@ -46,11 +52,27 @@ class ColumnMapping:
     ignored: list[str] = field(default_factory=list)  # headers the profile ignores on purpose
     duplicates: list[str] = field(default_factory=list)  # second header for the same field
     missing_required: list[str] = field(default_factory=list)
-    signature_hits: int = 0  # headers that only this kind's own synonyms know
+    signature_hits: int = 0  # columns recognised by what only this kind has
     saved: bool = False  # the profile was saved from the import page (not a shipped file)
+    guesses: list[ColumnGuess] = field(default_factory=list)  # per column, in file order
 
     def field_positions(self) -> dict[str, int]:
         return {name: pos for pos, name in self.columns.items()}
+
+    @property
+    def questions(self) -> list[ColumnGuess]:
+        """Columns to answer before loading (dates or labels the matcher could not place)."""
+        return [g for g in self.guesses if g.ask and g.position not in self.columns]
+
+    def guess(self, pos: int) -> ColumnGuess | None:
+        return next((g for g in self.guesses if g.position == pos), None)
+
+    def certitude(self, pos: int) -> float | None:
+        """How sure the mapping is of column `pos` (1 for a profile or an answer)."""
+        if pos not in self.columns:
+            return None
+        found = self.guess(pos)
+        return 1.0 if found is None or found.fixed else found.certitude
 
 
 def _load_profile(path: Path) -> Profile:
@@ -117,14 +139,38 @@ def _known_headers() -> frozenset[str]:
     return frozenset(known)
 
 
+HEADER_CELL_MAX = 120  # a longer cell is prose (a read-me line), not a header
+
+
+@lru_cache(maxsize=50_000)
+def _looks_like_header(text: str) -> bool:
+    """A cell the matcher would recognise as some field's header, whatever the kind."""
+    if len(text) > HEADER_CELL_MAX or sum(c.isdigit() for c in text) > len(text) / 3:
+        return False
+    return any(
+        score.score >= CERTAIN
+        for kind in (Kind.ASSOCIATION, Kind.FICHE_CD, Kind.HONORABILITE)
+        for score in header_scores(text, kind).values()
+    )
+
+
 def header_score(cells: list[str], extra: frozenset[str] = frozenset()) -> float:
-    """How many cells of a candidate row look like known headers (for header detection);
-    `extra`: more known headers (normalised), e.g. those of the saved profiles."""
+    """How many cells of a candidate row look like headers (for header detection): known
+    headers, headers of the saved profiles (`extra`, normalised), or cells the matcher
+    reads as a field's header."""
     known = _known_headers()
-    return float(sum(1 for c in cells if c and ((k := normalise_key(c)) in known or k in extra)))
+    return float(
+        sum(
+            1
+            for c in cells
+            if c and ((k := normalise_key(c)) in known or k in extra or _looks_like_header(c))
+        )
+    )
 
 
-def _profile_mapping(profile: Profile, keys: list[str]) -> ColumnMapping | None:
+def _fixed_by_profile(profile: Profile, keys: list[str]) -> dict[int, str] | None:
+    """Position -> field ("" ignored) for the headers the profile knows; None when the
+    profile does not describe this file (under 80 % of its headers present)."""
     present = set(keys)
     expected = [h for h in profile.columns if h]
     if not expected:
@@ -132,51 +178,54 @@ def _profile_mapping(profile: Profile, keys: list[str]) -> ColumnMapping | None:
     share = sum(1 for h in expected if h in present) / len(expected)
     if share < PROFILE_MIN_SHARE:
         return None
-    mapping = ColumnMapping(
-        kind=profile.kind,
-        columns={},
-        profile=profile.name,
-        association=profile.association,
-        values=profile.values,
-        saved=profile.path is None,
-    )
-    fallback = synonyms()[profile.kind]
+    fixed: dict[int, str] = {}
+    used: set[str] = set()
     for pos, key in enumerate(keys):
-        # A column the layout added since the profile was written: try the synonyms.
-        target = profile.columns[key] if key in profile.columns else fallback.get(key)
-        _assign(mapping, pos, key, target)
+        if key and key in profile.columns:
+            target = profile.columns[key]
+            if target and target in used:
+                continue  # a second column of the same header: left to the matcher
+            fixed[pos] = target
+            used.add(target)
+    return fixed
+
+
+def _from_match(
+    kind: Kind,
+    header: list[str],
+    shapes: list[CellShape],
+    groups: list[str] | None,
+    cells: pd.DataFrame | None,
+    fixed: dict[int, str],
+) -> ColumnMapping:
+    match = match_columns(header, kind, shapes, groups, cells, fixed)
+    mapping = ColumnMapping(kind=kind, columns={}, guesses=match.guesses)
+    mapping.signature_hits = match.signature_hits
+    for guess in match.guesses:
+        pos = guess.position
+        if guess.field:
+            mapping.columns[pos] = guess.field
+        elif guess.fixed:
+            mapping.ignored.append(str(pos))
+        elif header[pos]:
+            mapping.unmapped.append(str(pos))
+    mapping.columns = dict(sorted(mapping.columns.items()))
     return mapping
-
-
-def _synonym_mapping(kind: Kind, keys: list[str]) -> ColumnMapping:
-    mapping = ColumnMapping(kind=kind, columns={})
-    table = synonyms()[kind]
-    for pos, key in enumerate(keys):
-        _assign(mapping, pos, key, table.get(key))
-    mapping.signature_hits = sum(1 for key in keys if key in signatures()[kind])
-    return mapping
-
-
-def _assign(mapping: ColumnMapping, pos: int, key: str, target: str | None) -> None:
-    if not key:
-        return
-    if target is None:
-        mapping.unmapped.append(str(pos))
-    elif target == "":
-        mapping.ignored.append(str(pos))
-    elif target in mapping.columns.values():
-        mapping.duplicates.append(str(pos))
-    else:
-        mapping.columns[pos] = target
 
 
 def _finish(mapping: ColumnMapping, header: list[str]) -> ColumnMapping:
     """Turn positions into the header texts for reports, and list missing required fields."""
     for attr in ("unmapped", "ignored", "duplicates"):
         setattr(mapping, attr, [header[int(p)] for p in getattr(mapping, attr)])
-    mapped = set(mapping.columns.values())
-    mapping.missing_required = [f for f in REQUIRED_COLUMNS[mapping.kind] if f not in mapped]
+    mapping.missing_required = missing_required(mapping.kind, mapping.columns.values())
     return mapping
+
+
+def describe_columns(cells: pd.DataFrame | None, width: int) -> list[CellShape]:
+    """The cells of every column described once (they do not depend on the kind)."""
+    if cells is None:
+        return [CellShape() for _ in range(width)]
+    return [describe(cells[pos]) if pos in cells else CellShape() for pos in range(width)]
 
 
 def map_columns(
@@ -184,25 +233,39 @@ def map_columns(
     kind: Kind | None = None,
     association: str | None = None,
     profiles: tuple[Profile, ...] | None = None,
+    cells: pd.DataFrame | None = None,
+    groups: list[str] | None = None,
+    shapes: list[CellShape] | None = None,
 ) -> ColumnMapping:
-    """Choose the best mapping for this header: a matching profile, else the synonyms.
+    """Choose the best mapping for this table: a matching profile completed by the matcher,
+    else the matcher alone.
 
-    When `kind` is None the kind is the one whose required fields are all found with the
-    most columns mapped.
+    `cells`: the data rows (columns = positions); without them only the headers speak.
+    When `kind` is None, every kind is tried and the best ranked wins (`_rank`).
     """
     keys = [normalise_key(h) if h else "" for h in header]
     profiles = load_profiles() if profiles is None else profiles
+    if shapes is None:
+        shapes = describe_columns(cells, len(header))
     candidates: list[ColumnMapping] = []
     for profile in profiles:
         if kind is not None and profile.kind != kind:
             continue
         if association and profile.association and not _same_name(association, profile):
             continue
-        found = _profile_mapping(profile, keys)
-        if found is not None:
-            candidates.append(_finish(found, header))
+        fixed = _fixed_by_profile(profile, keys)
+        if fixed is None:
+            continue
+        found = _from_match(profile.kind, header, shapes, groups, cells, fixed)
+        found.profile = profile.name
+        found.association = profile.association
+        found.values = profile.values
+        found.saved = profile.path is None
+        candidates.append(_finish(found, header))
     kinds = [kind] if kind is not None else list(Kind)
-    candidates += [_finish(_synonym_mapping(k, keys), header) for k in kinds]
+    candidates += [
+        _finish(_from_match(k, header, shapes, groups, cells, {}), header) for k in kinds
+    ]
     best = max(candidates, key=_rank)
     if association:
         best.association = association
@@ -214,15 +277,16 @@ def _same_name(association: str, profile: Profile) -> bool:
 
 
 def _rank(mapping: ColumnMapping) -> tuple:
-    """A matching profile first; then the headers only one kind knows; then coverage; then
-    completeness. A kind that maps most columns but lacks one required column wins over a
-    kind that is complete by chance (the user is then told which column is missing)."""
+    """A matching profile first; then the columns recognised, those only this kind
+    explains counting twice (« Date de réception » says a CD fiche list) and those it asks
+    about with a likely field counting half; then completeness; then the fewest questions. A kind that maps most columns but lacks one required column
+    wins over a kind that is complete by chance (the user is then told which is missing)."""
+    leaning = sum(0.5 for q in mapping.questions if q.candidates and q.candidates[0][1] >= 0.5)
     return (
         mapping.profile is not None,
-        mapping.signature_hits,
-        len(mapping.columns),
+        len(mapping.columns) + mapping.signature_hits + leaning,
         not mapping.missing_required,
-        -len(mapping.unmapped),
+        -len(mapping.questions),
     )
 
 
@@ -277,6 +341,8 @@ def with_fixes(mapping: ColumnMapping, header: list[str], fixes: dict[int, str])
         association=mapping.association,
         values=mapping.values,
         saved=mapping.saved,
+        signature_hits=mapping.signature_hits,
+        guesses=[_answered(g, fixes) for g in mapping.guesses],
     )
     named = {header[p] for p in fixes}
     fixed.ignored = [h for h in mapping.ignored if h not in named] + [
@@ -288,9 +354,15 @@ def with_fixes(mapping: ColumnMapping, header: list[str], fixes: dict[int, str])
         if h and pos not in columns and h not in fixed.ignored and h in mapping.unmapped
     ]
     fixed.duplicates = [h for h in mapping.duplicates if h not in named]
-    mapped = set(columns.values())
-    fixed.missing_required = [f for f in REQUIRED_COLUMNS[mapping.kind] if f not in mapped]
+    fixed.missing_required = missing_required(mapping.kind, columns.values())
     return fixed
+
+
+def _answered(guess: ColumnGuess, fixes: dict[int, str]) -> ColumnGuess:
+    if guess.position not in fixes:
+        return guess
+    answer = fixes[guess.position]
+    return replace(guess, field=answer or None, certitude=1.0, ask=False, why="", fixed=True)
 
 
 def profile_columns(mapping: ColumnMapping, header: list[str]) -> dict[str, str]:

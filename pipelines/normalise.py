@@ -559,6 +559,8 @@ def map_categories(
         text = _cell_text(u)
         key = normalise_key(text) if text is not None else ""
         canonical = tab.lookup.get(key)
+        if canonical is None and key not in MISSING_KEYS:
+            canonical = _by_words(text or "", table)
         mapped.append(canonical)
         if canonical is None and key not in MISSING_KEYS:
             errors.append(_unknown([text or ""], label, tab))
@@ -570,7 +572,68 @@ def map_categories(
     )
 
 
-_MULTI_SEPARATORS = re.compile(r"[,;/+&|\n\r•·]|\s+et\s+", re.IGNORECASE)
+_PRECISION = re.compile(r"\([^)]*\)")
+_HARD_SEPARATORS = re.compile(r"[,;/+|\n\r•·]")
+_SOFT_SEPARATORS = re.compile(r"\s*&\s*|\s+et\s+", re.IGNORECASE)
+
+
+def _by_words(text: str, table: str) -> str | None:
+    """A label matched word by word (a precision, a short sentence); see matcher.labels."""
+    from pipelines.matcher.labels import match_label  # the matcher builds on this module
+
+    return match_label(text, table)
+
+
+def split_labels(value: object, text: str | None, table: str) -> tuple[set[str], list[str]]:
+    """(canonical values found, unknown parts) of a cell holding several labels.
+
+    Labels are cut at hard separators (new line, `,` `;` `/` `+` `|` `•`) but never inside
+    parentheses; a piece joined by « et » or « & » is cut again only when every half is a
+    known label (« Soutien scolaire et orientation »), else read whole (« Ouverture
+    culturelle et sociale »)."""
+    tab = value_table(table)
+    key = normalise_key(text) if text is not None else ""
+    if key in tab.lookup:
+        return {tab.lookup[key]}, []
+    raw = value if isinstance(value, str) else (text or "")  # split before newlines collapse
+    raw = _PRECISION.sub(lambda m: _HARD_SEPARATORS.sub(" ", m.group(0)), raw)
+    found: set[str] = set()
+    unknown: list[str] = []
+    for piece in _HARD_SEPARATORS.split(raw):
+        if normalise_key(piece) in MISSING_KEYS:
+            continue
+        halves = [h for h in _SOFT_SEPARATORS.split(piece) if normalise_key(h) not in MISSING_KEYS]
+        known = [tab.lookup.get(normalise_key(h)) or _by_words(h, table) for h in halves]
+        if len(halves) > 1 and all(known):
+            found.update(k for k in known if k)
+            continue
+        whole = tab.lookup.get(normalise_key(piece)) or _by_words(piece, table)
+        if whole is not None:
+            found.add(whole)
+        else:
+            unknown.append(" ".join(piece.split()))
+    return found, unknown
+
+
+def unknown_parts(value: object, table: str, multi: bool = False) -> list[str]:
+    """The labels of a cell that `table` does not know (`multi`: a cell of several labels)."""
+    text = _cell_text(value)
+    if text is None:
+        return []
+    if multi:
+        return split_labels(value, text, table)[1]
+    key = normalise_key(text)
+    if key in MISSING_KEYS or key in value_table(table).lookup or _by_words(text, table):
+        return []
+    return [text]
+
+
+_TWO_DIGIT_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}(?:\s.*)?$")
+
+
+def two_digit_years(values: pd.Series) -> pd.Series:
+    """Cells typed as a date with a two-digit year (« 05/03/09 »)."""
+    return values.map(lambda v: isinstance(v, str) and bool(_TWO_DIGIT_YEAR.match(v))).astype(bool)
 
 
 def map_multi_categories(
@@ -579,8 +642,8 @@ def map_multi_categories(
     """Several values of `table` per cell, separated by `,` `;` `/` `+` `&` ` et ` or new
     lines: canonical values sorted, deduplicated and joined by ";" ("Scolarité, emploi" ->
     "insertion_pro;scolarite"). A cell that matches one spelling as a whole is not split
-    ("présentiel et distanciel" -> "mixte"). Any unknown part -> <NA> + reason naming the
-    unknown parts."""
+    ("présentiel et distanciel" -> "mixte"). Unknown parts are named in the reason; the
+    known parts are kept."""
     tab = value_table(table)
     label = label or table
     codes, uniques = _factorize(values)
@@ -593,21 +656,9 @@ def map_multi_categories(
             mapped.append(tab.lookup[key])
             errors.append(None)
             continue
-        found: set[str] = set()
-        unknown: list[str] = []
-        raw = u if isinstance(u, str) else (text or "")  # split before newlines are collapsed
-        for part in _MULTI_SEPARATORS.split(raw):
-            part_key = normalise_key(part)
-            if part_key in tab.lookup:
-                found.add(tab.lookup[part_key])
-            elif part_key not in MISSING_KEYS:
-                unknown.append(" ".join(part.split()))
-        if unknown:
-            mapped.append(None)
-            errors.append(_unknown(unknown, label, tab))
-        else:
-            mapped.append(";".join(sorted(found)) or None)
-            errors.append(None)
+        found, unknown = split_labels(u, text, table)
+        mapped.append(";".join(sorted(found)) or None)  # the known parts are kept
+        errors.append(_unknown(unknown, label, tab) if unknown else None)
     return (
         _string_series(_expand(codes, mapped), values.index),
         _string_series(_expand(codes, errors), values.index),

@@ -7,7 +7,7 @@ Identity columns (names, birth dates) are consumed here and dropped before anyth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -16,9 +16,11 @@ from pipelines.communes import resolve_communes
 from pipelines.extract import RawTable
 from pipelines.mapping import ColumnMapping
 from pipelines.pseudonyms import ids_jeunes, ids_mentors
-from pipelines.schema import FIELDS, Kind, identity_fields
+from pipelines.schema import FIELDS, FieldType, Kind, identity_fields
 
 QUARANTINE_COLUMNS = ["ligne", "colonne", "motif", "id_source"]
+UNKNOWN_COLUMNS = ["champ", "valeur", "lignes"]
+MAX_LABEL = 200  # longest unknown label kept
 YOUTH_KINDS = (Kind.ASSOCIATION, Kind.FICHE_CD)
 MIN_AGE, MAX_AGE = 5, 30  # outside this range at inscription, the birth date is a typo
 
@@ -29,6 +31,9 @@ class Prepared:
     rows: pd.DataFrame  # canonical, no identity column; index = line in the file
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one row per (line, column, reason)
     rows_read: int
+    # UNKNOWN_COLUMNS: labels of category fields no table knows; their rows are loaded with
+    # the field unknown (a label never costs a row), and the report lists them.
+    unknown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNKNOWN_COLUMNS))
 
     @property
     def quarantined_lines(self) -> int:
@@ -75,8 +80,11 @@ def _apply_overrides(values: pd.Series, overrides: dict[str, str]) -> pd.Series:
     return mapped.where(mapped.notna(), values)
 
 
-def _normalise_fields(raw: RawTable, mapping: ColumnMapping, problems: _Problems) -> pd.DataFrame:
-    """Each mapped column cleaned by its field type; bad values go to `problems`."""
+def _normalise_fields(
+    raw: RawTable, mapping: ColumnMapping, problems: _Problems, unknown: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """Each mapped column cleaned by its field type; bad values go to `problems`, except the
+    labels of category fields no table knows: those go to `unknown` (field left empty)."""
     out = pd.DataFrame(index=raw.frame.index)
     positions = mapping.field_positions()
     for f in FIELDS[mapping.kind]:
@@ -87,8 +95,31 @@ def _normalise_fields(raw: RawTable, mapping: ColumnMapping, problems: _Problems
         if f.table is not None:
             values = _apply_overrides(values, mapping.values.get(f.table, {}))
         out[f.name], errors = norm.normalise_column(values, f)
-        problems.add(errors, raw.header[pos])
+        if f.table is not None:
+            multi = f.type == FieldType.CATEGORIES
+            unknown.append(_unknown_labels(f.name, f.table, values, errors, multi))
+        else:
+            problems.add(errors, raw.header[pos])
     return out
+
+
+def _unknown_labels(
+    name: str, table: str, values: pd.Series, errors: pd.Series, multi: bool
+) -> pd.DataFrame:
+    """(field, label, rows) for each label the value table did not recognise."""
+    bad = errors.notna()
+    if not bad.any():
+        return pd.DataFrame(columns=UNKNOWN_COLUMNS)
+    labels = values[bad].map(lambda v: norm.unknown_parts(v, table, multi)).explode().dropna()
+    return _counted(name, labels)
+
+
+def _counted(name: str, labels: pd.Series) -> pd.DataFrame:
+    """(field, label, rows): how many rows carry each label."""
+    counts = labels.map(lambda t: t[:MAX_LABEL]).value_counts(sort=False)
+    return pd.DataFrame(
+        {"champ": name, "valeur": counts.index.astype(str), "lignes": counts.to_numpy()}
+    )
 
 
 def _label(mapping: ColumnMapping, raw: RawTable, name: str, default: str) -> str:
@@ -127,7 +158,9 @@ def _duplicates(values: pd.Series, what: str, p: _Problems) -> pd.Series:
     return reasons
 
 
-def _communes(frame: pd.DataFrame, mapping: ColumnMapping, raw: RawTable, p: _Problems) -> None:
+def _communes(frame: pd.DataFrame, unknown: list[pd.DataFrame]) -> None:
+    """The youth's commune as an INSEE code; a commune the referential cannot resolve is
+    left unknown and listed (an optional field never costs a row)."""
     cols = [c for c in ("commune_insee", "commune", "code_postal") if c in frame]
     if not cols:
         return
@@ -137,8 +170,13 @@ def _communes(frame: pd.DataFrame, mapping: ColumnMapping, raw: RawTable, p: _Pr
         frame.get("commune", empty),
         frame.get("code_postal", empty),
     )
-    column = _label(mapping, raw, "commune_insee", _label(mapping, raw, "commune", "Commune"))
-    p.add(errors, column)
+    bad = errors.notna()
+    if bad.any():
+        typed = frame.get("commune", empty).astype("object")
+        for col in ("code_postal", "commune_insee"):
+            if col in frame:
+                typed = typed.where(typed.notna(), frame[col].astype("object"))
+        unknown.append(_counted("commune", typed[bad].dropna().astype(str)))
     frame["commune_insee"] = insee
     for col in ("commune", "code_postal"):
         if col in frame:
@@ -153,10 +191,11 @@ def prepare(
 ) -> Prepared:
     """Normalise, pseudonymise and validate every row; identity columns are dropped here."""
     p = _Problems()
-    frame = _normalise_fields(raw, mapping, p)
+    unknown: list[pd.DataFrame] = []
+    frame = _normalise_fields(raw, mapping, p, unknown)
     kind = mapping.kind
     if kind in YOUTH_KINDS:
-        _prepare_youths(frame, raw, mapping, key, association, p)
+        _prepare_youths(frame, raw, mapping, key, association, p, unknown)
     elif kind == Kind.HONORABILITE:
         _prepare_checks(frame, raw, mapping, key, association, p)
     else:
@@ -174,11 +213,17 @@ def prepare(
         None if ids is None or problems.empty else ids.reindex(problems["ligne"]).to_numpy()
     )
     rows = frame.drop(index=bad_lines)
+    labels = [u for u in unknown if len(u)]
     return Prepared(
         kind=kind,
         rows=rows,
         quarantine=problems[QUARANTINE_COLUMNS].sort_values(["ligne", "colonne"], kind="stable"),
         rows_read=len(raw.frame),
+        unknown=(
+            pd.concat(labels, ignore_index=True)
+            if labels
+            else pd.DataFrame(columns=UNKNOWN_COLUMNS)
+        ),
     )
 
 
@@ -190,6 +235,52 @@ def _antenne_communes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return resolve_communes(text.where(is_code), text.where(~is_code), empty)
 
 
+def _full_names(
+    frame: pd.DataFrame,
+    full: str,
+    nom: str,
+    prenom: str,
+    mapping: ColumnMapping,
+    raw: RawTable,
+    p: _Problems,
+    whose: str = "du mentor",
+) -> None:
+    """A full name in one cell stands for the two columns: the pseudonym sorts the words of
+    nom and prénom together, so « DUPONT Marie » gives the same as "Dupont" + "Marie". A
+    cell of one word cannot be a full name: that row is quarantined."""
+    if full not in frame:
+        return
+    if nom not in frame and prenom not in frame:
+        words = frame[full].map(lambda v: str(v).replace(",", " ").split(), na_action="ignore")
+        column = _label(mapping, raw, full, full)
+        single = words.map(len, na_action="ignore") == 1
+        p.add_mask(single, column, f"nom et prénom {whose} attendus dans la même cellule")
+        # The pseudonym sorts every word of nom and prénom: any split of the cell gives the
+        # key of the two columns ("DUPONT Marie" = "Dupont" + "Marie").
+        frame[nom] = words.map(lambda w: " ".join(w[:-1]) or w[0], na_action="ignore")
+        frame[prenom] = words.map(lambda w: w[-1], na_action="ignore")
+    del frame[full]
+
+
+def _century(birth: pd.Series, cells: pd.Series, reference: pd.Series) -> pd.Series:
+    """A birth date typed with a two-digit year is never after the inscription: « 12/03/30 »
+    read as 2030 is 1930 (then refused as implausible, not silently a toddler)."""
+    short = norm.two_digit_years(cells)
+    later = birth.notna() & (birth > reference.fillna(pd.Timestamp.today().normalize()))
+    fix = short & later
+    if not fix.any():
+        return birth
+    return birth.where(~fix, birth[fix] - pd.DateOffset(years=100))
+
+
+def _platform(frame: pd.DataFrame) -> None:
+    """« Venu par 1jeune1mentor : oui » sets the canal when the file gives none."""
+    via = frame.pop("via_plateforme")
+    platform = via.eq("oui").fillna(False)
+    canal = frame.get("canal", pd.Series(pd.NA, index=frame.index, dtype="string"))
+    frame["canal"] = canal.where(canal.notna() | ~platform, "plateforme_1j1m")
+
+
 def _prepare_youths(
     frame: pd.DataFrame,
     raw: RawTable,
@@ -197,12 +288,19 @@ def _prepare_youths(
     key: bytes,
     association: str | None,
     p: _Problems,
+    unknown: list[pd.DataFrame],
 ) -> None:
+    _full_names(frame, "nom_prenom", "nom", "prenom", mapping, raw, p, "du jeune")
     _require(
         frame, ["id_source", "nom", "prenom", "date_naissance", "date_inscription"], mapping, raw, p
     )
-    birth = frame["date_naissance"]
     label_birth = _label(mapping, raw, "date_naissance", "Date de naissance")
+    frame["date_naissance"] = _century(
+        frame["date_naissance"],
+        raw.frame[mapping.field_positions()["date_naissance"]],
+        frame["date_inscription"],
+    )
+    birth = frame["date_naissance"]
     age = norm.age_at(birth, frame["date_inscription"])
     p.add_mask(
         (age < MIN_AGE) | (age > MAX_AGE),
@@ -212,9 +310,12 @@ def _prepare_youths(
     frame["age_inscription"] = age
     frame["annee_naissance"] = birth.dt.year.astype("Int64")
     frame["id_jeune"] = ids_jeunes(key, frame["nom"], frame["prenom"], birth)
-    _communes(frame, mapping, raw, p)
+    _communes(frame, unknown)
+    if "via_plateforme" in frame:
+        _platform(frame)
     if mapping.kind == Kind.ASSOCIATION:
         frame["association"] = association
+        _full_names(frame, "nom_prenom_mentor", "nom_mentor", "prenom_mentor", mapping, raw, p)
         if "nom_mentor" in frame or "prenom_mentor" in frame:
             empty = pd.Series(pd.NA, index=frame.index, dtype="object")
             frame["id_mentor"] = ids_mentors(
@@ -240,6 +341,7 @@ def _prepare_checks(
     elif association:
         frame["association"] = frame["association"].fillna(association)
     _require(frame, ["association", "date_transmission_cd"], mapping, raw, p)
+    _full_names(frame, "nom_prenom_mentor", "nom_mentor", "prenom_mentor", mapping, raw, p)
     empty = pd.Series(pd.NA, index=frame.index, dtype="object")
     nom, prenom = frame.get("nom_mentor", empty), frame.get("prenom_mentor", empty)
     p.add_mask(

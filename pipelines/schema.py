@@ -58,6 +58,7 @@ _YOUTH = [
     _f("id_source", T.CODE, "Identifiant"),
     _f("nom", T.IDENTITY, "Nom du jeune"),
     _f("prenom", T.IDENTITY, "Prénom du jeune"),
+    _f("nom_prenom", T.IDENTITY, "Nom et prénom du jeune (une cellule)"),
     _f("date_naissance", T.IDENTITY_DATE, "Date de naissance du jeune"),
     _f("annee_naissance", T.INT, "Année de naissance"),
     _f("sexe", T.CATEGORY, "Sexe", "sexe"),
@@ -71,6 +72,7 @@ _YOUTH = [
     _f("modalite", T.CATEGORY, "Modalité", "modalite"),
     _f("initiateur", T.CATEGORY, "Proposé par", "initiateur"),
     _f("canal", T.CATEGORY, "Canal d'inscription", "canal"),
+    _f("via_plateforme", T.CATEGORY, "Inscrit par 1jeune1mentor (oui/non)", "oui_non"),
     _f("association", T.TEXT, "Association"),
     _f("date_proposition", T.DATE, "Date de proposition"),
     _f("date_inscription", T.DATE, "Date d'inscription"),
@@ -81,6 +83,7 @@ _YOUTH = [
 _MENTOR_IDENTITY = [
     _f("nom_mentor", T.IDENTITY, "Nom du mentor"),
     _f("prenom_mentor", T.IDENTITY, "Prénom du mentor"),
+    _f("nom_prenom_mentor", T.IDENTITY, "Nom et prénom du mentor (une cellule)"),
     _f("date_naissance_mentor", T.IDENTITY, "Date de naissance du mentor"),
     _f("lieu_naissance_mentor", T.IDENTITY, "Lieu de naissance du mentor"),
 ]
@@ -133,13 +136,31 @@ FIELDS: dict[Kind, list[Field]] = {
 }
 
 # Columns that must be present in the file (after mapping) for it to be read at all.
-# A youth is identified by nom + prénom + date de naissance (DOMAIN.md, pseudonyms).
+# A youth is identified by nom + prénom + date de naissance (see docs/domaine.md,
+# pseudonyms); a full name in one cell stands for both (ALTERNATIVES).
 REQUIRED_COLUMNS: dict[Kind, list[str]] = {
     Kind.ASSOCIATION: ["id_source", "nom", "prenom", "date_naissance", "date_inscription"],
     Kind.FICHE_CD: ["id_source", "nom", "prenom", "date_naissance", "date_inscription"],
     Kind.HONORABILITE: ["nom_mentor", "prenom_mentor", "date_transmission_cd"],
     Kind.ASSOCIATIONS: ["association"],
 }
+
+# A required field is also satisfied by its alternative: the full name in one cell.
+ALTERNATIVES = {
+    "nom": "nom_prenom",
+    "prenom": "nom_prenom",
+    "nom_mentor": "nom_prenom_mentor",
+    "prenom_mentor": "nom_prenom_mentor",
+}
+
+
+def missing_required(kind: Kind, mapped: set[str] | list[str]) -> list[str]:
+    """The required fields of `kind` that neither they nor their alternative are mapped."""
+    present = set(mapped)
+    return [
+        f for f in REQUIRED_COLUMNS[kind] if f not in present and ALTERNATIVES.get(f) not in present
+    ]
+
 
 # Steps of the funnel, in order (DOMAIN.md).
 STEPS = [

@@ -22,7 +22,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.cell_safety import write_cell
 from pipelines.normalise import category_labels
-from pipelines.schema import FIELDS, REQUIRED_COLUMNS, Field, FieldType, Kind, field
+from pipelines.schema import (
+    ALTERNATIVES,
+    FIELDS,
+    REQUIRED_COLUMNS,
+    Field,
+    FieldType,
+    Kind,
+    field,
+)
 
 DATA_SHEET = "Données"
 HELP_SHEET = "Aide"
@@ -51,7 +59,10 @@ FICHE_COLUMNS = [
     "association", "date_proposition", "date_inscription", "date_attribution",
     "date_autorisation_parentale",
 ]  # fmt: skip
-HONORABILITE_COLUMNS = [f.name for f in FIELDS[Kind.HONORABILITE]]
+# The full name in one cell is an alternative to the two name columns, not a column more.
+HONORABILITE_COLUMNS = [
+    f.name for f in FIELDS[Kind.HONORABILITE] if f.name not in ALTERNATIVES.values()
+]
 TEMPLATE_COLUMNS = {
     Kind.ASSOCIATION: ASSOCIATION_COLUMNS,
     Kind.FICHE_CD: FICHE_COLUMNS,

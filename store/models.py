@@ -69,6 +69,10 @@ class ImportLot(Base):
     annule: Mapped[bool] = mapped_column(Boolean, default=False)
     annule_le: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     annule_par: Mapped[str | None] = mapped_column(String(100))
+    # The date the data describe, and where it comes from: "titre" (an "extraction du …"
+    # title row), "contenu" (the latest date in the file) or "import" (the import day).
+    date_donnees: Mapped[dt.date | None] = mapped_column(Date)
+    origine_date_donnees: Mapped[str | None] = mapped_column(String(20))
 
 
 class VersionLigne(Base):
@@ -100,6 +104,19 @@ class Quarantaine(Base):
     colonne: Mapped[str | None] = mapped_column(String(255))
     motif: Mapped[str] = mapped_column(Text)
     id_source: Mapped[str | None] = mapped_column(String(100))
+
+
+class ValeurInconnue(Base):
+    """A category label an import did not recognise: the rows carrying it were loaded with
+    that field unknown; the quality page lists it so it can be answered."""
+
+    __tablename__ = "valeur_inconnue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_lot.id"), index=True)
+    champ: Mapped[str] = mapped_column(String(40))
+    valeur: Mapped[str] = mapped_column(String(200))
+    lignes: Mapped[int] = mapped_column(Integer)
 
 
 class Association(Base):

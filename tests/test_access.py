@@ -223,7 +223,7 @@ def test_imports_and_undos_are_in_the_audit_log(real_db):
     from tests.test_page_importer import EXPORT
 
     at = as_viewer(app("importer"), "admin", name="claire").run()
-    at.text_input(key="importer_association").input("Envol")
+    at.selectbox(key="importer_association").set_value("Envol")
     at.file_uploader(key="importer_fichiers").upload("nouveau.csv", EXPORT)
     at.run()
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()

@@ -74,11 +74,17 @@ def test_layout_gives_its_golden_rows(stem, profile):
     prepared = prepare(raw, mapping, TEST_KEY, association)
     rows = _as_text(prepared.rows)
     quarantine = prepared.quarantine.astype("string").reset_index(drop=True)
+    unknown = prepared.unknown.astype("string").reset_index(drop=True)
     expected_rows = GOLDEN / f"{stem}.attendu.csv"
     expected_q = GOLDEN / f"{stem}.quarantaine.csv"
+    expected_unknown = GOLDEN / f"{stem}.inconnus.csv"
     if UPDATE:
         rows.to_csv(expected_rows, index=False)
         quarantine.to_csv(expected_q, index=False)
+        unknown.to_csv(expected_unknown, index=False)
     pd.testing.assert_frame_equal(_reread(rows.to_csv(index=False)), _reread(expected_rows))
     pd.testing.assert_frame_equal(_reread(quarantine.to_csv(index=False)), _reread(expected_q))
+    pd.testing.assert_frame_equal(
+        _reread(unknown.to_csv(index=False)), _reread(expected_unknown), check_dtype=False
+    )
     assert prepared.rows_read == len(prepared.rows) + prepared.quarantined_lines

@@ -118,12 +118,16 @@ def test_association_export_counts_and_values(engine, key):
     data = csv_bytes([HEADER, ROW_A1, ROW_A2, ROW_BAD_DATE, ROW_BAD_COMMUNE])
     report = ingest(engine, data, "envol.csv", key, association="Envol")
     assert report.statut == "charge"
-    assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (4, 2, 2)
+    # The unknown commune costs no row: A4 is loaded with its commune unknown, and listed.
+    assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (4, 3, 1)
     assert report.colonnes_non_reconnues == ["Heures"]
-    assert report.erreurs[0].startswith("Ligne 4, colonne « Né(e) le »")
-    assert "Ligne 5, colonne « Commune »" in report.erreurs[1]
+    assert report.erreurs == ["Ligne 4, colonne « Né(e) le » : date illisible (attendu JJ/MM/AAAA)"]
+    assert report.valeurs_non_reconnues == [
+        {"champ": "commune", "valeur": "Atlantide", "lignes": 1}
+    ]
     p = parcours_rows(engine)
-    assert set(p) == {"A1", "A2"}
+    assert set(p) == {"A1", "A2", "A4"}
+    assert p["A4"]["commune_insee"] is None
     a1 = p["A1"]
     assert a1["association"] == "Envol" and a1["canal"] == "association_directe"
     assert a1["commune_insee"] == "59400"  # Merville, found by name and postcode
@@ -138,7 +142,7 @@ def test_association_export_counts_and_values(engine, key):
         q = conn.execute(
             select(Quarantaine.ligne, Quarantaine.colonne, Quarantaine.id_source)
         ).all()
-    assert sorted(q) == [(4, "Né(e) le", "A3"), (5, "Commune", "A4")]
+    assert sorted(q) == [(4, "Né(e) le", "A3")]
 
 
 def test_same_file_twice_is_reported_and_changes_nothing(engine, key):

@@ -321,7 +321,7 @@ def test_map_multi_categories() -> None:
     ]
     assert values.iloc[5] is pd.NA
     assert errors.iloc[:6].isna().all()
-    assert values.iloc[6] is pd.NA
+    assert values.iloc[6] == "scolarite"  # the known part is kept, the others reported
     assert errors.iloc[6] == (
         "valeurs « bricolage », « danse » non reconnues pour Objectifs (valeurs admises : "
         "scolarité, orientation, insertion professionnelle, ouverture socio-culturelle, autre)"

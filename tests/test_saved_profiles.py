@@ -17,8 +17,8 @@ from pipelines.schema import STEPS, Kind
 from tests.helpers import counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 
-# The same export as tests/test_ingest.py, under headers the app has never seen.
-RENAMED = {"N° dossier": "Réf. interne", "Date d'inscription": "Entrée dans le dispositif"}
+# The same export as tests/test_ingest.py, under headers that say nothing of their field.
+RENAMED = {"N° dossier": "Repère", "Date d'inscription": "Jalon"}
 FOREIGN_HEADER = [RENAMED.get(h, h) for h in HEADER]
 FIXES = {0: "id_source", 8: "date_inscription"}
 A2_MATCHED = [*ROW_A2[:9], "01/03/2025", *ROW_A2[10:]]
@@ -40,7 +40,7 @@ def test_unknown_headers_leave_required_fields_missing():
     mapping = map_columns(FOREIGN_HEADER, profiles=())
     assert mapping.kind == Kind.ASSOCIATION
     assert mapping.missing_required == ["id_source", "date_inscription"]
-    assert set(mapping.unmapped) == {"Réf. interne", "Entrée dans le dispositif", "Heures"}
+    assert set(mapping.unmapped) == {"Repère", "Jalon", "Heures"}
 
 
 def test_fixes_complete_the_mapping_and_ignore_on_request():
@@ -57,7 +57,7 @@ def test_a_field_chosen_twice_is_refused_in_french():
     with pytest.raises(IngestError) as refused:
         with_fixes(base, FOREIGN_HEADER, {0: "nom"})
     assert refused.value.message == (
-        "Le champ « Nom du jeune » est choisi pour deux colonnes : « Nom » et « Réf. interne ». "
+        "Le champ « Nom du jeune » est choisi pour deux colonnes : « Nom » et « Repère ». "
         "Choisissez-le pour une seule colonne."
     )
 
@@ -66,7 +66,7 @@ def test_profile_columns_keep_every_header():
     fixed = with_fixes(map_columns(FOREIGN_HEADER, profiles=()), FOREIGN_HEADER, FIXES)
     columns = profile_columns(fixed, FOREIGN_HEADER)
     assert len(columns) == len(FOREIGN_HEADER)
-    assert columns["ref interne"] == "id_source"
+    assert columns["repere"] == "id_source"
     assert columns["heures"] == IGNORE
 
 

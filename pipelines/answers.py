@@ -1,0 +1,141 @@
+"""Answers to the matcher's questions, given on top of what it recognised: a TOML file on the
+command line (`--profile`), the select boxes of the import page. Same format as the mapping
+profiles of pipelines/mappings/:
+
+    [colonnes]
+    "Dernier contact" = ""              # a column to ignore
+    "Date 1" = "date_mise_en_relation"
+
+    [valeurs.motif_fin]                 # per field (or value table)
+    "Parti en Belgique" = "changement_situation"
+
+`type` and `association` are optional.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+
+from pipelines.errors import IngestError
+from pipelines.mapping import IGNORE, ColumnMapping, with_fixes
+from pipelines.normalise import normalise_key, value_tables
+from pipelines.schema import FIELDS, KIND_LABELS, Kind
+
+MAX_ANSWER_FILE = 1_000_000  # bytes
+
+
+@dataclass
+class Answers:
+    columns: dict[str, str] = field(default_factory=dict)  # normalised header -> field or ""
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field/table -> label -> value
+    kind: Kind | None = None
+    association: str | None = None
+    source: str = ""  # the file's name, for messages
+
+    def __bool__(self) -> bool:
+        return bool(self.columns or self.values or self.kind or self.association)
+
+
+def read_answers(data: bytes, filename: str) -> Answers:
+    """An answers file; IngestError with a French message when it cannot be used."""
+    if len(data) > MAX_ANSWER_FILE:
+        raise IngestError(f"Fichier de réponses « {filename} » trop volumineux (1 Mo au plus).")
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        where = f" ({exc})" if isinstance(exc, tomllib.TOMLDecodeError) else ""
+        raise IngestError(
+            f"Fichier de réponses « {filename} » illisible{where} : il doit être au format "
+            'TOML, par exemple [colonnes] puis "En-tête" = "champ".'
+        ) from None
+    kind = raw.get("type")
+    if kind is not None and kind not in {k.value for k in Kind}:
+        choices = ", ".join(k.value for k in Kind)
+        raise IngestError(f"Type « {kind} » inconnu dans « {filename} » : {choices}.")
+    columns = raw.get("colonnes", {})
+    values = raw.get("valeurs", {})
+    if not isinstance(columns, dict) or not isinstance(values, dict):
+        raise IngestError(
+            f"« {filename} » : [colonnes] et [valeurs.<champ>] doivent être des tables."
+        )
+    bad = [h for h, f in columns.items() if not isinstance(f, str)]
+    if bad:
+        raise IngestError(
+            f"« {filename} » : la réponse pour « {bad[0]} » doit être un nom de champ entre "
+            'guillemets, ou "" pour ignorer la colonne.'
+        )
+    return Answers(
+        columns={normalise_key(h): f.strip() for h, f in columns.items()},
+        values={
+            name: {normalise_key(str(label)): str(v).strip() for label, v in labels.items()}
+            for name, labels in values.items()
+            if isinstance(labels, dict)
+        },
+        kind=Kind(kind) if kind else None,
+        association=(raw.get("association") or None),
+        source=filename,
+    )
+
+
+def _check_field(kind: Kind, name: str, source: str) -> None:
+    known = {f.name for f in FIELDS[kind]}
+    if name and name not in known:
+        raise IngestError(
+            f"Champ « {name} » inconnu pour un fichier de type « {KIND_LABELS[kind]} » "
+            f"(réponses « {source} ») ; champs possibles : {', '.join(sorted(known))}."
+        )
+
+
+def _table_of(kind: Kind, name: str, source: str) -> str:
+    """The value table a [valeurs.<name>] section speaks of: a field's table, or a table."""
+    for f in FIELDS[kind]:
+        if f.name == name and f.table:
+            return f.table
+    if name in value_tables():
+        return name
+    raise IngestError(
+        f"[valeurs.{name}] dans « {source} » : ce n'est pas un champ à libellés d'un fichier "
+        f"de type « {KIND_LABELS[kind]} »."
+    )
+
+
+def apply_answers(mapping: ColumnMapping, header: list[str], answers: Answers) -> ColumnMapping:
+    """The mapping with the answers on top: answered columns take the given field (or are
+    ignored), answered labels join the layout's value tables."""
+    if not answers:
+        return mapping
+    fixes: dict[int, str] = {}
+    for pos, text in enumerate(header):
+        key = normalise_key(text) if text else ""
+        if key in answers.columns:
+            target = answers.columns[key]
+            _check_field(mapping.kind, target, answers.source)
+            fixes[pos] = target or IGNORE
+    fixed = with_fixes(mapping, header, fixes) if fixes else mapping
+    if answers.values:
+        merged = {table: dict(labels) for table, labels in mapping.values.items()}
+        for name, labels in answers.values.items():
+            table = _table_of(mapping.kind, name, answers.source)
+            allowed = set(value_tables()[table].labels)
+            for label, canonical in labels.items():
+                if canonical not in allowed:
+                    raise IngestError(
+                        f"[valeurs.{name}] dans « {answers.source} » : « {canonical} » n'est "
+                        f"pas une valeur admise ({', '.join(sorted(allowed))})."
+                    )
+                merged.setdefault(table, {})[label] = canonical
+        fixed.values = merged
+    return fixed
+
+
+def template_lines(mapping: ColumnMapping) -> list[str]:
+    """The answers file to fill for the questions of a mapping: one commented line per
+    question (an unedited copy answers nothing), the likeliest fields in the comment."""
+    lines = ["[colonnes]"]
+    for question in mapping.questions:
+        choices = [name for name, _ in question.candidates[:3]]
+        header = question.header.replace("\\", "\\\\").replace('"', '\\"')
+        hint = f"{' ou '.join(f'« {c} »' for c in choices)}, ou " if choices else ""
+        lines.append(f'# "{header}" = ""   # {hint}"" pour l\'ignorer')
+    return lines

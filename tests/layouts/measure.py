@@ -1,0 +1,142 @@
+"""`make layouts`: how the matcher does on the layout corpus, column by column and label by
+label, for the tuning set and the hold-out set apart.
+
+Per field: the share of columns recognised correctly, asked, left out without a question
+(silent) and guessed wrong; for columns that feed no field, the share left out (correct)
+and guessed as some field (wrong). Per value table: the share of the layouts' own labels
+recognised, left unknown (asked) and read as another value (wrong). Then each layout is
+imported for real, its questions answered from the layout's answers, and the values in the
+database are compared with the simulated truth cell by cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections import Counter, defaultdict
+
+from pipelines.extract import read_table
+from pipelines.mapping import header_score, map_columns
+from pipelines.matcher import match_label
+from pipelines.schema import FIELDS, Kind
+from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths
+
+OUTCOMES = ("reconnue", "posée", "muette", "fausse")
+
+
+def _table(kind: str, name: str) -> str | None:
+    for f in FIELDS[Kind(kind)]:
+        if f.name == name:
+            return f.table
+    return None
+
+
+def column_outcomes(built: Built) -> list[tuple[str, str, str]]:
+    """(expected field or "", outcome, header) per column of the layout, as read by the
+    matcher with no profile."""
+    raw = read_table(built.data, built.filename, header_score)
+    mapping = map_columns(raw.header, cells=raw.frame, groups=raw.groups, profiles=())
+    answers = list(built.answers.items())
+    out = []
+    if mapping.kind.value != built.kind:
+        return [(want, "fausse", header) for header, want in answers]
+    by_header = {g.position: g for g in mapping.guesses}
+    for pos, (header, want) in enumerate(answers):
+        guess = by_header.get(pos)
+        got = mapping.columns.get(pos)
+        if got:
+            outcome = "reconnue" if got == want else "fausse"
+        elif guess is not None and guess.ask:
+            outcome = "posée"
+        else:
+            outcome = "muette" if want else "reconnue"
+        out.append((want, outcome, header))
+    return out
+
+
+def label_outcomes(built: Built) -> list[tuple[str, str, str]]:
+    """(table, outcome, label) for every label the layout writes."""
+    out = []
+    for column in built.columns:
+        name, labels = column["champ"], column.get("libelles")
+        table = _table(built.kind, name) if name else None
+        if not table or not isinstance(labels, dict):
+            continue
+        for canonical, spellings in labels.items():
+            for label in spellings if isinstance(spellings, list) else [spellings]:
+                found = match_label(label, table)
+                outcome = (
+                    "reconnue" if found == canonical else "posée" if found is None else "fausse"
+                )
+                out.append((table, outcome, label))
+    return out
+
+
+def _share(counter: Counter, key: str) -> str:
+    total = sum(counter.values())
+    return f"{100 * counter[key] / total:5.1f} %" if total else "    —"
+
+
+def report(title: str, built: list[Built], verbose: bool) -> dict:
+    fields: dict[str, Counter] = defaultdict(Counter)
+    tables: dict[str, Counter] = defaultdict(Counter)
+    per_layout = []
+    for b in built:
+        cols = column_outcomes(b)
+        for want, outcome, header in cols:
+            fields[want or "(aucun champ)"][outcome] += 1
+            if verbose and outcome != "reconnue":
+                print(f"  {b.name}: « {header} » attendu {want or '(aucun)'} → {outcome}")
+        labels = label_outcomes(b)
+        for table, outcome, label in labels:
+            tables[table][outcome] += 1
+            if verbose and outcome != "reconnue":
+                print(f"  {b.name}: libellé « {label} » ({table}) → {outcome}")
+        asked = sum(1 for _, o, _ in cols if o == "posée")
+        wrong = sum(1 for _, o, _ in cols if o in ("fausse", "muette"))
+        per_layout.append((b.name, len(cols), asked, wrong))
+    print(f"\n## {title} ({len(built)} présentations)\n")
+    print(
+        f"{'champ':30} {'colonnes':>8}  {'reconnue':>8}  {'posée':>8}  {'muette':>8}  {'fausse':>8}"
+    )
+    total: Counter = Counter()
+    for name in sorted(fields, key=lambda n: (n == "(aucun champ)", n)):
+        c = fields[name]
+        total.update(c)
+        cells = "  ".join(f"{_share(c, o):>8}" for o in OUTCOMES)
+        print(f"{name:30} {sum(c.values()):>8}  {cells}")
+    cells = "  ".join(f"{_share(total, o):>8}" for o in OUTCOMES)
+    print(f"{'TOTAL':30} {sum(total.values()):>8}  {cells}")
+    print(f"\n{'table de valeurs':30} {'libellés':>8}  {'reconnu':>8}  {'inconnu':>8}  {'faux':>8}")
+    label_total: Counter = Counter()
+    for table in sorted(tables):
+        c = tables[table]
+        label_total.update(c)
+        cells = "  ".join(f"{_share(c, o):>8}" for o in ("reconnue", "posée", "fausse"))
+        print(f"{table:30} {sum(c.values()):>8}  {cells}")
+    cells = "  ".join(f"{_share(label_total, o):>8}" for o in ("reconnue", "posée", "fausse"))
+    print(f"{'TOTAL':30} {sum(label_total.values()):>8}  {cells}")
+    print(f"\n{'présentation':34} {'colonnes':>8} {'questions':>9} {'erreurs':>8}")
+    for name, n, asked, wrong in per_layout:
+        print(f"{name:34} {n:>8} {asked:>9} {wrong:>8}")
+    return {"colonnes": total, "libelles": label_total}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mesure du moteur de reconnaissance")
+    parser.add_argument("--detail", action="store_true", help="lister chaque écart")
+    parser.add_argument("--sans-reserve", action="store_true", help="corpus d'ajustement seulement")
+    args = parser.parse_args(argv)
+    started = dt.datetime.now()
+    tuned = [build(p) for p in layout_paths(CORPUS)]
+    report("Corpus d'ajustement", tuned, args.detail)
+    if not args.sans_reserve:
+        held = [build(p) for p in layout_paths(HOLDOUT)]
+        report("Corpus réservé (jamais utilisé pour l'ajustement)", held, args.detail)
+    print(f"\n({(dt.datetime.now() - started).total_seconds():.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
