@@ -1,48 +1,125 @@
-"""The column-mapping correction of the import page: a select box per column the app did not
-recognise (and, on request, per column), whose choices become the plan's `fixes`."""
+"""The column questions and corrections of the import page.
+
+The matcher's questions come first (a select box each, fields ordered by likelihood, none
+chosen in advance); then what was recognised, with its certainty and an example cell, which
+can be corrected on request; then, once the file is planned, the labels no value table
+knows, each with the canonical value to choose. Choices become the plan's `fixes` (position
+→ field or IGNORE) and value answers (table → label → value)."""
 
 from __future__ import annotations
 
+import hashlib
+
+import pandas as pd
 import streamlit as st
 
+from pipelines.ingest import SUGGESTED
 from pipelines.mapping import IGNORE, ColumnMapping
+from pipelines.normalise import normalise_key
+from pipelines.preview import columns_preview, value_choices
 from pipelines.schema import FIELDS, field
 
-IGNORED_CHOICE = "— colonne ignorée —"
+IGNORED_CHOICE = "— ignorer cette colonne —"
+KEEP_EMPTY = "— laisser vide —"
 PER_ROW = 3
+MAX_LABELS_ASKED = 40
 
 
 def _untitled(pos: int) -> str:
     return f"(colonne {pos + 1} sans titre)"
 
 
-def fixes(widget_key: str, header: list[str], mapping: ColumnMapping) -> dict[int, str]:
-    """Render the correction widgets; returns position → field (or IGNORE) where the user's
-    choice differs from what the app understood."""
-    fields = FIELDS[mapping.kind]
-    choices = [IGNORED_CHOICE, *(f.label for f in fields)]
-    by_label = {IGNORED_CHOICE: IGNORE} | {f.label: f.name for f in fields}
-    unknown = set(mapping.unmapped) | set(mapping.duplicates)
-    flagged = [pos for pos, text in enumerate(header) if text and text in unknown]
-    if flagged:
-        st.markdown(
-            f"**{len(flagged)} colonne(s) non reconnue(s)** : indiquez le champ qu'elles "
-            "contiennent, ou laissez-les ignorées."
-        )
-    every = st.toggle("Corriger aussi les colonnes reconnues", key=f"{widget_key}_toutes")
-    shown = [p for p, text in enumerate(header) if text] if every else flagged
-    if mapping.missing_required and not every:
-        shown = [p for p, text in enumerate(header) if text and p not in mapping.columns]
-    out: dict[int, str] = {}
-    for start in range(0, len(shown), PER_ROW):
+def _choices(mapping: ColumnMapping, pos: int) -> list[str]:
+    """Field labels for one column, likeliest first, then "ignore", then the others."""
+    guess = mapping.guess(pos)
+    likely = [n for n, c in (guess.candidates if guess else []) if c >= SUGGESTED]
+    current = mapping.columns.get(pos)
+    ordered = [current] if current else []
+    ordered += [n for n in likely if n not in ordered]
+    rest = [f.name for f in FIELDS[mapping.kind] if f.name not in ordered]
+    labels = [field(mapping.kind, n).label for n in ordered]
+    return [*labels, IGNORED_CHOICE, *(field(mapping.kind, n).label for n in rest)]
+
+
+def _by_label(mapping: ColumnMapping) -> dict[str, str]:
+    return {IGNORED_CHOICE: IGNORE} | {f.label: f.name for f in FIELDS[mapping.kind]}
+
+
+def questions(widget_key: str, header: list[str], mapping: ColumnMapping) -> dict[int, str] | None:
+    """One select box per question, nothing chosen in advance; the answers, or None while
+    some question is unanswered (nothing can be planned yet)."""
+    asked = mapping.questions
+    if not asked:
+        return {}
+    notice = st.empty()
+    by_label = _by_label(mapping)
+    answers: dict[int, str] = {}
+    for start in range(0, len(asked), PER_ROW):
         cells = st.columns(PER_ROW)
-        for cell, pos in zip(cells, shown[start : start + PER_ROW], strict=False):
+        for cell, question in zip(cells, asked[start : start + PER_ROW], strict=False):
+            chosen = cell.selectbox(
+                f"« {question.header or _untitled(question.position)} »",
+                _choices(mapping, question.position),
+                index=None,
+                placeholder="Choisissez le champ…",
+                key=f"{widget_key}_q{question.position}",
+                help=f"Cette colonne contient {question.looks_like}.",
+            )
+            cell.caption(f"Contient {question.looks_like}.")
+            if chosen is not None:
+                answers[question.position] = by_label[chosen]
+    if len(answers) < len(asked):
+        notice.warning(
+            f"**{len(asked)} colonne(s) à préciser** avant l'import : leurs cellules contiennent "
+            "des dates ou des libellés que l'application ne sait pas rattacher avec certitude. "
+            "Indiquez le champ de chacune, ou « ignorer cette colonne ». Rien n'est écrit avant "
+            "la confirmation.",
+            icon=":material/help:",
+        )
+        return None
+    notice.caption("Colonnes précisées : vos réponses sont prises en compte ci-dessous.")
+    return answers
+
+
+def corrections(
+    widget_key: str,
+    header: list[str],
+    mapping: ColumnMapping,
+    frame: pd.DataFrame,
+    answered: set[int] | frozenset[int] = frozenset(),
+) -> dict[int, str]:
+    """What was recognised (field, certainty, example), and on request a select box per
+    column to correct it (not for the questions `answered` above); returns the
+    corrections."""
+    asked = {q.position for q in mapping.questions} | set(answered)
+    shown = columns_preview(mapping, header, frame)
+    shown = shown[[pos not in asked for pos in range(len(header))]]
+    recognised = int((shown["Champ"] != "ignorée").sum())
+    left_out = [h for h in mapping.unmapped if h not in {q.header for q in mapping.questions}]
+    title = f"Colonnes reconnues : {recognised} sur {len(header)}"
+    with st.expander(title, expanded=False):
+        st.dataframe(shown, hide_index=True, width="stretch")
+        if left_out:
+            st.caption(
+                "Colonnes sans champ (texte libre, ignorées) : "
+                + ", ".join(f"« {h} »" for h in left_out)
+            )
+    every = st.toggle("Corriger les colonnes reconnues", key=f"{widget_key}_toutes")
+    if not every:
+        return {}
+    by_label = _by_label(mapping)
+    positions = [p for p, text in enumerate(header) if text and p not in asked]
+    out: dict[int, str] = {}
+    for start in range(0, len(positions), PER_ROW):
+        cells = st.columns(PER_ROW)
+        for cell, pos in zip(cells, positions[start : start + PER_ROW], strict=False):
             current = mapping.columns.get(pos, IGNORE)
+            options = _choices(mapping, pos)
             label = field(mapping.kind, current).label if current else IGNORED_CHOICE
             chosen = cell.selectbox(
                 f"« {header[pos] or _untitled(pos)} »",
-                choices,
-                index=choices.index(label),
+                options,
+                index=options.index(label),
                 key=f"{widget_key}_{pos}",
             )
             if by_label[chosen] != current:
@@ -57,8 +134,42 @@ def warn_missing(place, mapping: ColumnMapping) -> bool:
         return False
     labels = ", ".join(f"« {field(mapping.kind, n).label} »" for n in mapping.missing_required)
     place.warning(
-        f"Colonnes obligatoires non trouvées : {labels}. Choisissez ci-dessous la colonne du "
-        "fichier qui les contient, puis le rapport de contrôle s'affichera.",
+        f"Colonnes obligatoires non trouvées : {labels}. Ouvrez « Corriger les colonnes "
+        "reconnues » et choisissez la colonne du fichier qui les contient, puis le rapport de "
+        "contrôle s'affichera.",
         icon=":material/rule:",
     )
     return True
+
+
+def _label_key(widget_key: str, name: str, label: str) -> str:
+    digest = hashlib.sha256(f"{name}|{label}".encode()).hexdigest()[:12]
+    return f"{widget_key}_v{digest}"
+
+
+def value_answers(widget_key: str, unknown: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """A select box per unknown label (most frequent first): the canonical value it means,
+    or left empty. Returns table -> normalised label -> value."""
+    if unknown.empty:
+        return {}
+    st.info(
+        f"**{len(unknown)} libellé(s) non reconnu(s)** : leurs lignes seront chargées avec ce "
+        "champ vide. Choisissez la valeur que chacun veut dire pour la faire reconnaître "
+        "(elle sera retenue avec la correspondance des colonnes).",
+        icon=":material/label:",
+    )
+    out: dict[str, dict[str, str]] = {}
+    for row in unknown.head(MAX_LABELS_ASKED).itertuples():
+        choices = value_choices(row.table)
+        chosen = st.selectbox(
+            f"{row.Champ} : « {row.Libellé} » ({row.Lignes} ligne{'s' if row.Lignes > 1 else ''})",
+            [KEEP_EMPTY, *choices],
+            key=_label_key(widget_key, row.champ, row.Libellé),
+        )
+        if chosen != KEEP_EMPTY:
+            out.setdefault(row.table, {})[normalise_key(row.Libellé)] = choices[chosen]
+    if len(unknown) > MAX_LABELS_ASKED:
+        st.caption(
+            f"… et {len(unknown) - MAX_LABELS_ASKED} autres libellés (voir le rapport de l'import)."
+        )
+    return out

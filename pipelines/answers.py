@@ -134,7 +134,7 @@ def template_lines(mapping: ColumnMapping) -> list[str]:
     question (an unedited copy answers nothing), the likeliest fields in the comment."""
     lines = ["[colonnes]"]
     for question in mapping.questions:
-        choices = [name for name, _ in question.candidates[:3]]
+        choices = [name for name, c in question.candidates[:3] if c >= 0.3]
         header = question.header.replace("\\", "\\\\").replace('"', '\\"')
         hint = f"{' ou '.join(f'« {c} »' for c in choices)}, ou " if choices else ""
         lines.append(f'# "{header}" = ""   # {hint}"" pour l\'ignorer')

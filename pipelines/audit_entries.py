@@ -10,16 +10,19 @@ from store.audit import Actor, record
 
 
 def record_import(engine, actor: Actor, report: FileReport, sha256: str | None) -> None:
-    """One entry for a file loaded or refused ("referentiel" for the associations
-    referential); a file already imported changed nothing and gets none. `sha256`: None
+    """One entry for a file loaded, refused or left to complete ("referentiel" for the
+    associations referential); a file already imported changed nothing and gets none. `sha256`: None
     when the file could not be read."""
-    if report.statut not in ("charge", "rejete"):
+    if report.statut not in ("charge", "rejete", "a_completer"):
         return
     action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
     sha = f"sha256 {sha256[:12]}" if sha256 is not None else "fichier illisible"
     detail = f"« {report.fichier} » ({sha}) : statut {report.statut}"
     if report.statut == "rejete":
         detail += f" — {report.erreurs[0] if report.erreurs else report.message}"
+    elif report.statut == "a_completer":
+        asked = ", ".join(f"« {q['en_tete']} »" for q in report.questions)
+        detail += f" — colonnes à préciser : {asked}"
     else:
         who = f", {report.association}" if report.association else ""
         detail += (

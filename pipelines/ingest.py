@@ -110,6 +110,7 @@ class Plan:
     data_date_origin: str | None = None
     new_association: bool = False  # the association is not in the referential yet
     capacity: int | None = None  # its capacity, when it is created by this import
+    value_answers: dict[str, dict[str, str]] = field(default_factory=dict)  # the user's labels
 
     def row_errors(self, limit: int = MAX_ROW_ERRORS_LISTED) -> list[str]:
         q = self.prepared.quarantine
@@ -142,7 +143,7 @@ def questions_message(mapping: ColumnMapping, filename: str) -> str:
         "avant l'import ; rien n'a été écrit."
     ]
     for q in questions:
-        choices = [schema_field(mapping.kind, n).label for n, c in q.candidates[:3] if c >= 0.2]
+        choices = [schema_field(mapping.kind, n).label for n, _ in suggestions(q)]
         maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
         lines.append(f"  - « {q.header} » : {q.looks_like}{maybe}.")
     lines.append(
@@ -151,6 +152,14 @@ def questions_message(mapping: ColumnMapping, filename: str) -> str:
     )
     lines += ["    " + line for line in template_lines(mapping)]
     return "\n".join(lines)
+
+
+SUGGESTED = 0.3  # a field this likely is offered in a question
+
+
+def suggestions(guess) -> list[tuple[str, float]]:
+    """The likeliest fields of an asked column (at most three), if any is likely at all."""
+    return [(n, c) for n, c in guess.candidates[:3] if c >= SUGGESTED]
 
 
 def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
@@ -170,7 +179,7 @@ def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
         if guess is not None and not name:
             entry["ressemble_a"] = guess.looks_like
             entry["a_preciser"] = guess.ask and not guess.fixed
-            entry["suggestions"] = [n for n, c in guess.candidates[:3] if c >= 0.2]
+            entry["suggestions"] = [n for n, _ in suggestions(guess)]
         out.append(entry)
     return out
 
@@ -180,7 +189,7 @@ def _questions(mapping: ColumnMapping) -> list[dict]:
         {
             "en_tete": q.header,
             "ressemble_a": q.looks_like,
-            "suggestions": [n for n, c in q.candidates[:3] if c >= 0.2],
+            "suggestions": [n for n, _ in suggestions(q)],
         }
         for q in mapping.questions
     ]
@@ -362,7 +371,7 @@ def apply_plan(
         try:
             if created:
                 _create_association(conn, plan.association or "", plan.capacity)
-            if keep_mapping and plan.fixes:
+            if keep_mapping and (plan.fixes or plan.value_answers):
                 columns = profile_columns(plan.mapping, plan.raw.header)
                 saved = save_profile(
                     conn, kind, plan.association, columns, plan.mapping.values, user

@@ -279,8 +279,9 @@ def _same_name(association: str, profile: Profile) -> bool:
 def _rank(mapping: ColumnMapping) -> tuple:
     """A matching profile first; then the columns recognised, those only this kind
     explains counting twice (« Date de réception » says a CD fiche list) and those it asks
-    about with a likely field counting half; then completeness; then the fewest questions. A kind that maps most columns but lacks one required column
-    wins over a kind that is complete by chance (the user is then told which is missing)."""
+    about with a likely field counting half; then completeness; then the fewest questions.
+    A kind that maps most columns but lacks one required column wins over a kind that is
+    complete by chance (the user is then told which is missing)."""
     leaning = sum(0.5 for q in mapping.questions if q.candidates and q.candidates[0][1] >= 0.5)
     return (
         mapping.profile is not None,

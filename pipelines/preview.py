@@ -1,17 +1,23 @@
-"""What the import page shows before anything is written: how the columns were read, and
-which lines will be quarantined (never a name: line, column, reason, the association's id)."""
+"""What the import page shows before anything is written: how the columns were read (field,
+certainty, an example cell that is never a name nor a birth date), which labels no table
+knows, and which lines will be quarantined (line, column, reason, the association's id)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pandas as pd
 
 from pipelines.ingest import Plan, sha256_of
-from pipelines.schema import field
+from pipelines.mapping import ColumnMapping
+from pipelines.normalise import category_labels, value_tables
+from pipelines.schema import FieldType, Kind, field, identity_fields
 
 IGNORED = "ignorée"
-BY_SYNONYMS = "reconnu par les synonymes"
+BY_SYNONYMS = "reconnue par le moteur de reconnaissance"
+HIDDEN = "(non affiché)"
+EXAMPLE_LENGTH = 40
 
 
 def batch_sha256(parts: list[bytes]) -> str:
@@ -29,24 +35,81 @@ def layout_label(plan: Plan) -> str:
     return plan.mapping.profile or BY_SYNONYMS
 
 
+def example(frame: pd.DataFrame, pos: int, name: str | None, kind: Kind) -> str:
+    """The first filled cell of a column, as the page may show it: never for a name, a
+    birth date or a birthplace (identity), dates as dd/mm/yyyy, long text cut."""
+    if name is not None and (name in identity_fields() or name.startswith("date_naissance")):
+        return HIDDEN
+    if name is None:
+        return HIDDEN  # a column no field explains may hold anything (a referent's name…)
+    values = frame[pos].dropna() if pos in frame else pd.Series(dtype=object)
+    values = values[values.map(lambda v: str(v).strip() != "")]
+    if values.empty:
+        return ""
+    value = values.iloc[0]
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
+    if field(kind, name).type == FieldType.INT and isinstance(value, float):
+        value = int(value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= EXAMPLE_LENGTH else text[: EXAMPLE_LENGTH - 1] + "…"
+
+
+def percent(certitude: float | None) -> str:
+    return "" if certitude is None else f"{round(100 * certitude)} %"
+
+
 def mapping_preview(plan: Plan) -> pd.DataFrame:
-    """One row per column of the file, in order: its header and the field it feeds, or
-    "ignorée" when it feeds none."""
+    """One row per column of the file, in order: its header, the field it feeds (or
+    "ignorée"), how sure the matcher is, and an example cell."""
+    return columns_preview(plan.mapping, plan.raw.header, plan.raw.frame)
+
+
+def columns_preview(mapping: ColumnMapping, header: list[str], frame: pd.DataFrame) -> pd.DataFrame:
+    kind = mapping.kind
+    rows = []
+    for pos, text in enumerate(header):
+        name = mapping.columns.get(pos)
+        label = IGNORED if name is None else field(kind, name).label
+        rows.append(
+            {
+                "Colonne du fichier": str(text or f"(colonne {pos + 1} sans titre)"),
+                "Champ": label,
+                "Certitude": percent(mapping.certitude(pos)),
+                "Exemple": example(frame, pos, name, kind),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Colonne du fichier", "Champ", "Certitude", "Exemple"])
+
+
+def unknown_labels(plan: Plan) -> pd.DataFrame:
+    """The labels no value table knows: field, its French label, the label, rows, table."""
+    unknown = plan.prepared.unknown.sort_values(["lignes", "champ"], ascending=[False, True])
     kind = plan.mapping.kind
     rows = []
-    for pos, header in enumerate(plan.raw.header):
-        name = plan.mapping.columns.get(pos)
-        if name is None:
-            label = IGNORED
-        else:
-            try:
-                label = field(kind, name).label
-            except KeyError:
-                label = name
+    for r in unknown.itertuples():
+        if r.champ == "commune":
+            continue  # a commune is not answered with a value table
+        f = field(kind, r.champ)
         rows.append(
-            {"Colonne du fichier": str(header or f"(colonne {pos + 1} sans titre)"), "Champ": label}
-        )
-    return pd.DataFrame(rows, columns=["Colonne du fichier", "Champ"])
+            {"champ": r.champ, "Champ": f.label, "Libellé": r.valeur, "Lignes": int(r.lignes),
+             "table": f.table}
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=["champ", "Champ", "Libellé", "Lignes", "table"])
+
+
+def unknown_communes(plan: Plan) -> pd.DataFrame:
+    unknown = plan.prepared.unknown
+    communes = unknown[unknown["champ"] == "commune"].sort_values("lignes", ascending=False)
+    return pd.DataFrame(
+        {"Commune": communes["valeur"].to_numpy(), "Lignes": communes["lignes"].astype(int)}
+    )
+
+
+def value_choices(table: str) -> dict[str, str]:
+    """French label -> canonical value of a table, for a select box."""
+    assert table in value_tables()
+    return {label[:1].upper() + label[1:]: code for code, label in category_labels(table).items()}
 
 
 def quarantine_preview(plan: Plan) -> pd.DataFrame:

@@ -43,8 +43,8 @@ def page() -> AppTest:
 
 
 def upload(at: AppTest, name: str, data: bytes, association: str | None = None) -> AppTest:
-    if association:
-        at.text_input(key="importer_association").input(association)
+    if association:  # an empty referential: the association is typed
+        at.text_input(key="importer_nouvelle").input(association)
     at.file_uploader(key="importer_fichiers").upload(name, data)
     at.run()
     assert not at.exception, at.exception
@@ -158,20 +158,40 @@ def test_word_fiches_go_together_as_one_batch(db):
     assert len(buttons(at)) == 1
 
 
-def test_unknown_headers_fixed_in_the_preview_then_next_month_needs_no_fixing(db):
+def _questions(at: AppTest) -> dict:
+    return {s.label: s for s in at.selectbox if "_q" in s.key and s.key.startswith("colonne_")}
+
+
+def _corrections(at: AppTest) -> dict:
+    return {
+        s.label: s for s in at.selectbox if s.key.startswith("colonne_") and "_q" not in s.key
+    }
+
+
+def test_questions_first_then_corrections_then_next_month_needs_no_fixing(db):
     from tests.test_saved_profiles import A2_MATCHED, A5, FOREIGN_HEADER
 
     march = csv_bytes([FOREIGN_HEADER, ROW_A1, ROW_A2])
     at = upload(page(), "export_mars.csv", march, association="Envol")
-    assert "Colonnes obligatoires non trouvées : « Identifiant », « Date d'inscription »" in (
-        at.warning[0].value
-    )
-    assert not at.error and not buttons(at) and not at.metric
-    boxes = {s.label: s for s in at.selectbox if s.key.startswith("colonne_")}
-    assert set(boxes) == {"« Réf. interne »", "« Entrée dans le dispositif »", "« Heures »"}
-    assert boxes["« Heures »"].value == "— colonne ignorée —"
-    boxes["« Réf. interne »"].select("Identifiant")
-    boxes["« Entrée dans le dispositif »"].select("Date d'inscription").run()
+    # "Jalon" holds dates the app cannot place: asked, nothing chosen in advance.
+    asked = _questions(at)
+    assert list(asked) == ["« Jalon »"]
+    assert asked["« Jalon »"].value is None
+    assert "1 colonne(s) à préciser" in at.warning[0].value
+    assert "Contient des dates (2025)." in [c.value for c in at.caption]
+    assert texts(at).count("1 colonne(s) à préciser") == 1
+    assert not at.metric and not buttons(at)
+    asked["« Jalon »"].select("Date d'inscription").run()
+    assert not at.exception, at.exception
+    # "Repère" (text) says nothing of its field: the identifier is still missing.
+    assert "Colonnes obligatoires non trouvées : « Identifiant »" in at.warning[0].value
+    assert not at.metric
+    at.toggle(key=next(t.key for t in at.toggle if t.key.startswith("colonne_"))).set_value(True)
+    at.run()
+    boxes = _corrections(at)
+    assert boxes["« Heures »"].value == "— ignorer cette colonne —"
+    assert boxes["« Nom »"].value == "Nom du jeune"  # recognised: preselected
+    boxes["« Repère »"].select("Identifiant").run()
     assert not at.exception, at.exception
     assert not at.error
     assert {m.label: m.value for m in at.metric}["Lignes qui seront chargées"] == "2"
@@ -189,7 +209,7 @@ def test_unknown_headers_fixed_in_the_preview_then_next_month_needs_no_fixing(db
     april = csv_bytes([FOREIGN_HEADER, ROW_A1, A2_MATCHED, A5])
     at = upload(page(), "export_avril.csv", april)  # a new session, no association chosen
     assert not at.error and not at.warning
-    assert not [s for s in at.selectbox if s.key.startswith("colonne_")]
+    assert not _questions(at) and not _corrections(at)
     assert "enregistré : Envol" in texts(at)
     assert not [c for c in at.checkbox if c.key.startswith("garder_")]
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
@@ -203,13 +223,42 @@ def test_a_field_chosen_for_two_columns_is_refused(db):
     from tests.test_saved_profiles import FOREIGN_HEADER
 
     at = upload(page(), "x.csv", csv_bytes([FOREIGN_HEADER, ROW_A1]), association="Envol")
+    _questions(at)["« Jalon »"].select("Date d'inscription").run()
     at.toggle(key=next(t.key for t in at.toggle if t.key.startswith("colonne_"))).set_value(True)
     at.run()
-    boxes = {s.label: s for s in at.selectbox if s.key.startswith("colonne_")}
-    assert len(boxes) == len(FOREIGN_HEADER)  # every column can be corrected
-    boxes["« Réf. interne »"].select("Nom du jeune").run()
+    boxes = _corrections(at)
+    assert len(boxes) == len(FOREIGN_HEADER) - 1  # every column but the one answered above
+    boxes["« Repère »"].select("Nom du jeune").run()
     assert "choisi pour deux colonnes" in at.error[0].value
     assert counts(db)["imports"] == 0
+
+
+def test_unknown_labels_answered_on_the_page_and_a_new_association_added(db):
+    header = [*HEADER[:9], "Motif de fin"]
+    rows = [[*ROW_A1[:9], "Parti en Belgique"], [*ROW_A2[:9], "Parti en Belgique"]]
+    at = upload(page(), "export.csv", csv_bytes([header, *rows]), association="Horizon")
+    assert not at.exception, at.exception
+    label = next(s for s in at.selectbox if "Parti en Belgique" in s.label)
+    assert label.label == "Motif de fin : « Parti en Belgique » (2 lignes)"
+    assert label.value == "— laisser vide —"
+    assert "1 libellé(s) non reconnu(s)" in at.info[0].value
+    label.select("Changement de situation").run()
+    assert "« Horizon » n'est pas encore dans le référentiel" in texts(at)
+    at.number_input(key=next(n.key for n in at.number_input)).set_value(12).run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+    assert "Association « Horizon » ajoutée au référentiel" in at.success[0].value
+    engine = db
+    with engine.connect() as conn:
+        from sqlalchemy import select
+
+        from store.models import Association, Enregistrement
+
+        assert conn.execute(select(Association.nom, Association.capacite)).all() == [
+            ("Horizon", 12)
+        ]
+        motifs = conn.execute(select(Enregistrement.motif_fin)).scalars().all()
+    assert motifs == ["changement_situation", "changement_situation"]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from pipelines.schema import FIELDS, FieldType, Kind
 
 SAMPLE_CELLS = 400
 FEW_CELLS = 3  # below this many filled cells, only dates against non-dates is evidence
+FUTURE_STEPS = 0.2  # more dates than this after today: planned dates, not steps done
 MAX_DISTINCT_LABELS = 120
 SERIAL_MIN, SERIAL_MAX = 32874, 54789  # Excel serial numbers of 1990-01-01 .. 2049-12-31
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-. ]*(?:[ '’\-.,]+[^\W\d_]+)*\.?$")
@@ -47,6 +48,7 @@ class CellShape:
     dates: float = 0.0  # date cells and dated text
     serials: float = 0.0  # plain numbers that are Excel serial dates (1990-2049)
     years: tuple[int, int, int] | None = None  # min, median, max year of the dates
+    future: float = 0.0  # among the dates, those after today (plans, not steps)
     ints: float = 0.0
     int_range: tuple[int, int] | None = None
     insee: float = 0.0
@@ -98,7 +100,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def describe(values: pd.Series) -> CellShape:
+def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
     """The shape of a column from its first filled cells."""
     cells = [v for v in values.head(SAMPLE_CELLS * 4).tolist() if _filled(v)]
     cells = cells[:SAMPLE_CELLS]
@@ -107,7 +109,7 @@ def describe(values: pd.Series) -> CellShape:
     if not cells:
         return shape
     n = len(cells)
-    _dates(shape, cells, n)
+    _dates(shape, cells, n, today or dt.date.today())
     numbers = [v for v in cells if _is_number(v)] + [
         int(t) for v, t in zip(cells, texts, strict=True) if isinstance(v, str) and t.isdigit()
     ]
@@ -154,7 +156,7 @@ def _code(text: str) -> str:
     return code.zfill(5) if len(code) == 4 and code.isdigit() else code
 
 
-def _dates(shape: CellShape, cells: list, n: int) -> None:
+def _dates(shape: CellShape, cells: list, n: int, today: dt.date) -> None:
     numeric = [v for v in cells if _is_number(v)]
     serials = [v for v in numeric if SERIAL_MIN <= float(v) <= SERIAL_MAX]
     others = [v for v in cells if not _is_number(v)]
@@ -168,11 +170,13 @@ def _dates(shape: CellShape, cells: list, n: int) -> None:
     )
     shape.dates = (len(days) + misshapen) / n
     shape.serials = len(serials) / n
-    years = [d.year for d in days] + [
-        (dt.date(1899, 12, 30) + dt.timedelta(days=int(v))).year for v in serials
+    all_days = [d.date() for d in days] + [
+        dt.date(1899, 12, 30) + dt.timedelta(days=int(v)) for v in serials
     ]
-    if years:
+    if all_days:
+        years = [d.year for d in all_days]
         shape.years = (min(years), int(statistics.median(years)), max(years))
+        shape.future = sum(d > today for d in all_days) / len(all_days)
 
 
 # --- fit ------------------------------------------------------------------------------------
@@ -210,6 +214,8 @@ def _date_fit(name: str, shape: CellShape, today: dt.date) -> float:
         return REFUTE  # dates of this decade are not birth dates
     if not birth and median < 2005:
         return REFUTE  # a step of mentoring before 2005: birth dates, not steps
+    if not birth and shape.future > FUTURE_STEPS:
+        return REFUTE  # many dates still to come: a plan (« fin prévue »), not a step
     return CONFIRM if share >= 0.8 else LEAN
 
 
@@ -303,7 +309,10 @@ def looks_like(shape: CellShape) -> str:
         return "vide"
     if _holds_dates(shape) >= 0.6 and shape.years:
         low, _, high = shape.years
-        return f"des dates ({low} à {high})" if low != high else f"des dates ({low})"
+        span = f"{low} à {high}" if low != high else f"{low}"
+        if shape.future > FUTURE_STEPS:
+            span += f", dont {round(100 * shape.future)} % à venir"
+        return f"des dates ({span})"
     table, share, _ = shape.best_table()
     if table and share >= 0.6 and table != "oui_non":
         return f"des libellés connus, par exemple « {shape.examples[table]} »"
