@@ -81,6 +81,7 @@ def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | boo
             "demo": queries.is_demo(conn),
             "imports": queries.imports_by_association(conn),
             "annulables": queries.undoable_imports(conn),
+            "valeurs_inconnues": queries.unknown_labels(conn),
         }
 
 

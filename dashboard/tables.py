@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from indicators.formatting import day
+from pipelines.data_date import ORIGIN_LABELS
 from pipelines.normalise import category_labels
-from pipelines.schema import KIND_LABELS, Kind
+from pipelines.schema import FIELDS, KIND_LABELS, Kind
 
 PARIS = ZoneInfo("Europe/Paris")
 NOT_SENT = "(fiche pas encore envoyée à une association)"
@@ -36,6 +37,8 @@ def parcours_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def freshness_table(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Per source: when it was last imported, the date its data describe and where that
+    date comes from, and how old the data are."""
     today = today or dt.datetime.now(PARIS).date()
     moments = frame["dernier_import"].map(paris)
     return pd.DataFrame(
@@ -43,7 +46,9 @@ def freshness_table(frame: pd.DataFrame, today: dt.date | None = None) -> pd.Dat
             "Source": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),
             "Association": frame["association"].fillna("—"),
             "Dernier import": moments.map(lambda m: day(m.date())),
-            "Ancienneté (jours)": moments.map(lambda m: (today - m.date()).days),
+            "Données au": frame["date_donnees"].map(day),
+            "D'après": frame["origine_date_donnees"].map(lambda o: ORIGIN_LABELS.get(o, "")),
+            "Ancienneté (jours)": frame["date_donnees"].map(lambda d: (today - d).days),
         }
     )
 
@@ -72,3 +77,19 @@ def undo_label(row) -> str:
     """ "n° 12 – export.csv (Envol Mentorat Nord, 26/11/2026 20:05)"."""
     who = row.association or KIND_LABELS[Kind(row.type)]
     return f"n° {row.id} – {row.fichier} ({who}, {paris(row.importe_le):%d/%m/%Y %H:%M})"
+
+
+def unknown_labels_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The unknown labels of the latest imports, in French."""
+    names = {"commune": "Commune"}
+    for fields in FIELDS.values():
+        names.update({f.name: f.label for f in fields})
+    return pd.DataFrame(
+        {
+            "Association": frame["association"].fillna("— (fichier du CD)"),
+            "Fichier": frame["fichier"],
+            "Champ": frame["champ"].map(lambda c: names.get(c, c)),
+            "Libellé": frame["valeur"],
+            "Lignes": frame["lignes"].astype(int),
+        }
+    )

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.tables import paris
 from indicators.formatting import day, number, percent
 from pipelines.cell_safety import CSV_LINE_TERMINATOR, neutralise_frame
 
@@ -98,12 +97,13 @@ def table(
 
 
 def freshness(latest: pd.DataFrame, today: dt.date | None = None) -> None:
-    """ "Données au …": each association's latest export, with a warning when it is old."""
+    """ "Données au …": the date each association's latest export describes (its « extraction
+    du … », else its latest date), with a warning when it is old."""
     today = today or dt.date.today()
     exports = latest[latest["type"] == "association"]
     if exports.empty:
         return
-    dates = {row.association: paris(row.dernier_import).date() for row in exports.itertuples()}
+    dates = {row.association: row.date_donnees for row in exports.itertuples()}
     parts = [f"{name} {day(d)}" for name, d in sorted(dates.items())]
     st.caption("Données au : " + " · ".join(parts))
     stale = [n for n, d in dates.items() if (today - d).days > STALE_AFTER_DAYS]

@@ -140,10 +140,20 @@ def _import_day(value) -> dt.date | None:
     return moment.tz_convert("Europe/Paris").date()
 
 
+def _data_day(row) -> dt.date | None:
+    """The date the association's latest export describes (its import day before it was
+    recorded)."""
+    given = row.get("date_donnees") if hasattr(row, "get") else None
+    if given is not None and not pd.isna(given):
+        return pd.Timestamp(given).date()
+    return _import_day(row["dernier_import"])
+
+
 def quality(dataset: Dataset, au: dt.date, imports: pd.DataFrame) -> pd.DataFrame:
     """One row per association with parcours known at `au` (QUALITY_COLUMNS):
-    `completude` (mean of the field shares, 0-1), `dernier_import` (date or None),
-    `jours_depuis_import` (None without import), `part_quarantaine` (0-1, None without rows
+    `completude` (mean of the field shares, 0-1), `dernier_import` (the date the latest
+    export's data describe, or None), `jours_depuis_import` (days since that date; None
+    without import), `part_quarantaine` (0-1, None without rows
     read), `alertes`, `alertes_critiques`, `dates_desordre` (compliance alerts), `score`
     (0-100, whole number) and `raisons` (French sentences, "; "-separated). Lowest score
     first. `imports` is `store.queries.imports_by_association`."""
@@ -167,7 +177,7 @@ def quality(dataset: Dataset, au: dt.date, imports: pd.DataFrame) -> pd.DataFram
         last, days, quarantine = None, None, None
         if name in by_import.index:
             row = by_import.loc[name]
-            last = _import_day(row["dernier_import"])
+            last = _data_day(row)
             days = max(0, (reference - last).days) if last else None
             read = int(row["lignes_lues"] or 0)
             quarantine = round(int(row["lignes_en_quarantaine"] or 0) / read, 4) if read else None
@@ -191,7 +201,8 @@ def quality(dataset: Dataset, au: dt.date, imports: pd.DataFrame) -> pd.DataFram
             reasons.append("Aucun import de l'association n'est enregistré.")
         elif days > FRESH_DAYS:
             reasons.append(
-                f"Dernier export reçu il y a {number(days)} jours (au-delà de {FRESH_DAYS})."
+                f"Données du dernier export vieilles de {number(days)} jours "
+                f"(au-delà de {FRESH_DAYS})."
             )
         if quarantine:
             reasons.append(f"{percent(quarantine)} des lignes lues ont été mises en quarantaine.")

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.charts import bars
 from dashboard.data import compute, load_overview
 from dashboard.page import start
+from dashboard.tables import unknown_labels_table
 from dashboard.widgets import definition, table
 from indicators import compliance, quality
 from indicators.formatting import number
@@ -24,8 +25,8 @@ table(
             "raisons": "Raisons",
             "parcours": "Parcours",
             "completude": "Complétude moyenne",
-            "dernier_import": "Dernier import",
-            "jours_depuis_import": "Jours depuis l'import",
+            "dernier_import": "Données au",
+            "jours_depuis_import": "Âge des données (jours)",
             "part_quarantaine": "Part en quarantaine",
             "alertes": "Alertes",
             "alertes_critiques": "Alertes critiques",
@@ -38,8 +39,8 @@ table(
             "Raisons",
             "Parcours",
             "Complétude moyenne",
-            "Dernier import",
-            "Jours depuis l'import",
+            "Données au",
+            "Âge des données (jours)",
             "Part en quarantaine",
             "Alertes",
             "Alertes critiques",
@@ -49,6 +50,20 @@ table(
     "qualite_associations",
     percent_columns=("Complétude moyenne", "Part en quarantaine"),
 )
+
+st.subheader("Libellés non reconnus")
+unknown = load_overview()["valeurs_inconnues"]
+if unknown.empty:
+    st.success("Tous les libellés des derniers imports sont reconnus.", icon=":material/check:")
+else:
+    st.caption(
+        "Libellés des derniers imports qu'aucune table de valeurs ne connaît : leurs lignes "
+        "sont chargées avec ce champ vide. Pour les faire reconnaître, choisissez leur valeur "
+        "sur la page Importer au prochain export de l'association (la réponse est retenue), "
+        "ou dans un fichier de réponses en ligne de commande (--profile, section "
+        "[valeurs.<champ>])."
+    )
+    table(unknown_labels_table(unknown), "libelles_non_reconnus")
 
 st.subheader("Complétude des champs")
 fields = compute(quality.completeness, view.filters, au)

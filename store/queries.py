@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
-from store.models import ImportLot, Parcours, Quarantaine
+from store.models import ImportLot, Parcours, Quarantaine, ValeurInconnue
 
 DEMO_USER = "demo"  # the user the demo builder imports as
 
@@ -44,16 +44,39 @@ def import_history(conn: Connection, limit: int = 200) -> pd.DataFrame:
     return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
 
 
-def latest_import_by_source(conn: Connection) -> pd.DataFrame:
-    """Per kind and association: the date of the latest import (data freshness)."""
+def _latest_per_source(conn: Connection) -> pd.DataFrame:
+    """The latest import in force of each source (kind, association): `type`,
+    `association`, `dernier_import` (its moment), `date_donnees` (the date its data describe;
+    the import day for imports made before that date was recorded) and
+    `origine_date_donnees`."""
     lot = ImportLot.__table__
     rows = conn.execute(
-        select(lot.c.type, lot.c.association, func.max(lot.c.importe_le).label("dernier_import"))
-        .where(lot.c.annule.is_(False))
-        .group_by(lot.c.type, lot.c.association)
-        .order_by(lot.c.type, lot.c.association)
+        select(
+            lot.c.id,
+            lot.c.type,
+            lot.c.association,
+            lot.c.importe_le,
+            lot.c.date_donnees,
+            lot.c.origine_date_donnees,
+        ).where(lot.c.annule.is_(False))
     )
-    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+    frame = pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+    columns = ["type", "association", "dernier_import", "date_donnees", "origine_date_donnees"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.sort_values("id").groupby(["type", "association"], dropna=False).tail(1)
+    moments = pd.to_datetime(frame["importe_le"], utc=True)
+    fallback = moments.dt.tz_convert("Europe/Paris").dt.date
+    given = pd.to_datetime(frame["date_donnees"], errors="coerce").dt.date
+    frame["date_donnees"] = given.where(frame["date_donnees"].notna(), fallback)
+    frame["origine_date_donnees"] = frame["origine_date_donnees"].fillna("import")
+    frame = frame.rename(columns={"importe_le": "dernier_import"})
+    return frame.sort_values(["type", "association"])[columns].reset_index(drop=True)
+
+
+def latest_import_by_source(conn: Connection) -> pd.DataFrame:
+    """Per kind and association: the latest import and the date of its data (freshness)."""
+    return _latest_per_source(conn)
 
 
 def parcours_by_association(conn: Connection) -> pd.DataFrame:
@@ -130,8 +153,9 @@ def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
 
 def imports_by_association(conn: Connection) -> pd.DataFrame:
     """Per association (its own exports, undone imports left out): `association`,
-    `dernier_import` (datetime of the latest import), `imports`, `lignes_lues` and
-    `lignes_en_quarantaine` summed over its imports."""
+    `dernier_import` (datetime of the latest import), `date_donnees` (the date its data
+    describe), `imports`, `lignes_lues` and `lignes_en_quarantaine` summed over its
+    imports."""
     lot = ImportLot.__table__
     rows = conn.execute(
         select(
@@ -146,7 +170,10 @@ def imports_by_association(conn: Connection) -> pd.DataFrame:
         .group_by(lot.c.association)
         .order_by(lot.c.association)
     )
-    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+    frame = pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+    latest = _latest_per_source(conn)
+    latest = latest[latest["type"] == "association"][["association", "date_donnees"]]
+    return frame.merge(latest, on="association", how="left")
 
 
 def undoable_imports(conn: Connection) -> pd.DataFrame:
@@ -162,5 +189,31 @@ def undoable_imports(conn: Connection) -> pd.DataFrame:
         select(lot.c.id, lot.c.importe_le, lot.c.fichier, lot.c.type, lot.c.association)
         .where(lot.c.id.in_(latest))
         .order_by(lot.c.id.desc())
+    )
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
+def unknown_labels(conn: Connection) -> pd.DataFrame:
+    """The labels no value table knew in the latest import in force of each source:
+    `association` (None for the CD's files), `type`, `fichier`, `champ`, `valeur`, `lignes`
+    (most frequent first). Their rows were loaded with the field left empty."""
+    lot, unknown = ImportLot.__table__, ValeurInconnue.__table__
+    latest = (
+        select(func.max(lot.c.id))
+        .where(lot.c.annule.is_(False))
+        .group_by(lot.c.type, lot.c.association)
+    )
+    rows = conn.execute(
+        select(
+            lot.c.association,
+            lot.c.type,
+            lot.c.fichier,
+            unknown.c.champ,
+            unknown.c.valeur,
+            unknown.c.lignes,
+        )
+        .join(lot, lot.c.id == unknown.c.import_id)
+        .where(lot.c.id.in_(latest))
+        .order_by(unknown.c.lignes.desc(), lot.c.association, unknown.c.champ, unknown.c.valeur)
     )
     return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))

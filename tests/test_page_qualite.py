@@ -30,7 +30,11 @@ def test_page_shows_the_compliance_counts_and_the_scores(demo_app, demo_dataset)
         "Alertes majeures": number(per_gravity["majeure"]),
         "Alertes à vérifier": number(per_gravity["à vérifier"]),
     }
-    scores, fields, rules, listed = (d.value for d in at.dataframe)
+    scores, unknown, fields, rules, listed = (d.value for d in at.dataframe)
+    # The demo's unknown commune costs no row: its parcours is loaded, the label listed.
+    assert ("Commune", "Bellevue-en-Flandre", 1) in set(
+        zip(unknown["Champ"], unknown["Libellé"], unknown["Lignes"], strict=True)
+    )
     assert rules["Alertes"].tolist() == [c["nombre"] for c in counts]
     assert rules["Règle"].tolist() == [label for label, _g in compliance.RULES.values()]
     assert len(listed) == min(sum(c["nombre"] for c in counts), 1000)
@@ -39,4 +43,4 @@ def test_page_shows_the_compliance_counts_and_the_scores(demo_app, demo_dataset)
     assert sorted(scores["Association"]) == names == sorted(fields["Association"])
     assert scores["Score (sur 100)"].between(0, 100).all()
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 5
