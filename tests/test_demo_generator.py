@@ -1,5 +1,5 @@
-"""The demo generator: deterministic, realistic layouts, covered by their profiles, with the
-planted defects really in the files."""
+"""The demo generator: deterministic, realistic layouts, covered by their profiles or read by
+the matcher alone, with the planted defects really in the files."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from pipelines.demo.journeys import workday
 from pipelines.demo.people import identity_key
 from pipelines.demo.scenario import DEFECT_PLAN, UNREADABLE_DATE
 from pipelines.demo.territory import BY_KEY, TILLEULS
-from pipelines.demo.writers import TEMPLATE_FIELDS
-from pipelines.mapping import MAPPINGS_DIR, map_columns
-from pipelines.normalise import normalise_key, value_table
+from pipelines.demo.writers import BOUSSOLE_GROUPS, MATCHED_LAYOUTS
+from pipelines.extract import read_table
+from pipelines.mapping import MAPPINGS_DIR, header_score, map_columns
+from pipelines.matcher import match_label
+from pipelines.normalise import normalise_key, split_labels, value_table
 from pipelines.schema import FIELDS, FieldType, Kind, field
 
 AS_OF = date(2026, 10, 31)
@@ -32,7 +34,12 @@ EXCEL_EPOCH = date(1899, 12, 30)
 def demo(tmp_path_factory):
     data = build_demo(seed=7, n_parcours=N, as_of=AS_OF)
     paths = write_files(data, tmp_path_factory.mktemp("demo"))
-    return data, {spec.profile: path for spec, path in zip(FILES, paths, strict=True)}
+    return data, {_key(spec): path for spec, path in zip(FILES, paths, strict=True)}
+
+
+def _key(spec) -> str:
+    """A file's layout: its profile, or its association for the layouts the matcher reads."""
+    return spec.profile or spec.association
 
 
 def _profile(name: str) -> dict:
@@ -55,7 +62,25 @@ def _header_index(profile: str) -> int:
 
 
 def _records(path: Path, profile: str) -> list[dict[str, object]]:
-    """Data rows keyed by canonical field (through the layout's own profile)."""
+    """Data rows keyed by canonical field (through the layout's own profile, or what the
+    writer says of each column of a layout the matcher reads). A full name in one cell
+    stands in the nom column (identity_key sorts the words)."""
+    if profile in MATCHED_LAYOUTS:
+        raw = read_table(path.read_bytes(), path.name, header_score)
+        names = [MATCHED_LAYOUTS[profile][h] or h for h in raw.header]
+        rows = [
+            [int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
+            for row in raw.frame.astype(object).where(raw.frame.notna(), None).to_numpy().tolist()
+        ]
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        for r in records:
+            for full, nom, prenom in (
+                ("nom_prenom", "nom", "prenom"),
+                ("nom_prenom_mentor", "nom_mentor", "prenom_mentor"),
+            ):
+                if full in r:
+                    r[nom], r[prenom] = r.pop(full), ""
+        return records
     grid = _grid(path)
     start = _header_index(profile)
     columns = _profile(profile)["colonnes"]
@@ -72,7 +97,8 @@ def _as_date(value: object) -> date | None:
         return value
     if isinstance(value, int | float):
         return EXCEL_EPOCH + timedelta(days=int(value))
-    return datetime.strptime(str(value), "%d/%m/%Y").date()
+    text = str(value)
+    return datetime.strptime(text, "%d/%m/%y" if len(text) == 8 else "%d/%m/%Y").date()
 
 
 # --- determinism ----------------------------------------------------------------------------
@@ -116,7 +142,7 @@ def test_row_counts_per_file(demo):
     }
     for spec in FILES:
         if spec.association:
-            expected[spec.profile] = len(data.of(spec.association)) + (
+            expected[_key(spec)] = len(data.of(spec.association)) + (
                 1 if spec.association == "tremplin" else 0  # the planted duplicate row
             )
     for profile, path in paths.items():
@@ -222,27 +248,43 @@ def test_title_rows_above_the_header(demo):
 
 def test_serial_dates_are_plain_numbers(demo):
     data, paths = demo
-    ws = openpyxl.load_workbook(paths["tremplin_xlsx"]).active
+    ws = openpyxl.load_workbook(paths["tremplin"]).active
     header = [c.value for c in ws[1]]
-    ddn = header.index("DDN") + 1
-    cells = [ws.cell(row=r, column=ddn) for r in range(2, ws.max_row + 1)]
+    entry = header.index("DATE ENTREE") + 1
+    cells = [ws.cell(row=r, column=entry) for r in range(2, ws.max_row + 1)]
     assert all(isinstance(c.value, int) and not c.is_date for c in cells)
     assert all(c.number_format == "General" for c in cells)
     first = data.of("tremplin")[0]
-    assert EXCEL_EPOCH + timedelta(days=cells[0].value) == first.youth.date_naissance
+    assert EXCEL_EPOCH + timedelta(days=cells[0].value) == first.date_inscription_association
     assert isinstance(ws.cell(row=2, column=1).value, int)  # numeric ids
+    births = [ws.cell(row=r, column=header.index("NE(E) LE") + 1).value for r in range(2, 5)]
+    assert all(re.fullmatch(r"\d\d/\d\d/\d\d", b) for b in births)  # two-digit years
 
 
-def test_template_layout_uses_schema_and_value_labels(demo):
+def test_grouped_layout_has_a_read_me_and_merged_groups(demo):
     _, paths = demo
-    grid = _grid(paths["boussole_xlsx"])
-    assert grid[0] == [field(Kind.ASSOCIATION, f).label for f in TEMPLATE_FIELDS]
-    records = _records(paths["boussole_xlsx"], "boussole_xlsx")
-    labels = {v.lower() for v in value_table("canal").labels.values()}
-    assert {r["canal"].lower() for r in records} <= labels
-    assert {r["association"] for r in records} == {"La Boussole Mentorat"}
-    ws = openpyxl.load_workbook(paths["boussole_xlsx"]).active
-    assert ws.cell(row=2, column=grid[0].index("Date d'inscription") + 1).is_date
+    wb = openpyxl.load_workbook(paths["boussole"])
+    assert wb.sheetnames == ["À lire", "Binômes"]
+    ws = wb["Binômes"]
+    merged = sorted(str(r) for r in ws.merged_cells.ranges)
+    assert merged == ["C1:M1", "N1:T1", "U1:V1"]
+    assert [ws.cell(row=1, column=c).value for c in (3, 14, 21)] == ["Jeune", "Binôme", "Mentor"]
+    header = [c.value for c in ws[2]]
+    assert header.count("Nom") == 2 and header.count("Prénom") == 2
+    assert sum(span for _, span in BOUSSOLE_GROUPS) == len(header)
+
+
+@pytest.mark.parametrize("key", sorted(MATCHED_LAYOUTS))
+def test_matcher_reads_the_layouts_no_profile_describes(demo, key):
+    """Tremplin and La Boussole write layouts no profile knows: every column is recognised
+    as the writer meant it, with no question."""
+    _, paths = demo
+    raw = read_table(paths[key].read_bytes(), paths[key].name, header_score)
+    mapping = map_columns(raw.header, cells=raw.frame, groups=raw.groups or None)
+    assert mapping.profile is None and mapping.kind == Kind.ASSOCIATION
+    assert not mapping.questions and not mapping.missing_required
+    got = {raw.header[p]: f for p, f in mapping.columns.items()}
+    assert got == {h: f for h, f in MATCHED_LAYOUTS[key].items() if f}
 
 
 def test_fiches_spell_identities_differently(demo):
@@ -266,6 +308,8 @@ def test_fiches_spell_identities_differently(demo):
 def test_every_header_is_in_its_profile(demo):
     _, paths = demo
     for spec in FILES:
+        if spec.profile is None:
+            continue  # read by the matcher (test above)
         profile = _profile(spec.profile)
         assert profile["nom"] == spec.profile and profile["type"] == spec.kind
         allowed = {f.name for f in FIELDS[Kind(spec.kind)]} | {""}
@@ -279,6 +323,8 @@ def test_every_header_is_in_its_profile(demo):
 def test_every_category_label_is_recognised(demo):
     _, paths = demo
     for spec in FILES:
+        if spec.profile is None:
+            continue  # read by the matcher (test below)
         profile = _profile(spec.profile)
         own = {
             table: {normalise_key(k): v for k, v in labels.items()}
@@ -299,6 +345,21 @@ def test_every_category_label_is_recognised(demo):
                     assert known, (spec.profile, name, part)
 
 
+@pytest.mark.parametrize("key", sorted(MATCHED_LAYOUTS))
+def test_every_label_of_the_matched_layouts_is_recognised_word_by_word(demo, key):
+    _, paths = demo
+    for record in _records(paths[key], key):
+        for name, value in record.items():
+            if value is None or name not in {f.name for f in FIELDS[Kind.ASSOCIATION]}:
+                continue
+            f = field(Kind.ASSOCIATION, name)
+            if f.type == FieldType.CATEGORY:
+                assert match_label(str(value), f.table), (key, name, value)
+            elif f.type == FieldType.CATEGORIES:
+                found, unknown = split_labels(value, str(value), f.table)
+                assert found and not unknown, (key, name, value)
+
+
 # --- planted defects ----------------------------------------------------------------------------
 
 
@@ -307,7 +368,7 @@ def test_planted_defects_are_in_the_files(demo):
     expected = Counter({kind: count for kind, count in DEFECT_PLAN})
     expected.update({"doublon": 1, "date_illisible": 1, "commune_inconnue": 1})
     assert Counter(d.kind for d in data.defects) == expected
-    profile_of = {BY_KEY[s.association].nom: s.profile for s in FILES if s.association}
+    profile_of = {BY_KEY[s.association].nom: _key(s) for s in FILES if s.association}
     records = {profile: _records(paths[profile], profile) for profile in set(profile_of.values())}
     hono = _records(paths["suivi_honorabilite"], "suivi_honorabilite")
     for defect in data.defects:
@@ -345,4 +406,4 @@ def test_planted_defects_are_in_the_files(demo):
             assert (row["commune"], row["code_postal"]) == ("Bellevue-en-Flandre", "59999")
     for profile, rows in records.items():
         ids = Counter(str(r["id_source"]) for r in rows)
-        assert sum(n - 1 for n in ids.values()) == (profile == "tremplin_xlsx"), profile
+        assert sum(n - 1 for n in ids.values()) == (profile == "tremplin"), profile

@@ -163,9 +163,7 @@ def _questions(at: AppTest) -> dict:
 
 
 def _corrections(at: AppTest) -> dict:
-    return {
-        s.label: s for s in at.selectbox if s.key.startswith("colonne_") and "_q" not in s.key
-    }
+    return {s.label: s for s in at.selectbox if s.key.startswith("colonne_") and "_q" not in s.key}
 
 
 def test_questions_first_then_corrections_then_next_month_needs_no_fixing(db):

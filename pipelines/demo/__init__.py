@@ -5,18 +5,24 @@ the associations referential, the CD's fiches candidature, four association expo
 association its own layout) and the CD's B2/FIJAIS follow-up. The demo database is then
 built by ingesting these files through the pipeline, never by direct inserts.
 
-Layouts (each has a mapping profile in pipelines/mappings/, named in `FILES`):
+Layouts (the first two and the CD's files have a mapping profile in pipelines/mappings/,
+named in `FILES`; the last two have none: the matcher reads them as it would read a new
+partner's first file, with no question to answer):
 
 - Envol Mentorat Nord: CSV saved by French Excel (cp1252, `;`, CRLF, dates as
   dd/mm/yyyy text, decimal comma in "Heures réalisées", commune by name and postcode);
 - Les Ailes du Possible: xlsx with title rows above the header, real date cells, INSEE
   code as text, the mentor's birth date; runs the rural antenne in MECS Les Tilleuls
   (Merville);
-- Tremplin Avenir 59: xlsx with Excel serial dates in plain number cells, numeric ids,
-  commune in capitals without accents, its own "Date B2" column; exports "active" youths
-  only, so about 5 % of its finished parcours are missing;
-- La Boussole Mentorat: xlsx close to the template (schema labels as headers, canonical
-  French labels as values).
+- Tremplin Avenir 59: xlsx in capitals without accents, Excel serial dates in plain number
+  cells, numeric ids, the youth's and the mentor's (« TUTEUR ») full names in one cell,
+  « CP VILLE » in one cell, birth dates typed with two-digit years, a yes/no column for
+  1jeune1mentor, abbreviated labels (FA, MECS, AEMO, TDC); exports "active" youths only,
+  so about 5 % of its finished parcours are missing;
+- La Boussole Mentorat: a read-me sheet first, then merged group cells « Jeune »,
+  « Binôme », « Mentor » above repeated sub-headers (« Nom », « Prénom »), terse step
+  headers (« Date AP », « Conv. signée le », « 1er RDV »), « Ville (CP) » in one cell,
+  labels with a precision in parentheses or written as a sentence.
 
 Determinism: one `random.Random(seed)` drives everything, so the same seed gives the
 same cell values; xlsx files also get fixed document properties and zip timestamps.
@@ -32,11 +38,14 @@ from pathlib import Path
 from pipelines.demo.scenario import Defect, DemoData, build_demo
 from pipelines.demo.territory import BY_KEY
 from pipelines.demo.writers import (
+    BOUSSOLE_GROUPS,
+    BOUSSOLE_README,
     association_table,
     fiches_table,
     honorabilite_table,
     referentiel_table,
     write_excel_csv,
+    write_grouped_xlsx,
     write_xlsx,
 )
 
@@ -49,7 +58,7 @@ DEFAULT_AS_OF = date(2026, 10, 31)
 class DemoFile:
     stem: str  # file name without the month suffix and extension
     extension: str
-    profile: str  # mapping profile (pipelines/mappings/<profile>.toml)
+    profile: str | None  # mapping profile (pipelines/mappings/<profile>.toml); None: matcher
     kind: str
     association: str | None = None  # key in territory.BY_KEY
 
@@ -63,8 +72,8 @@ FILES = [
     DemoFile("02_fiches_candidature_cd", "xlsx", "fiches_cd", "fiche_cd"),
     DemoFile("03_export_envol_mentorat_nord", "csv", "envol_csv", "association", "envol"),
     DemoFile("04_export_les_ailes_du_possible", "xlsx", "ailes_xlsx", "association", "ailes"),
-    DemoFile("05_export_tremplin_avenir_59", "xlsx", "tremplin_xlsx", "association", "tremplin"),
-    DemoFile("06_export_la_boussole_mentorat", "xlsx", "boussole_xlsx", "association", "boussole"),
+    DemoFile("05_export_tremplin_avenir_59", "xlsx", None, "association", "tremplin"),
+    DemoFile("06_export_la_boussole_mentorat", "xlsx", None, "association", "boussole"),
     DemoFile("07_suivi_honorabilite", "xlsx", "suivi_honorabilite", "honorabilite"),
 ]
 
@@ -97,9 +106,18 @@ def write_files(data: DemoData, out_dir: Path) -> list[Path]:
                     path, "Jeunes", header, rows, stamp=stamp, title_rows=titles, creator=nom
                 )
             elif spec.association == "tremplin":
-                write_xlsx(path, "Export", header, rows, stamp=stamp, dates="serial", creator=nom)
+                write_xlsx(path, "EXPORT", header, rows, stamp=stamp, dates="serial", creator=nom)
             else:
-                write_xlsx(path, "Parcours", header, rows, stamp=stamp, creator=nom)
+                write_grouped_xlsx(
+                    path,
+                    BOUSSOLE_README,
+                    "Binômes",
+                    BOUSSOLE_GROUPS,
+                    header,
+                    rows,
+                    stamp=stamp,
+                    creator=nom,
+                )
         paths.append(path)
     return paths
 

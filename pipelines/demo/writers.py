@@ -1,9 +1,11 @@
 """The files as each sender would write them: one layout per association, the CD's files.
 
-Each layout's headers and labels are declared here as data (header -> how to get the value)
-and mirrored by a mapping profile in pipelines/mappings/. Dates are `date` objects until
-the file format decides: text "dd/mm/yyyy" (CSV, typed fields), real Excel date cells, or
-Excel serial numbers in plain number cells (a badly configured export).
+Each layout's headers and labels are declared here as data (header -> how to get the value).
+Most are mirrored by a mapping profile in pipelines/mappings/; two (Tremplin Avenir 59, La
+Boussole Mentorat) are read by the matcher alone, as a partner's first file would be. Dates
+are `date` objects until the file format decides: text "dd/mm/yyyy" (CSV, typed fields),
+real Excel date cells, or Excel serial numbers in plain number cells (a badly configured
+export).
 """
 
 from __future__ import annotations
@@ -23,19 +25,11 @@ from pipelines.demo.journeys import HonoRequest, Parcours
 from pipelines.demo.people import strip_accents
 from pipelines.demo.scenario import DemoData
 from pipelines.demo.territory import ASSOCIATIONS, BY_KEY, TILLEULS
-from pipelines.normalise import category_labels
-from pipelines.schema import FIELDS, Kind, field
 
 Value = str | int | float | date | None
 Column = tuple[str, Callable[[Parcours], Value]]
 
 EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def template_labels(table: str) -> dict[str, str]:
-    """The French label of each canonical value, as the department's template writes it:
-    the first spelling of pipelines/mappings/valeurs.toml, with a capital letter."""
-    return {code: label[:1].upper() + label[1:] for code, label in category_labels(table).items()}
 
 
 def statut(p: Parcours) -> str:
@@ -152,6 +146,48 @@ def write_xlsx(
     for letter in {c.column_letter for c in ws[header_row]}:
         ws.column_dimensions[letter].width = widths
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    _stable_save(wb, path, stamp)
+
+
+def write_grouped_xlsx(
+    path: Path,
+    readme: Sequence[str],
+    sheet: str,
+    groups: Sequence[tuple[str, int]],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Value]],
+    *,
+    stamp: datetime,
+    creator: str = "",
+) -> None:
+    """A workbook as small associations keep them: a read-me sheet first, then the data under
+    a row of merged group cells ("Jeune", "Binôme", "Mentor") whose sub-headers repeat."""
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "À lire"
+    for line in readme:
+        notes.append([line])
+    ws = wb.create_sheet(sheet)
+    wb.properties.creator = creator
+    wb.properties.lastModifiedBy = creator
+    column = 1
+    for label, span in groups:
+        if label:
+            ws.cell(row=1, column=column, value=label).font = Font(bold=True)
+            if span > 1:
+                ws.merge_cells(
+                    start_row=1, start_column=column, end_row=1, end_column=column + span - 1
+                )
+        column += span
+    ws.append(list(header))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for line, row in enumerate(rows, start=3):
+        ws.append(list(row))
+        for col, value in enumerate(row, start=1):
+            if isinstance(value, datetime | date):
+                ws.cell(row=line, column=col).number_format = "DD/MM/YYYY"
+    ws.freeze_panes = ws.cell(row=3, column=1)
     _stable_save(wb, path, stamp)
 
 
@@ -335,37 +371,35 @@ def _ailes_columns(data: DemoData) -> list[Column]:
 
 
 def _tremplin_columns(data: DemoData) -> list[Column]:
+    """A layout no profile describes (the matcher reads it): capitals without accents, the
+    youth's and the mentor's full names in one cell, « CP VILLE » in one cell, birth dates
+    typed with two-digit years, a yes/no column for 1jeune1mentor, Excel serial numbers for
+    the steps, abbreviated labels."""
     geo = data.geo
-    accueil = {
-        "famille_accueil": "Famille d'accueil",
-        "etablissement": "Établissement",
-        "domicile": "Domicile",
-        "autre": "Autre",
-    }
-    canal = {"fiche_cd": "CD59", "plateforme_1j1m": "1J1M", "association_directe": "Asso"}
+    accueil = {"famille_accueil": "FA", "etablissement": "MECS", "domicile": "AEMO", "autre": "TDC"}
     objectifs = {
-        "scolarite": "Scolarité",
-        "orientation": "Orientation",
-        "insertion_pro": "Insertion pro",
-        "ouverture_socio_culturelle": "Ouverture culturelle",
-        "autre": "Autre",
+        "scolarite": "SCOLARITE",
+        "orientation": "ORIENTATION",
+        "insertion_pro": "INSERTION PRO",
+        "ouverture_socio_culturelle": "OUVERTURE CULTURELLE",
+        "autre": "AUTRE",
     }
-    modalite = {"presentiel": "Présentiel", "distanciel": "Distanciel", "mixte": "Mixte"}
+    modalite = {"presentiel": "PRESENTIEL", "distanciel": "A DISTANCE", "mixte": "MIXTE"}
     motif = {
-        "objectifs_atteints": "Objectifs atteints",
-        "fin_programme": "Fin de programme",
-        "arret_jeune": "Arrêt jeune",
-        "arret_mentor": "Arrêt mentor",
-        "changement_situation": "Changement de situation",
-        "autre": "Autre",
+        "objectifs_atteints": "OBJECTIFS ATTEINTS",
+        "fin_programme": "FIN DU TUTORAT",
+        "arret_jeune": "ABANDON JEUNE",
+        "arret_mentor": "ARRET TUTEUR",
+        "changement_situation": "DEMENAGEMENT",
+        "autre": "AUTRE",
     }
     status = {
-        "en_attente": "En attente",
-        "en_cours": "Actif",
-        "termine": "Sorti",
-        "abandonne": "Abandon",
+        "en_attente": "EN ATTENTE",
+        "en_cours": "ACTIF",
+        "termine": "TERMINE",
+        "abandonne": "ABANDON",
     }
-    resultat = {"favorable": "Favorable", "defavorable": "Défavorable"}
+    resultat = {"favorable": "FAVORABLE", "defavorable": "DEFAVORABLE"}
 
     def b2(p: Parcours, what: str) -> Value:
         request = p.mentor.request if p.mentor else None
@@ -373,75 +407,163 @@ def _tremplin_columns(data: DemoData) -> list[Column]:
             return None
         return request.date_retour if what == "date" else resultat[request.resultat]
 
+    def full(nom: str | None, prenom: str | None) -> str | None:
+        return None if nom is None else f"{strip_accents(nom).upper()} {prenom}"
+
+    def place(p: Parcours) -> str:
+        name = strip_accents(geo.name(p.commune_insee)).upper()
+        return f"{geo.postcode(p.commune_insee)} {name}"
+
     return [
         ("ID", lambda p: int(p.id_source)),
-        ("Nom du jeune", lambda p: p.youth.nom),
-        ("Prénom", lambda p: p.youth.prenom),
-        ("DDN", lambda p: p.youth.date_naissance),
-        ("Sexe", lambda p: "Féminin" if p.youth.sexe == "F" else "Masculin"),
-        ("Code postal", lambda p: geo.postcode(p.commune_insee)),
-        ("Commune", lambda p: strip_accents(geo.name(p.commune_insee)).upper()),
-        ("Type de placement", lambda p: accueil[p.type_accueil]),
-        ("Établissement", lambda p: p.etablissement),
-        ("Provenance", lambda p: canal[p.canal]),
-        ("Date d'entrée", lambda p: p.date_inscription_association),
-        ("Date AP", lambda p: p.date_autorisation_parentale),
-        ("Objectif principal", lambda p: objectifs[p.objectifs[0]]),
-        ("Nom mentor", lambda p: _get(p, "nom_mentor")),
-        ("Prénom mentor", lambda p: _get(p, "prenom_mentor")),
-        ("Date binôme", lambda p: p.date_mise_en_relation),
-        ("Date B2", lambda p: b2(p, "date")),
-        ("Résultat B2", lambda p: b2(p, "resultat")),
-        ("Date convention", lambda p: p.date_convention),
-        ("Date démarrage", lambda p: p.date_debut),
-        ("Mode", lambda p: _label(modalite, p.modalite)),
-        ("Date sortie", lambda p: p.date_fin),
-        ("Motif sortie", lambda p: _label(motif, p.motif_fin)),
-        ("Statut", lambda p: status[statut(p)]),
+        ("NOM PRENOM JEUNE", lambda p: full(p.youth.nom, p.youth.prenom)),
+        ("NE(E) LE", lambda p: f"{p.youth.date_naissance:%d/%m/%y}"),  # typed, 2-digit year
+        ("SEXE", lambda p: "F" if p.youth.sexe == "F" else "G"),
+        ("CP VILLE", place),
+        ("PLACEMENT", lambda p: accueil[p.type_accueil]),
+        ("ETABLISSEMENT", lambda p: p.etablissement),
+        ("VIA 1J1M (O/N)", lambda p: "O" if p.canal == "plateforme_1j1m" else "N"),
+        ("DATE ENTREE", lambda p: p.date_inscription_association),
+        ("DATE AP", lambda p: p.date_autorisation_parentale),
+        ("OBJECTIF", lambda p: objectifs[p.objectifs[0]]),
+        ("TUTEUR", lambda p: full(_get(p, "nom_mentor"), _get(p, "prenom_mentor"))),
+        ("DATE BINOME", lambda p: p.date_mise_en_relation),
+        ("B2", lambda p: b2(p, "date")),
+        ("RESULTAT B2", lambda p: b2(p, "resultat")),
+        ("CONVENTION", lambda p: p.date_convention),
+        ("1ERE SEANCE", lambda p: p.date_debut),
+        ("MODE", lambda p: _label(modalite, p.modalite)),
+        ("SORTIE", lambda p: p.date_fin),
+        ("MOTIF SORTIE", lambda p: _label(motif, p.motif_fin)),
+        ("STATUT", lambda p: status[statut(p)]),
     ]
 
 
-# Fields of the template layout, in order; headers are the schema's French labels.
-TEMPLATE_FIELDS = [
-    "id_source", "nom", "prenom", "date_naissance", "sexe", "commune_insee", "commune",
-    "type_accueil", "etablissement", "territoire", "objectifs", "modalite", "initiateur",
-    "canal", "association", "date_proposition", "date_inscription", "date_attribution",
-    "date_autorisation_parentale", "date_mise_en_relation", "nom_mentor", "prenom_mentor",
-    "date_convention", "date_debut", "date_fin", "motif_fin", "statut",
-]  # fmt: skip
+BOUSSOLE_README = [
+    "Tableau de suivi des binômes ASE - La Boussole Mentorat",
+    "Une ligne = un jeune inscrit chez nous, mise à jour chaque mois.",
+    "Les colonnes « Binôme » ne sont remplies qu'une fois le mentor trouvé.",
+    "Merci de ne pas modifier l'ordre des colonnes : le fichier part au Département.",
+]
+BOUSSOLE_GROUPS = [("", 2), ("Jeune", 11), ("Binôme", 7), ("Mentor", 2), ("", 3)]
 
 
-def _template_columns(data: DemoData, key: str) -> list[Column]:
+def _boussole_columns(data: DemoData) -> list[Column]:
+    """A layout no profile describes (the matcher reads it): under merged group cells
+    « Jeune », « Binôme », « Mentor », the sub-headers « Nom », « Prénom » repeat; terse step
+    headers; labels with a precision in parentheses or written as a sentence."""
     geo = data.geo
-    name = BY_KEY[key].nom
-    labels = {
-        f.name: template_labels(f.table)
-        for f in FIELDS[Kind.ASSOCIATION]
-        if f.table and f.name in TEMPLATE_FIELDS
+    accueil = {
+        "famille_accueil": "Famille d'accueil (AF)",
+        "etablissement": "Foyer (MECS)",
+        "domicile": "Domicile (AEMO)",
+        "autre": "Tiers digne de confiance",
+    }
+    initiateur = {
+        "referent_ase": "Son référent ASE",
+        "educateur": "L'éducateur du foyer",
+        "assistant_familial": "Son assistante familiale",
+        "jeune": "Le jeune lui-même",
+        "autre": "Autre",
+    }
+    canal = {
+        "fiche_cd": "Fiche du Département",
+        "plateforme_1j1m": "1jeune1mentor",
+        "association_directe": "En direct",
+    }
+    objectifs = {
+        "scolarite": "Scolarité",
+        "orientation": "Orientation",
+        "insertion_pro": "Stage / emploi",
+        "ouverture_socio_culturelle": "Loisirs et culture",
+        "autre": "Autre",
+    }
+    modalite = {"presentiel": "En face à face", "distanciel": "Visio", "mixte": "Les deux"}
+    motif = {
+        "objectifs_atteints": "Objectifs atteints",
+        "fin_programme": "Fin du programme (1 an)",
+        "arret_jeune": "Arrêt à l'initiative du jeune",
+        "arret_mentor": "Le mentor n'est plus disponible",
+        "changement_situation": "Le jeune a déménagé",
+        "autre": "Autre",
     }
 
-    def value(f: str) -> Callable[[Parcours], Value]:
-        if f == "commune":
-            return lambda p: geo.name(p.commune_insee)
-        if f == "association":
-            return lambda p: name
-        if f == "objectifs":
-            return lambda p: _labels(labels["objectifs"], p.objectifs, " ; ")
-        if f in labels:
-            return lambda p: _label(labels[f], _get(p, f))
-        return lambda p: _get(p, f)
+    def b2(p: Parcours) -> Value:
+        request = p.mentor.request if p.mentor else None
+        return None if request is None else request.date_retour
 
-    return [(field(Kind.ASSOCIATION, f).label, value(f)) for f in TEMPLATE_FIELDS]
+    return [
+        ("N°", lambda p: p.id_source),
+        ("Inscrit(e) le", lambda p: p.date_inscription_association),
+        ("Nom", lambda p: p.youth.nom.upper()),
+        ("Prénom", lambda p: p.youth.prenom),
+        ("Date de naissance", lambda p: p.youth.date_naissance),
+        ("Fille / Garçon", lambda p: "Fille" if p.youth.sexe == "F" else "Garçon"),
+        (
+            "Commune (CP)",
+            lambda p: f"{geo.name(p.commune_insee)} ({geo.postcode(p.commune_insee)})",
+        ),
+        ("Lieu d'accueil", lambda p: accueil[p.type_accueil]),
+        ("Structure", lambda p: p.etablissement),
+        ("UTPAS", lambda p: p.territoire),
+        ("Proposé le", lambda p: p.date_proposition),
+        ("Proposé par", lambda p: initiateur[p.initiateur]),
+        ("Arrivé(e) par", lambda p: canal[p.canal]),
+        ("Date AP", lambda p: p.date_autorisation_parentale),
+        ("Mise en relation", lambda p: p.date_mise_en_relation),
+        ("B2 reçu le", b2),
+        ("Conv. signée le", lambda p: p.date_convention),
+        ("1er RDV", lambda p: p.date_debut),
+        ("Fin", lambda p: p.date_fin),
+        ("Motif d'arrêt", lambda p: _label(motif, p.motif_fin)),
+        ("Nom", lambda p: _upper(_get(p, "nom_mentor"))),
+        ("Prénom", lambda p: _get(p, "prenom_mentor")),
+        ("Modalité", lambda p: _label(modalite, p.modalite)),
+        ("Objectif(s)", lambda p: _labels(objectifs, p.objectifs, " / ")),
+        ("Commentaires", lambda p: _comment(p)),
+    ]
+
+
+# What each column of the matcher-read layouts holds (for tests and documentation): the
+# header as the import reports it ("Groupe - En-tête" under a merged group).
+MATCHED_LAYOUTS: dict[str, dict[str, str]] = {
+    "tremplin": {
+        "ID": "id_source", "NOM PRENOM JEUNE": "nom_prenom", "NE(E) LE": "date_naissance",
+        "SEXE": "sexe", "CP VILLE": "commune", "PLACEMENT": "type_accueil",
+        "ETABLISSEMENT": "etablissement", "VIA 1J1M (O/N)": "via_plateforme",
+        "DATE ENTREE": "date_inscription", "DATE AP": "date_autorisation_parentale",
+        "OBJECTIF": "objectifs", "TUTEUR": "nom_prenom_mentor",
+        "DATE BINOME": "date_mise_en_relation", "B2": "date_honorabilite",
+        "RESULTAT B2": "resultat_honorabilite", "CONVENTION": "date_convention",
+        "1ERE SEANCE": "date_debut", "MODE": "modalite", "SORTIE": "date_fin",
+        "MOTIF SORTIE": "motif_fin", "STATUT": "statut",
+    },
+    "boussole": {
+        "N°": "id_source", "Inscrit(e) le": "date_inscription", "Jeune - Nom": "nom",
+        "Jeune - Prénom": "prenom", "Jeune - Date de naissance": "date_naissance",
+        "Jeune - Fille / Garçon": "sexe", "Jeune - Commune (CP)": "commune",
+        "Jeune - Lieu d'accueil": "type_accueil", "Jeune - Structure": "etablissement",
+        "Jeune - UTPAS": "territoire", "Jeune - Proposé le": "date_proposition",
+        "Jeune - Proposé par": "initiateur", "Jeune - Arrivé(e) par": "canal",
+        "Binôme - Date AP": "date_autorisation_parentale",
+        "Binôme - Mise en relation": "date_mise_en_relation",
+        "Binôme - B2 reçu le": "date_honorabilite", "Binôme - Conv. signée le": "date_convention",
+        "Binôme - 1er RDV": "date_debut", "Binôme - Fin": "date_fin",
+        "Binôme - Motif d'arrêt": "motif_fin", "Mentor - Nom": "nom_mentor",
+        "Mentor - Prénom": "prenom_mentor", "Modalité": "modalite", "Objectif(s)": "objectifs",
+        "Commentaires": "",
+    },
+}  # fmt: skip
 
 
 def association_table(data: DemoData, key: str) -> tuple[list[str], list[list[Value]]]:
     """Header and rows of one association's export (planted duplicate included)."""
-    columns = {
+    cols = {
         "envol": _envol_columns,
         "ailes": _ailes_columns,
         "tremplin": _tremplin_columns,
-    }.get(key)
-    cols = columns(data) if columns else _template_columns(data, key)
+        "boussole": _boussole_columns,
+    }[key](data)
     rows: list[list[Value]] = []
     for p in data.of(key):
         row = [get(p) for _, get in cols]

@@ -158,8 +158,11 @@ def _code(text: str) -> str:
 
 def _dates(shape: CellShape, cells: list, n: int, today: dt.date) -> None:
     numeric = [v for v in cells if _is_number(v)]
+    numeric += [int(v) for v in cells if isinstance(v, str) and v.strip().isdigit()]
     serials = [v for v in numeric if SERIAL_MIN <= float(v) <= SERIAL_MAX]
-    others = [v for v in cells if not _is_number(v)]
+    others = [
+        v for v in cells if not _is_number(v) and not (isinstance(v, str) and v.strip().isdigit())
+    ]
     parsed, _ = norm.parse_dates(pd.Series(others, dtype=object), serial_ok=False)
     days = [d for d in parsed.dropna().tolist() if 1920 <= d.year <= 2060]
     # A date typed wrong (« 31/02/2010 ») is still a date column: it is quarantined later.
@@ -211,11 +214,11 @@ def _date_fit(name: str, shape: CellShape, today: dt.date) -> float:
     _, median, _ = shape.years
     birth = name.startswith("date_naissance")
     if birth and median > today.year - 6:
-        return REFUTE  # dates of this decade are not birth dates
+        return -LEAN  # dates of this decade are hardly birth dates (their rows say why)
     if not birth and median < 2005:
-        return REFUTE  # a step of mentoring before 2005: birth dates, not steps
+        return -LEAN  # a step of mentoring before 2005: more likely birth dates
     if not birth and shape.future > FUTURE_STEPS:
-        return REFUTE  # many dates still to come: a plan (« fin prévue »), not a step
+        return -LEAN  # many dates still to come: more likely a plan than a step done
     return CONFIRM if share >= 0.8 else LEAN
 
 

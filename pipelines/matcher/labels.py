@@ -21,11 +21,12 @@ _FILLERS = frozenset(
     {
         *("de", "du", "des", "d", "le", "la", "les", "l", "un", "une", "au", "aux", "a", "en"),
         *("et", "par", "pour", "sur", "son", "sa", "ses", "leur", "qu", "que", "est", "ete"),
-        *("avec", "dans", "chez", "il", "elle", "se", "s", "y"),
+        *("avec", "dans", "chez", "il", "elle", "se", "s", "y", "ou"),
     }
 )
 _NEGATIONS = frozenset({"non", "pas", "sans", "aucun", "aucune", "ni", "jamais", "ne", "n"})
 _SHORT = 2  # a spelling this short never matches inside a longer label
+MIN_COVER = 3  # a spelling must make at least a third of the label's words
 
 
 def _label_stem(word: str) -> str:
@@ -92,6 +93,10 @@ def _by_words(label: tuple[str, ...], table: str) -> str | None:
     if not label:
         return None
     negated = any(w in _NEGATIONS for w in label)
+    if negated:
+        opposite = _opposite(label, table)
+        if opposite is not None:
+            return opposite
     best_len, found = 0, set()
     for words, canonical, has_negation in _spellings(table):
         if len(words) < best_len:
@@ -100,10 +105,23 @@ def _by_words(label: tuple[str, ...], table: str) -> str | None:
             continue  # « H », « FA »: the whole label or nothing (matched before)
         if negated and not has_negation:
             continue
+        if len(words) * MIN_COVER < len(label):
+            continue  # one word inside a sentence (« jeune » in a comment) says nothing
         if _contains(label, words):
             best_len = len(words)
             found.add(canonical)
     return found.pop() if len(found) == 1 else None
+
+
+def _opposite(label: tuple[str, ...], table: str) -> str | None:
+    """In a table of two values (favorable / défavorable, oui / non), « non favorable » is
+    the other value: the label without its negation names one value, it means the other."""
+    values = set(value_table(table).labels)
+    if len(values) != 2:
+        return None
+    rest = tuple(w for w in label if w not in _NEGATIONS)
+    named = _by_words(rest, table) if rest else None
+    return next(iter(values - {named})) if named is not None else None
 
 
 @lru_cache(maxsize=100_000)

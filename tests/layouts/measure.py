@@ -19,7 +19,8 @@ from collections import Counter, defaultdict
 from pipelines.extract import read_table
 from pipelines.mapping import header_score, map_columns
 from pipelines.matcher import match_label
-from pipelines.schema import FIELDS, Kind
+from pipelines.normalise import split_labels
+from pipelines.schema import FIELDS, FieldType, Kind
 from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths
 
 OUTCOMES = ("reconnue", "posée", "muette", "fausse")
@@ -63,9 +64,16 @@ def label_outcomes(built: Built) -> list[tuple[str, str, str]]:
         table = _table(built.kind, name) if name else None
         if not table or not isinstance(labels, dict):
             continue
+        multi = any(
+            f.name == name and f.type == FieldType.CATEGORIES for f in FIELDS[Kind(built.kind)]
+        )
         for canonical, spellings in labels.items():
             for label in spellings if isinstance(spellings, list) else [spellings]:
-                found = match_label(label, table)
+                if multi:
+                    found_set, unknown = split_labels(label, label, table)
+                    found = found_set.pop() if len(found_set) == 1 and not unknown else None
+                else:
+                    found = match_label(label, table)
                 outcome = (
                     "reconnue" if found == canonical else "posée" if found is None else "fausse"
                 )
