@@ -24,6 +24,7 @@ from pipelines.schema import FIELDS, FieldType, Kind
 
 SAMPLE_CELLS = 400
 FEW_CELLS = 3  # below this many filled cells, only dates against non-dates is evidence
+EARLIEST_STEP_YEAR = 2015  # a step dated before is an alert (docs/domaine.md), a birth date
 FUTURE_STEPS = 0.2  # more dates than this after today: planned dates, not steps done
 MAX_DISTINCT_LABELS = 120
 SERIAL_MIN, SERIAL_MAX = 32874, 54789  # Excel serial numbers of 1990-01-01 .. 2049-12-31
@@ -215,8 +216,8 @@ def _date_fit(name: str, shape: CellShape, today: dt.date) -> float:
     birth = name.startswith("date_naissance")
     if birth and median > today.year - 6:
         return -LEAN  # dates of this decade are hardly birth dates (their rows say why)
-    if not birth and median < 2005:
-        return -LEAN  # a step of mentoring before 2005: more likely birth dates
+    if not birth and median < EARLIEST_STEP_YEAR:
+        return -LEAN  # steps of mentoring before 2015: more likely birth dates
     if not birth and shape.future > FUTURE_STEPS:
         return -LEAN  # many dates still to come: more likely a plan than a step done
     return CONFIRM if share >= 0.8 else LEAN
@@ -246,10 +247,15 @@ def fit(kind: Kind, name: str, shape: CellShape, today: dt.date | None = None) -
             return REFUTE
         if not _person_names(shape):
             return NEUTRAL
+    # Names of several words: full names (a few compound surnames aside).
     if name in ("nom_prenom", "nom_prenom_mentor"):
-        return CONFIRM if shape.several_words >= 0.7 else REFUTE
+        if shape.several_words >= 0.7:
+            return CONFIRM
+        return LEAN if shape.several_words >= 0.5 else REFUTE
     if name in ("nom", "prenom", "nom_mentor", "prenom_mentor"):
-        return LEAN if shape.several_words < 0.5 else NEUTRAL
+        if shape.several_words < 0.3:
+            return LEAN
+        return NEUTRAL if shape.several_words < 0.5 else -LEAN
     if name == "lieu_naissance_mentor":
         return REFUTE if dated or shape.ints > 0.5 else LEAN if shape.communes > 0.5 else NEUTRAL
     if name == "commune_insee":

@@ -19,7 +19,7 @@ from pipelines.normalise import MISSING_KEYS, normalise_key, value_table
 
 _FILLERS = frozenset(
     {
-        *("de", "du", "des", "d", "le", "la", "les", "l", "un", "une", "au", "aux", "a", "en"),
+        *("de", "du", "des", "d", "le", "la", "les", "l", "un", "une", "au", "aux", "a"),
         *("et", "par", "pour", "sur", "son", "sa", "ses", "leur", "qu", "que", "est", "ete"),
         *("avec", "dans", "chez", "il", "elle", "se", "s", "y", "ou"),
     }

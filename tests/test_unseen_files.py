@@ -1,0 +1,221 @@
+"""Files nobody described, through the whole pipeline (SQLite, and PostgreSQL when set): cell
+shapes seen in real exports, questions before any loss, labels that never cost a row, new
+associations, the data date, and the dry run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+from sqlalchemy import select
+
+from pipelines.answers import Answers
+from pipelines.ingest import ingest
+from pipelines.pseudonyms import id_jeune, id_mentor
+from store.models import Association, ImportLot, ValeurInconnue
+from tests.helpers import counts, csv_bytes, parcours_rows, xlsx_bytes
+
+BIRTH_A, BIRTH_B = dt.date(2009, 3, 5), dt.date(2007, 11, 2)
+
+
+def test_full_name_in_one_cell_gives_the_pseudonym_of_two_columns(engine, key):
+    header = ["N° dossier", "Jeune", "Né(e) le", "Date d'inscription", "Mentor"]
+    rows = [
+        ["J1", "DUPONT Marie-Claire", "05/03/2009", "10/01/2025", "Paul MARTIN"],
+        ["J2", "Awa N'Diaye", "02/11/2007", "12/01/2025", "Léa PETIT"],
+        ["J3", "Seul", "02/11/2007", "12/01/2025", "Noé ROBERT"],  # one word: not a full name
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "f.csv", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    assert (report.lignes_chargees, report.lignes_en_quarantaine) == (2, 1)
+    assert report.erreurs == [
+        "Ligne 4, colonne « Jeune » : nom et prénom du jeune attendus dans la même cellule"
+    ]
+    p = parcours_rows(engine)
+    assert p["J1"]["id_jeune"] == id_jeune(key, "Dupont", "Marie-Claire", BIRTH_A)
+    assert p["J2"]["id_jeune"] == id_jeune(key, "N'Diaye", "Awa", BIRTH_B)
+    assert p["J1"]["id_mentor"] == id_mentor(key, "Horizon", "Martin", "Paul")
+
+
+def test_two_digit_years_commune_with_postcode_and_platform_yes_no(engine, key):
+    header = ["Réf.", "Nom", "Prénom", "DDN", "Ville (CP)", "Inscrit le", "Via 1jeune1mentor ?"]
+    rows = [
+        ["R1", "Petit", "Lou", "05/03/09", "Roubaix (59100)", "03/03/25", "Oui"],
+        ["R2", "Moreau", "Adam", "02/11/07", "59200 Tourcoing", "10/03/25", "Non"],
+        ["R3", "Leroy", "Tom", "01/02/30", "Lille", "10/03/25", "Non"],  # 1930, not 2030
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "f.csv", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    assert report.lignes_en_quarantaine == 1
+    assert "âge à l'inscription hors de 5 à 30 ans" in report.erreurs[0]
+    p = parcours_rows(engine)
+    assert p["R1"]["annee_naissance"] == 2009 and p["R1"]["age_inscription"] == 15
+    assert p["R1"]["commune_insee"] == "59512" and p["R2"]["commune_insee"] == "59599"
+    assert p["R1"]["canal"] == "plateforme_1j1m" and p["R2"]["canal"] == "association_directe"
+
+
+def _workbook(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cells in (merges or {}).get(name, []):
+            ws.merge_cells(cells)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_data_after_a_read_me_sheet_under_merged_group_cells(engine, key):
+    data = _workbook(
+        {
+            "À lire": [["Une ligne par jeune."], ["Ne pas modifier les colonnes."]],
+            "Binômes": [
+                ["", "Jeune", None, None, "Mentor", None],
+                ["N°", "Nom", "Prénom", "Date de naissance", "Nom", "Prénom"],
+                ["B1", "Dupont", "Marie", dt.datetime(2009, 3, 5), "Martin", "Paul"],
+                ["B2", "Petit", "Lou", dt.datetime(2007, 11, 2), None, None],
+            ],
+        },
+        {"Binômes": ["B1:D1", "E1:F1"]},
+    )
+    report = ingest(engine, data, "binomes.xlsx", key, association="Horizon")
+    # No inscription date: the file is refused for that, the columns were all understood.
+    assert report.statut == "rejete"
+    assert "Date d'inscription" in report.erreurs[0]
+    fixed = _workbook(
+        {
+            "À lire": [["Une ligne par jeune."]],
+            "Binômes": [
+                ["", "Jeune", None, None, "Mentor", None, None],
+                ["N°", "Nom", "Prénom", "Date de naissance", "Nom", "Prénom", "Inscrit le"],
+                ["B1", "Dupont", "Marie", dt.datetime(2009, 3, 5), "Martin", "Paul", "01/02/25"],
+                ["B2", "Petit", "Lou", dt.datetime(2007, 11, 2), None, None, "03/02/25"],
+            ],
+        },
+        {"Binômes": ["B1:D1", "E1:F1"]},
+    )
+    report = ingest(engine, fixed, "binomes.xlsx", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    fields = {c["en_tete"]: c["champ"] for c in report.colonnes}
+    assert fields["Jeune - Nom"] == "nom" and fields["Mentor - Nom"] == "nom_mentor"
+    assert fields["Mentor - Prénom"] == "prenom_mentor"
+    p = parcours_rows(engine)
+    assert p["B1"]["id_jeune"] == id_jeune(key, "Dupont", "Marie", BIRTH_A)
+    assert p["B1"]["id_mentor"] == id_mentor(key, "Horizon", "Martin", "Paul")
+
+
+HEADER = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Étape 2"]
+ROWS = [
+    ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "20/02/2025"],
+    ["A2", "Martin", "Léa", "02/11/2007", "15/01/2025", "01/03/2025"],
+]
+
+
+def test_an_unrecognised_date_column_is_asked_before_anything_is_loaded(engine, key):
+    data = csv_bytes([HEADER, *ROWS])
+    before = counts(engine)
+    report = ingest(engine, data, "export.csv", key, association="Horizon")
+    assert report.statut == "a_completer"
+    assert counts(engine) == before  # nothing written
+    assert report.questions == [
+        {"en_tete": "Étape 2", "ressemble_a": "des dates (2025)", "suggestions": []}
+    ]
+    assert "« Étape 2 » : des dates (2025)" in report.message
+    assert "--profile" in report.message
+    # Answered as a column to ignore, or as a step: loaded.
+    ignored = ingest(
+        engine,
+        data,
+        "export.csv",
+        key,
+        association="Horizon",
+        answers=Answers(columns={"etape 2": ""}),
+        dry_run=True,
+    )
+    assert ignored.statut == "charge" and ignored.essai and counts(engine) == before
+    answered = ingest(
+        engine,
+        data,
+        "export.csv",
+        key,
+        association="Horizon",
+        answers=Answers(columns={"etape 2": "date_mise_en_relation"}),
+    )
+    assert answered.statut == "charge"
+    assert parcours_rows(engine)["A1"]["date_mise_en_relation"] == dt.date(2025, 2, 20)
+
+
+def test_an_unknown_label_costs_no_row_and_is_listed(engine, key):
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Lieu d'accueil"]
+    rows = [
+        ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "Famille d'accueil (AF)"],
+        ["A2", "Martin", "Léa", "02/11/2007", "15/01/2025", "Chez une tante"],
+        ["A3", "Petit", "Lou", "01/02/2010", "15/01/2025", "Chez une tante"],
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "e.csv", key, association="Horizon")
+    assert report.statut == "charge"
+    assert (report.lignes_chargees, report.lignes_en_quarantaine) == (3, 0)
+    assert report.valeurs_non_reconnues == [
+        {"champ": "type_accueil", "valeur": "Chez une tante", "lignes": 2}
+    ]
+    p = parcours_rows(engine)
+    assert p["A1"]["type_accueil"] == "famille_accueil" and p["A2"]["type_accueil"] is None
+    with engine.connect() as conn:
+        kept = conn.execute(select(ValeurInconnue.champ, ValeurInconnue.valeur)).all()
+    assert kept == [("type_accueil", "Chez une tante")]
+    # Answered as a label of the table, the next import reads it.
+    header2 = [*header, "Heures"]
+    rows2 = [[*r, ""] for r in rows]
+    again = ingest(
+        engine,
+        csv_bytes([header2, *rows2]),
+        "e2.csv",
+        key,
+        association="Horizon",
+        answers=Answers(values={"type_accueil": {"chez une tante": "autre"}}),
+    )
+    assert again.valeurs_non_reconnues == []
+    assert parcours_rows(engine)["A2"]["type_accueil"] == "autre"
+
+
+def test_a_new_association_given_on_the_command_line_is_added_and_said(engine, key):
+    data = csv_bytes([HEADER[:5], *[r[:5] for r in ROWS]])
+    report = ingest(engine, data, "export.csv", key, association="Nouvelle Asso")
+    assert report.statut == "charge" and report.association_creee
+    assert "ajoutée au référentiel" in report.message
+    with engine.connect() as conn:
+        assert conn.execute(select(Association.nom, Association.capacite)).all() == [
+            ("Nouvelle Asso", None)
+        ]
+
+
+def test_data_date_from_the_title_rows_else_the_latest_date(engine, key):
+    rows = [HEADER[:5], *[r[:5] for r in ROWS]]
+    titled = xlsx_bytes(rows, title_rows=["Export Horizon", "Extraction du 15/10/2026", ""])
+    report = ingest(engine, titled, "t.xlsx", key, association="Horizon")
+    assert (report.date_donnees, report.origine_date_donnees) == ("2026-10-15", "titre")
+    other = csv_bytes([*rows, ["A3", "Petit", "Lou", "01/02/2010", "20/01/2025"]])
+    report = ingest(engine, other, "u.csv", key, association="Autre")
+    assert (report.date_donnees, report.origine_date_donnees) == ("2025-01-20", "contenu")
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(ImportLot.date_donnees, ImportLot.origine_date_donnees).order_by(ImportLot.id)
+        ).all()
+    assert stored == [(dt.date(2026, 10, 15), "titre"), (dt.date(2025, 1, 20), "contenu")]
+
+
+def test_dry_run_reports_a_real_import_and_writes_nothing(engine, key):
+    data = csv_bytes([HEADER[:5], *[r[:5] for r in ROWS]])
+    before = counts(engine)
+    trial = ingest(engine, data, "export.csv", key, association="Horizon", dry_run=True)
+    assert counts(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(select(Association)).all() == []
+    real = ingest(engine, data, "export.csv", key, association="Horizon")
+    assert trial.essai and not real.essai and trial.import_id is None
+    same = ("statut", "lignes_lues", "lignes_chargees", "nouveaux", "etapes_atteintes")
+    assert {k: getattr(trial, k) for k in same} == {k: getattr(real, k) for k in same}
