@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 PORT ?= 8501
 
-.PHONY: run test lint format bench demo communes clean help
+.PHONY: run test lint format bench layouts demo communes clean help
 
 help:
 	@echo "make run    - installe, construit la base de démonstration si absente, lance l'application"
 	@echo "make test   - lance toute la suite de tests (lint, unitaires, PostgreSQL si configuré, navigateur si Chromium)"
 	@echo "make bench  - mesure l'ingestion de 100 000 lignes (xlsx et csv) face aux références"
 	@echo "make demo   - reconstruit la base de démonstration à partir des fichiers de démonstration"
+	@echo "make layouts - mesure la reconnaissance des colonnes et des libellés sur le corpus de présentations"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ format: $(DEPS)
 bench: $(DEPS)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.pages
+
+layouts: $(DEPS)
+	$(BIN)/python -m tests.layouts.measure
 
 communes: $(DEPS)
 	$(BIN)/python scripts/build_communes.py

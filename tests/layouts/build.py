@@ -162,6 +162,10 @@ def _records(layout: dict, rng: random.Random) -> list[dict]:
         and not p.overrides
         and (p.fiche is not None if fiche else p.association is not None and p.in_export)
     ]
+    # One row per youth: the population has youths with two parcours (two associations),
+    # who would be the same youth twice in one file.
+    seen: set = set()
+    pool = [p for p in pool if not (p.youth in seen or seen.add(p.youth))]
     chosen = sorted(rng.sample(pool, min(wanted, len(pool))), key=lambda p: p.uid)
     names = ["Passerelle Nord", "Main Tendue Mentorat", "Déclic Jeunes", "Élan Solidaire"]
     rows = []

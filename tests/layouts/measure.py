@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from pipelines.extract import read_table
 from pipelines.mapping import header_score, map_columns
 from pipelines.matcher import match_label
 from pipelines.normalise import split_labels
 from pipelines.schema import FIELDS, FieldType, Kind
+from store.db import init_db, make_engine
 from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths
+from tests.layouts.roundtrip import roundtrip
 
 OUTCOMES = ("reconnue", "posée", "muette", "fausse")
 
@@ -81,6 +86,23 @@ def label_outcomes(built: Built) -> list[tuple[str, str, str]]:
     return out
 
 
+def _imported(built: Built) -> tuple[int, int, int, int]:
+    """Import the layout into a fresh database, its questions answered as a user who knows
+    the file would: (rows read, rows loaded, cells equal to the truth, cells compared)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'mesure.db'}")
+        init_db(engine)
+        try:
+            result = roundtrip(built, engine, KEY)
+        finally:
+            engine.dispose()
+    final = result.final
+    return final.lignes_lues, final.lignes_chargees, result.equal, result.compared
+
+
+KEY = os.urandom(32)  # a key of this run only: nothing measured is kept
+
+
 def _share(counter: Counter, key: str) -> str:
     total = sum(counter.values())
     return f"{100 * counter[key] / total:5.1f} %" if total else "    —"
@@ -103,7 +125,7 @@ def report(title: str, built: list[Built], verbose: bool) -> dict:
                 print(f"  {b.name}: libellé « {label} » ({table}) → {outcome}")
         asked = sum(1 for _, o, _ in cols if o == "posée")
         wrong = sum(1 for _, o, _ in cols if o in ("fausse", "muette"))
-        per_layout.append((b.name, len(cols), asked, wrong))
+        per_layout.append((b.name, len(cols), asked, wrong, _imported(b)))
     print(f"\n## {title} ({len(built)} présentations)\n")
     print(
         f"{'champ':30} {'colonnes':>8}  {'reconnue':>8}  {'posée':>8}  {'muette':>8}  {'fausse':>8}"
@@ -125,9 +147,15 @@ def report(title: str, built: list[Built], verbose: bool) -> dict:
         print(f"{table:30} {sum(c.values()):>8}  {cells}")
     cells = "  ".join(f"{_share(label_total, o):>8}" for o in ("reconnue", "posée", "fausse"))
     print(f"{'TOTAL':30} {sum(label_total.values()):>8}  {cells}")
-    print(f"\n{'présentation':34} {'colonnes':>8} {'questions':>9} {'erreurs':>8}")
-    for name, n, asked, wrong in per_layout:
-        print(f"{name:34} {n:>8} {asked:>9} {wrong:>8}")
+    print(
+        f"\n{'présentation':34} {'colonnes':>8} {'questions':>9} {'erreurs':>8}"
+        f" {'lignes chargées':>16} {'valeurs exactes':>16}"
+    )
+    for name, n, asked, wrong, (read, loaded, equal, compared) in per_layout:
+        print(
+            f"{name:34} {n:>8} {asked:>9} {wrong:>8} {f'{loaded}/{read}':>16}"
+            f" {f'{100 * equal / compared:.1f} %' if compared else '—':>16}"
+        )
     return {"colonnes": total, "libelles": label_total}
 
 
