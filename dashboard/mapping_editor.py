@@ -70,8 +70,8 @@ def questions(widget_key: str, header: list[str], mapping: ColumnMapping) -> dic
                 answers[question.position] = by_label[chosen]
     if len(answers) < len(asked):
         notice.warning(
-            f"**{len(asked)} colonne(s) à préciser** avant l'import : leurs cellules contiennent "
-            "des dates ou des libellés que l'application ne sait pas rattacher avec certitude. "
+            f"**{len(asked)} colonne(s) à préciser** avant l'import : l'application ne sait pas "
+            "les rattacher avec certitude (ce qu'elles contiennent est indiqué sous chacune). "
             "Indiquez le champ de chacune, ou « ignorer cette colonne ». Rien n'est écrit avant "
             "la confirmation.",
             icon=":material/help:",

@@ -32,7 +32,11 @@ st.subheader("Parcours par association et canal")
 st.dataframe(parcours_table(parcours), hide_index=True, width="stretch")
 
 st.subheader("Fraîcheur des données")
-st.caption("Date du dernier import de chaque source ; au-delà de 45 jours, relancez l'association.")
+st.caption(
+    "Pour chaque source, la date que décrivent les données de son dernier import (« extraction "
+    "du … » du fichier, sinon sa dernière date, sinon le jour de l'import) ; au-delà de "
+    "45 jours, relancez l'association."
+)
 st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch")
 
 st.subheader("Historique des imports")

@@ -110,3 +110,56 @@ def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
     assert log["action"].tolist() == ["import", "export", "connexion"]
     assert set(log["utilisateur"]) == {"claire@cd59.fr"}
     assert log["detail"].iloc[0].startswith("« Envol Mentorat Nord - nouveaux.csv »")
+
+
+def _unseen_export() -> bytes:
+    """A layout no profile knows, with a date column nothing explains (« Étape 2 »)."""
+    inscription = f"{dt.date.today() - dt.timedelta(days=30):%d/%m/%Y}"
+    step = f"{dt.date.today() - dt.timedelta(days=10):%d/%m/%Y}"
+    header = ["Réf.", "Jeune", "DDN", "Ville (CP)", "Inscrit(e) le", "Étape 2"]
+    rows = [
+        ["INC-1", "TESTEUR Denis", "03/04/10", "Lille (59000)", inscription, step],
+        ["INC-2", "Emma TESTEUR", "11/09/09", "59100 Roubaix", inscription, step],
+        ["INC-3", "TESTEUR Fanny", "27/01/11", "Merville (59660)", inscription, step],
+        ["INC-4", "Gaël TESTEUR", "05/05/08", "59200 Tourcoing", inscription, step],
+    ]
+    return csv_bytes([header, *rows])
+
+
+def test_an_unseen_layout_asks_its_question_then_loads(server, browser):
+    server, url = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="fr-FR")
+    page.goto(server)
+    page.get_by_label("Identifiant").fill("claire@cd59.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    _registered(page)
+    _open(page, "Importer")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Association").first.click()
+    page.get_by_role("option", name="Envol Mentorat Nord").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "export inconnu.csv", "mimeType": "text/csv", "buffer": _unseen_export()}]
+    )
+    page.get_by_text("1 colonne(s) à préciser").wait_for(timeout=60_000)
+    assert page.get_by_text("Lignes qui seront chargées").count() == 0  # nothing planned yet
+    _capture(page, "importer_question")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="« Étape 2 »").click()
+    page.keyboard.type("mise en relation")  # the list is long: filter it as a user would
+    page.get_by_role("option", name="Date de mise en relation").click()
+    page.get_by_text("Lignes qui seront chargées").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Confirmer l'import", exact=True).click()
+    page.get_by_text("4 nouveaux").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        stored = conn.execute(
+            text(
+                "SELECT id_source, date_mise_en_relation FROM parcours WHERE id_source LIKE 'INC-%'"
+            )
+        ).all()
+    engine.dispose()
+    assert sorted(r[0] for r in stored) == ["INC-1", "INC-2", "INC-3", "INC-4"]
+    assert all(r[1] is not None for r in stored)
