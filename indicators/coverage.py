@@ -1,4 +1,4 @@
-"""Rural coverage (DOMAIN.md, "Rural coverage"): the cohort by the class of the youth's
+"""Rural coverage (docs/domaine.md, « Indicateurs »): the cohort by the class of the youth's
 commune, and where youths wait far from any antenne.
 
 Choices:

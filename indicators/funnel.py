@@ -1,6 +1,6 @@
 """The funnel of the launch process: cohort, counts per step, rates, delays, stuck parcours.
 
-See DOMAIN.md ("Steps of the funnel", "Indicators") and `indicators.steps` for the rule.
+See docs/domaine.md (« Les étapes », « Indicateurs ») and `indicators.steps` for the rule.
 """
 
 from __future__ import annotations

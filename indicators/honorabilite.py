@@ -1,6 +1,6 @@
 """Honorabilité checks of mentors (B2 + FIJAIS): delays against a target, pending requests.
 
-See DOMAIN.md ("Honorabilité delays"). The requests of a period are those whose
+See docs/domaine.md (« Indicateurs »). The requests of a period are those whose
 `date_transmission_cd` falls in it; `au` is the as-of date: a return dated after `au` is not
 yet known, so the request is pending at `au`.
 

@@ -1,4 +1,4 @@
-"""Association load at the as-of date (DOMAIN.md, "Association load").
+"""Association load at the as-of date (docs/domaine.md, « Indicateurs »).
 
 - active binôme: `date_debut` ≤ au and no `date_fin` ≤ au;
 - youth waiting for a mentor: `date_attribution` ≤ au, mise en relation not reached by au

@@ -1,4 +1,4 @@
-"""Small counts hidden in tables of places (DOMAIN.md, "Privacy").
+"""Small counts hidden in tables of places (docs/domaine.md, « Confidentialité »).
 
 Outside the admin and direction roles, and in every export, a count from 1 to
 `threshold - 1` in a cell that describes a place or an establishment (commune, EPCI,

@@ -1,4 +1,4 @@
-"""The steps of the funnel and the "reaches" rule (DOMAIN.md, "Steps of the funnel").
+"""The steps of the funnel and the "reaches" rule (docs/domaine.md, « Les étapes »).
 
 Defined once here; every page, export and the command line use these functions.
 

@@ -1,6 +1,6 @@
 """The *consolidate* stage: source records become one parcours per youth and association.
 
-Pure function over frames (DOMAIN.md, "Consolidation rules"): a CD fiche and the association
+Pure function over frames (docs/domaine.md, « Consolidation »): a CD fiche and the association
 record of the same youth are one parcours when the fiche was sent to that association, or
 when the fiche names no association and the youth has exactly one association record. Each
 step date comes from the source that owns the step; the honorabilité follow-up joins on

@@ -2,7 +2,7 @@
 rebuilt from every source record in that same transaction.
 
 A newer snapshot of a source updates the rows it contributed (matched on `id_source`); rows
-missing from it are kept and flagged, never deleted (DOMAIN.md, rule 5).
+missing from it are kept and flagged, never deleted (docs/domaine.md, rule 5).
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def _plain(value):
 def rebuild_parcours(
     conn: Connection, records: pd.DataFrame | None = None, demandes: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Recompute every parcours from the source records (rules of DOMAIN.md) and return
+    """Recompute every parcours from the source records (rules of docs/domaine.md) and return
     them; the frames not given are read from the database."""
     if records is None:
         records = read_frame(conn, Enregistrement.__table__)

@@ -162,7 +162,7 @@ def missing_required(kind: Kind, mapped: set[str] | list[str]) -> list[str]:
     ]
 
 
-# Steps of the funnel, in order (DOMAIN.md).
+# Steps of the funnel, in order (docs/domaine.md).
 STEPS = [
     "inscription",
     "attribution",

@@ -1,5 +1,5 @@
 """The audit log: sign-ins, imports, undos, mapping and referential changes, exports and
-downloads — who, when, what, from where (DOMAIN.md, issue 5).
+downloads — who, when, what, from where (docs/domaine.md, issue 5).
 
 Append-only: the database itself refuses updates and early deletes (migration 0004); the
 only delete is `purge`, for entries older than the retention period.

@@ -2,7 +2,7 @@
 
 Source records (`enregistrement`, `demande_honorabilite`) keep what each file said, keyed by
 their source and `id_source`, so a newer snapshot updates its own rows. `parcours` is derived
-from them by the consolidation rules of DOMAIN.md and rebuilt in the same transaction as
+from them by the consolidation rules of docs/domaine.md and rebuilt in the same transaction as
 every import. No column holds a name or a full birth date.
 """
 

@@ -94,3 +94,71 @@ def test_missing_file_and_missing_key(tmp_path):
     assert run.returncode == 1
     assert "clé de pseudonymisation" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# An export whose « Étape 2 » holds dates nothing explains: asked, never dropped.
+UNSEEN = csv_bytes(
+    [
+        ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Étape 2"],
+        ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "20/02/2025"],
+        ["A2", "Martin", "Léa", "02/11/2007", "15/01/2025", "01/03/2025"],
+    ]
+)
+
+
+def test_unanswered_columns_exit_1_with_the_questions_then_a_profile_answers(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_bytes(UNSEEN)
+    run = cli(tmp_path, "ingest", str(export), "--association", "Horizon", "--json")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)["fichiers"][0]
+    assert report["statut"] == "a_completer" and report["lignes_chargees"] == 0
+    assert report["questions"] == [
+        {"en_tete": "Étape 2", "ressemble_a": "des dates (2025)", "suggestions": []}
+    ]
+    columns = {c["en_tete"]: c for c in report["colonnes"]}
+    assert list(columns) == [
+        "N° dossier",
+        "Nom",
+        "Prénom",
+        "Né(e) le",
+        "Date d'inscription",
+        "Étape 2",
+    ]
+    assert columns["Date d'inscription"]["champ"] == "date_inscription"
+    assert columns["Date d'inscription"]["certitude"] == 1.0
+    assert columns["Étape 2"]["champ"] is None and columns["Étape 2"]["a_preciser"]
+    text = cli(tmp_path, "ingest", str(export), "--association", "Horizon")
+    assert text.returncode == 1
+    assert "« Étape 2 » : des dates (2025)" in text.stdout
+    assert '# "Étape 2" = ""' in text.stdout  # the line of the answers file to fill
+
+    answers = tmp_path / "reponses.toml"
+    answers.write_text('[colonnes]\n"Étape 2" = "date_mise_en_relation"\n', encoding="utf-8")
+    trial = cli(
+        tmp_path, "ingest", str(export), "--association", "Horizon", "--profile", str(answers),
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert trial.returncode == 0, trial.stdout
+    tried = json.loads(trial.stdout)["fichiers"][0]
+    assert tried["statut"] == "charge" and tried["essai"] and tried["lignes_chargees"] == 2
+    run = cli(
+        tmp_path, "ingest", str(export), "--association", "Horizon", "--profile", str(answers)
+    )
+    assert run.returncode == 0, run.stdout
+    assert "Association « Horizon » ajoutée au référentiel" in run.stdout
+    assert "Données au 01/03/2025 (dernière date trouvée dans le fichier)" in run.stdout
+
+
+def test_a_wrong_answers_file_is_one_french_message(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_bytes(UNSEEN)
+    answers = tmp_path / "reponses.toml"
+    answers.write_text('[colonnes]\n"Étape 2" = "date_du_matching"\n', encoding="utf-8")
+    run = cli(tmp_path, "ingest", str(export), "--association", "H", "--profile", str(answers))
+    assert run.returncode == 1
+    assert "Champ « date_du_matching » inconnu" in run.stdout
+    answers.write_text("[colonnes\n", encoding="utf-8")
+    run = cli(tmp_path, "ingest", str(export), "--profile", str(answers))
+    assert run.returncode == 1 and "illisible" in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr

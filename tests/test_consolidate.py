@@ -1,4 +1,4 @@
-"""Consolidation rules of DOMAIN.md on literal frames, values checked by hand."""
+"""Consolidation rules of docs/domaine.md on literal frames, values checked by hand."""
 
 from __future__ import annotations
 

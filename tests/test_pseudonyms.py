@@ -1,4 +1,4 @@
-"""Pseudonyms: name normalisation (DOMAIN.md), keyed hashes, vectorised helpers, key handling."""
+"""Pseudonyms: name normalisation (docs/domaine.md), keyed hashes, vectorised helpers, keys."""
 
 from __future__ import annotations
 

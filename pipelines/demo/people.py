@@ -72,7 +72,7 @@ class Person:
 
 
 def identity_key(nom: str, prenom: str) -> str:
-    """The name part of a pseudonym key, as DOMAIN.md normalises it (used to avoid collisions)."""
+    """The name part of a pseudonym key, as docs/domaine.md normalises it (avoids collisions)."""
     text = f"{nom} {prenom}".upper().replace("Œ", "OE").replace("Æ", "AE")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))

@@ -5,7 +5,7 @@ Revises: 0003
 Create Date: 2026-11-26 21:45:00.000000
 
 The audit log refuses any UPDATE, and any DELETE of an entry younger than 12 months (the
-retention period, DOMAIN.md), from the database itself: no code path can rewrite history.
+retention period, docs/domaine.md), from the database itself: no code path can rewrite history.
 """
 
 import sqlalchemy as sa
