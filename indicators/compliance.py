@@ -1,5 +1,6 @@
-"""Compliance alerts: the rules the data must respect (docs/domaine.md, « Règles
-que les données doivent respecter »), checked on every parcours known at the as-of date, whatever its inscription date.
+"""Compliance alerts: the rules the data must respect (docs/domaine.md, « Règles que les
+données doivent respecter »), checked on every parcours known at the as-of date, whatever its
+inscription date.
 
 A parcours is *known at `au`* when its inscription date is on or before `au`, or missing
 (a CD fiche may carry no inscription date). Apart from `date_future`, every rule reads the

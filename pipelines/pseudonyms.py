@@ -1,4 +1,5 @@
-"""Pseudonyms of youths and mentors: keyed hashes of normalised names (docs/domaine.md, « Pseudonymes »).
+"""Pseudonyms of youths and mentors: keyed hashes of normalised names (docs/domaine.md,
+« Pseudonymes »).
 
 `id_jeune` = HMAC-SHA256(key, normalised nom + prénom + "|" + ISO birth date) and
 `id_mentor` = HMAC-SHA256(key, normalised association + "|" + normalised nom + prénom), both as
