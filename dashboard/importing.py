@@ -10,6 +10,7 @@ import streamlit as st
 from auth.roles import Identity
 from dashboard.access import origin
 from dashboard.data import data_version, engine, prewarm
+from dashboard.markdown import plain
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
 from pipelines.answers import Answers, apply_answers
@@ -163,7 +164,7 @@ def done_message(name: str, report: FileReport) -> str:
             else "Aucune étape nouvellement atteinte. "
         )
     if report.association_creee:
-        message += f"Association « {report.association} » ajoutée au référentiel. "
+        message += f"Association « {plain(report.association)} » ajoutée au référentiel. "
     if report.profil_enregistre:
         message += (
             "La correspondance des colonnes est enregistrée : les prochains fichiers de même "
@@ -191,7 +192,8 @@ def show_plan(plan: Plan) -> None:
     if len(communes):
         st.caption(
             "Communes introuvables dans le référentiel (lignes chargées, commune laissée "
-            "vide) : " + ", ".join(f"« {c} » ({n})" for c, n in communes.itertuples(index=False))
+            "vide) : "
+            + ", ".join(f"« {plain(c)} » ({n})" for c, n in communes.itertuples(index=False))
         )
     if p.quarantined_lines:
         st.warning(
@@ -208,7 +210,7 @@ def new_association(plan: Plan, widget_key: str, admin: bool) -> bool:
     if not (plan.new_association and plan.association and admin):
         return False
     st.markdown(
-        f"**Nouvelle association** : « {plan.association} » n'est pas encore dans le "
+        f"**Nouvelle association** : « {plain(plan.association)} » n'est pas encore dans le "
         "référentiel des associations."
     )
     left, right = st.columns(2)

@@ -13,6 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from dashboard.markdown import plain
 from pipelines.ingest import SUGGESTED
 from pipelines.mapping import IGNORE, ColumnMapping
 from pipelines.normalise import normalise_key
@@ -58,14 +59,13 @@ def questions(widget_key: str, header: list[str], mapping: ColumnMapping) -> dic
         cells = st.columns(PER_ROW)
         for cell, question in zip(cells, asked[start : start + PER_ROW], strict=False):
             chosen = cell.selectbox(
-                f"« {question.header or _untitled(question.position)} »",
+                f"« {plain(question.header) or _untitled(question.position)} »",
                 _choices(mapping, question.position),
                 index=None,
                 placeholder="Choisissez le champ…",
                 key=f"{widget_key}_q{question.position}",
-                help=f"Cette colonne contient {question.looks_like}.",
             )
-            cell.caption(f"Contient {question.looks_like}.")
+            cell.caption(f"Contient {plain(question.looks_like)}.")
             if chosen is not None:
                 answers[question.position] = by_label[chosen]
     if len(answers) < len(asked):
@@ -102,7 +102,7 @@ def corrections(
         if left_out:
             st.caption(
                 "Colonnes sans champ (texte libre, ignorées) : "
-                + ", ".join(f"« {h} »" for h in left_out)
+                + ", ".join(f"« {plain(h)} »" for h in left_out)
             )
     every = st.toggle("Corriger les colonnes reconnues", key=f"{widget_key}_toutes")
     if not every:
@@ -117,7 +117,7 @@ def corrections(
             options = _choices(mapping, pos)
             label = field(mapping.kind, current).label if current else IGNORED_CHOICE
             chosen = cell.selectbox(
-                f"« {header[pos] or _untitled(pos)} »",
+                f"« {plain(header[pos]) or _untitled(pos)} »",
                 options,
                 index=options.index(label),
                 key=f"{widget_key}_{pos}",
@@ -162,7 +162,8 @@ def value_answers(widget_key: str, unknown: pd.DataFrame) -> dict[str, dict[str,
     for row in unknown.head(MAX_LABELS_ASKED).itertuples():
         choices = value_choices(row.table)
         chosen = st.selectbox(
-            f"{row.Champ} : « {row.Libellé} » ({row.Lignes} ligne{'s' if row.Lignes > 1 else ''})",
+            f"{row.Champ} : « {plain(row.Libellé)} » "
+            f"({row.Lignes} ligne{'s' if row.Lignes > 1 else ''})",
             [KEEP_EMPTY, *choices],
             key=_label_key(widget_key, row.champ, row.Libellé),
         )

@@ -287,3 +287,20 @@ def test_each_demo_layout_through_the_page(db, demo_files, key):
         assert "importé" in at.success[0].value, path.name
         assert counts(db)["imports"] == before + 1
     assert counts(db)["parcours"] > 0
+
+
+def test_headers_and_labels_from_a_file_render_no_markdown(db):
+    header = [*HEADER[:9], "![b](http://exemple.invalid/x.png)", "Motif de fin"]
+    rows = [
+        [*ROW_A1[:9], "02/03/2025", "[clic](http://exemple.invalid) *gras*"],
+        [*ROW_A2[:9], "03/03/2025", "[clic](http://exemple.invalid) *gras*"],
+        [*ROW_A2[:9], "04/03/2025", "Autre"],
+    ]
+    rows[2][0] = "A9"
+    at = upload(page(), "x.csv", csv_bytes([header, *rows]), association="Envol")
+    asked = next(s for s in at.selectbox if "_q" in s.key)
+    # The brackets are escaped: Streamlit shows the text, fetches no image.
+    assert asked.label == r"« !\[b\](http\://exemple.invalid/x.png) »"
+    asked.select("— ignorer cette colonne —").run()
+    label = next(s for s in at.selectbox if "clic" in s.label)
+    assert r"\[clic\]" in label.label and r"\*gras\*" in label.label

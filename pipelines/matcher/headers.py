@@ -47,6 +47,7 @@ def expects_date(kind: Kind, name: str) -> bool:
     return False
 
 
+MAX_HEADER = 200  # characters read of a header (a real one is far shorter; a hostile one is not)
 SPECIFICITY = 0.04  # per concept word beyond the first, and for a role the header states
 
 
@@ -107,8 +108,8 @@ def _role_factor(field_role: str | None, roles: frozenset[str], kind: Kind) -> f
 def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderScore]:
     """Score (0-1) of every field of `kind` the header may name; fields scoring 0 left out.
     `group`: the merged cell above the header, if any ("Mentor" over "Nom", "Prénom")."""
-    words = read_words(text)
-    roles = words.roles | (read_words(group).roles if group else frozenset())
+    words = read_words(text[:MAX_HEADER])
+    roles = words.roles | (read_words(group[:MAX_HEADER]).roles if group else frozenset())
     known = concepts(kind)
     out: dict[str, HeaderScore] = {}
     if not words.all and roles & {"jeune", "mentor"}:

@@ -26,6 +26,7 @@ _FILLERS = frozenset(
 )
 _NEGATIONS = frozenset({"non", "pas", "sans", "aucun", "aucune", "ni", "jamais", "ne", "n"})
 _SHORT = 2  # a spelling this short never matches inside a longer label
+MAX_LABEL = 200  # longer text is a comment, not a label: never read word by word
 MIN_COVER = 3  # a spelling must make at least a third of the label's words
 
 
@@ -131,7 +132,7 @@ def match_label(text: str, table: str) -> str | None:
     key = normalise_key(text)
     if key in lookup:
         return lookup[key]
-    if key in MISSING_KEYS:
+    if key in MISSING_KEYS or len(text) > MAX_LABEL:
         return None
     main, hint = prepare_text(text)
     if main in lookup:
