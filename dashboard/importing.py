@@ -153,7 +153,7 @@ def done_message(name: str, report: FileReport) -> str:
         f"{STEP_LABELS[step]} : {number(n)}" for step, n in report.etapes_atteintes.items() if n
     ]
     message = (
-        f"« {name} » importé : {number(report.nouveaux)} nouveaux, "
+        f"« {plain(name)} » importé : {number(report.nouveaux)} nouveaux, "
         f"{number(report.mis_a_jour)} mis à jour, {number(report.absents)} absents du "
         f"dernier export, {number(report.lignes_en_quarantaine)} ligne(s) en quarantaine. "
     )

@@ -25,6 +25,7 @@ from dashboard.importing import (
     table_of,
     uploads,
 )
+from dashboard.markdown import plain
 from pipelines.errors import IngestError
 from pipelines.ingest import already_imported, initial_mapping, paris_time
 from pipelines.mapping import with_fixes
@@ -87,7 +88,7 @@ files = st.file_uploader(
 )
 ready: list[tuple[Upload, Plan, bool, bool]] = []
 for upload in uploads(files or []):
-    st.subheader(upload.name)
+    st.subheader(plain(upload.name))
     report = st.session_state.get(DONE, {}).get(upload.sha256)
     if report is not None:
         st.success(done_message(upload.name, report), icon=":material/check_circle:")
@@ -136,7 +137,7 @@ for upload in uploads(files or []):
         and not own
         and st.checkbox(
             f"Enregistrer cette correspondance pour les prochains fichiers "
-            f"{'de ' + plan.association if plan.association else 'de ce type'}",
+            f"{'de ' + plain(plan.association) if plan.association else 'de ce type'}",
             value=True,
             key=f"garder_{upload.sha256}",
         )
