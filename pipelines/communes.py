@@ -256,15 +256,24 @@ def known_codes(path: str | Path | None = None) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=4)
 def known_postcodes(path: str | Path | None = None) -> frozenset[str]:
-    resolved = str(Path(path or DEFAULT_PATH).resolve())
-    return frozenset(_index(resolved).by_cp)
+    """Every postcode of the referential (cheaper than the resolution index)."""
+    codes = _read_communes(str(Path(path or DEFAULT_PATH).resolve()))["codes_postaux"]
+    return frozenset(cp for joined in codes.dropna() for cp in joined.split(";"))
+
+
+@functools.lru_cache(maxsize=4)
+def _name_keys(path: str) -> frozenset[str]:
+    """Normalised commune names, with and without their leading article."""
+    keys = _read_communes(path)["nom"].map(normalise_commune_name)
+    bare = keys.str.extract(_LEADING_ARTICLE, expand=False).dropna()
+    return frozenset(keys) | frozenset(bare)
 
 
 def is_commune_name(text: str, path: str | Path | None = None) -> bool:
     """Whether a cell names a commune of the referential (with or without its postcode)."""
     name, _ = split_postcode(text)
     key = normalise_commune_name(name)
-    return bool(key) and key in _index(str(Path(path or DEFAULT_PATH).resolve())).by_name
+    return bool(key) and key in _name_keys(str(Path(path or DEFAULT_PATH).resolve()))
 
 
 def resolve_communes(

@@ -136,6 +136,9 @@ def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
         shape.several_words = sum(len(re.split(r"[ ,]+", t.strip())) >= 2 for t in named) / len(
             named
         )
+    if not _may_hold_labels(shape, len(distinct)):
+        shape.tables = dict.fromkeys(CATEGORY_TABLES, 0.0)
+        return shape
     for table in CATEGORY_TABLES:
         hits = 0
         for t in distinct:
@@ -148,6 +151,16 @@ def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
                 shape.examples.setdefault(table, t)
         shape.tables[table] = hits / counted
     return shape
+
+
+MAX_LABEL_VARIETY = 60  # more distinct values than this: names, ids or comments, not labels
+
+
+def _may_hold_labels(shape: CellShape, distinct: int) -> bool:
+    """Labels are few and neither dates nor numbers: other columns skip the label tables."""
+    if shape.any_dates >= 0.8 or shape.ints >= 0.8 or shape.insee >= 0.8:
+        return False
+    return distinct <= MAX_LABEL_VARIETY or shape.distinct <= 0.5 * shape.filled
 
 
 def _code(text: str) -> str:
