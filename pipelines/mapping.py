@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipelines.errors import IngestError
 from pipelines.matcher import CERTAIN, CellShape, ColumnGuess, describe, match_columns
-from pipelines.matcher.headers import header_scores
+from pipelines.matcher.headers import could_name_a_field, header_scores
 from pipelines.normalise import normalise_key
 from pipelines.schema import FIELDS, KIND_LABELS, Kind, missing_required
 from pipelines.schema import field as schema_field
@@ -146,6 +146,8 @@ HEADER_CELL_MAX = 120  # a longer cell is prose (a read-me line), not a header
 def _looks_like_header(text: str) -> bool:
     """A cell the matcher would recognise as some field's header, whatever the kind."""
     if len(text) > HEADER_CELL_MAX or sum(c.isdigit() for c in text) > len(text) / 3:
+        return False
+    if not could_name_a_field(text):
         return False
     return any(
         score.score >= CERTAIN

@@ -104,6 +104,31 @@ def _role_factor(field_role: str | None, roles: frozenset[str], kind: Kind) -> f
     return 1.0
 
 
+@lru_cache(maxsize=1)
+def _concept_words() -> dict[str, frozenset[str]]:
+    """Every word of every concept of every kind, by first letter."""
+    by_letter: dict[str, set[str]] = {}
+    for kind in Kind:
+        for field_concepts in concepts(kind).by_field.values():
+            for concept in field_concepts:
+                for word in concept.words:
+                    by_letter.setdefault(word[:1], set()).add(word)
+    return {letter: frozenset(words) for letter, words in by_letter.items()}
+
+
+def could_name_a_field(text: str) -> bool:
+    """A quick test before `header_scores`: some word of the text is (or is a slip of) a
+    concept word, or the text is a role word alone ("Mentor")."""
+    words = read_words(text[:MAX_HEADER])
+    if not words.all:
+        return bool(words.roles & {"jeune", "mentor"})
+    known = _concept_words()
+    return any(
+        w in known.get(w[:1], ()) or any(same_word(w, c) for c in known.get(w[:1], ()))
+        for w in words.all
+    )
+
+
 @lru_cache(maxsize=20_000)
 def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderScore]:
     """Score (0-1) of every field of `kind` the header may name; fields scoring 0 left out.
