@@ -50,7 +50,6 @@ class ColumnMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)  # headers neither mapped nor ignored
     ignored: list[str] = field(default_factory=list)  # headers the profile ignores on purpose
-    duplicates: list[str] = field(default_factory=list)  # second header for the same field
     missing_required: list[str] = field(default_factory=list)
     signature_hits: int = 0  # columns recognised by what only this kind has
     saved: bool = False  # the profile was saved from the import page (not a shipped file)
@@ -112,21 +111,6 @@ def synonyms(directory: Path = MAPPINGS_DIR) -> dict[Kind, dict[str, str]]:
                 table.setdefault(normalise_key(label), f.name)
         result[kind] = table
     return result
-
-
-@lru_cache(maxsize=8)
-def signatures(directory: Path = MAPPINGS_DIR) -> dict[Kind, frozenset[str]]:
-    """Per kind: the headers its own section knows and [commun] does not (e.g. "Date de
-    réception" says CD fiche). They decide the kind when several kinds map a file."""
-    raw = tomllib.loads((directory / "synonymes.toml").read_text(encoding="utf-8"))
-    common = {normalise_key(s) for labels in raw.get("commun", {}).values() for s in labels}
-    return {
-        kind: frozenset(
-            normalise_key(s) for labels in raw.get(kind.value, {}).values() for s in labels
-        )
-        - common
-        for kind in Kind
-    }
 
 
 @lru_cache(maxsize=1)
@@ -217,7 +201,7 @@ def _from_match(
 
 def _finish(mapping: ColumnMapping, header: list[str]) -> ColumnMapping:
     """Turn positions into the header texts for reports, and list missing required fields."""
-    for attr in ("unmapped", "ignored", "duplicates"):
+    for attr in ("unmapped", "ignored"):
         setattr(mapping, attr, [header[int(p)] for p in getattr(mapping, attr)])
     mapping.missing_required = missing_required(mapping.kind, mapping.columns.values())
     return mapping
@@ -356,7 +340,6 @@ def with_fixes(mapping: ColumnMapping, header: list[str], fixes: dict[int, str])
         for pos, h in enumerate(header)
         if h and pos not in columns and h not in fixed.ignored and h in mapping.unmapped
     ]
-    fixed.duplicates = [h for h in mapping.duplicates if h not in named]
     fixed.missing_required = missing_required(mapping.kind, columns.values())
     return fixed
 

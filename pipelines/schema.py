@@ -101,7 +101,7 @@ _MATCH = [
 ]
 
 # A CD fiche names some youth fields its own way; these labels are also what tells a fiche
-# list from an association export (they are [fiche_cd] synonyms, see mapping.signatures).
+# list from an association export (their concepts are the fiche's own in vocabulaire.toml).
 _FICHE_LABELS = {
     "id_source": _f("id_source", T.CODE, "N° de fiche"),
     "association": _f("association", T.TEXT, "Association choisie"),

@@ -10,7 +10,7 @@ dates or known labels, or the header clearly names a field — and merely *not r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -75,7 +75,6 @@ class Match:
     kind: Kind
     guesses: list[ColumnGuess]
     signature_hits: int = 0  # columns recognised by a concept only this kind has
-    shapes: list[CellShape] = field(default_factory=list)
 
     @property
     def columns(self) -> dict[int, str]:
@@ -205,7 +204,7 @@ def match_columns(
             continue
         ranked = scored[pos]
         rivals = [r for r in ranked if r[0] != name and r[0] not in taken]
-        if rivals and rivals[0][3] >= ranked_of(ranked, name) - 0.03 and rivals[0][1] >= CERTAIN:
+        if rivals and rivals[0][3] >= _rank_of(ranked, name) - 0.03 and rivals[0][1] >= CERTAIN:
             why[pos] = "conflit"  # two fields as likely: ask
             continue
         chosen[pos] = (name, c)
@@ -244,15 +243,21 @@ def match_columns(
         )
         if ask and not reason:
             reason = (
-                "doute" if best >= ASK_HEADER else "dates" if shape.any_dates >= 0.6 else "libellés"
+                "doute"
+                if pos in doubtful
+                else "en-tête"
+                if best >= ASK_HEADER
+                else "dates"
+                if shape.any_dates >= 0.6
+                else "libellés"
             )
         guesses.append(
             ColumnGuess(pos, header, None, best, candidates, looks_like(shape), ask, reason)
         )
-    return Match(kind, guesses, hits, shapes)
+    return Match(kind, guesses, hits)
 
 
-def ranked_of(ranked: list[tuple], name: str) -> float:
+def _rank_of(ranked: list[tuple], name: str) -> float:
     return next(r[3] for r in ranked if r[0] == name)
 
 
