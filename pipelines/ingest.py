@@ -33,6 +33,7 @@ from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
 from pipelines.schema import KIND_LABELS, Kind
 from pipelines.schema import field as schema_field
+from store.db import Busy, writing
 from store.models import Association, ImportLot
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -335,19 +336,40 @@ def plan_raw(
     return Plan(filename, sha256, raw, mapping, chosen, prepared, {}, day, origin, new)
 
 
-def already_imported(engine: Engine, sha256: str):
+def already_imported(engine_or_conn: Engine | Connection, sha256: str):
     """The earlier import of the same bytes (not undone), as a row, or None."""
     lot = ImportLot.__table__
-    with engine.connect() as conn:
-        return conn.execute(
-            select(lot).where(lot.c.sha256 == sha256, lot.c.annule.is_(False)).order_by(lot.c.id)
-        ).first()
+    query = select(lot).where(lot.c.sha256 == sha256, lot.c.annule.is_(False)).order_by(lot.c.id)
+    if isinstance(engine_or_conn, Connection):
+        return engine_or_conn.execute(query).first()
+    with engine_or_conn.connect() as conn:
+        return conn.execute(query).first()
+
+
+def already_imported_report(filename: str, previous) -> FileReport:
+    return FileReport(
+        fichier=filename,
+        statut="deja_importe",
+        type=previous.type,
+        association=previous.association,
+        message=(
+            f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
+            f"(import n° {previous.id}) : rien n'a été modifié."
+        ),
+    )
+
+
+BUSY = (
+    "Un autre import (ou une annulation) est en cours depuis plus d'une minute : réessayez "
+    "dans un instant. Rien n'a été écrit."
+)
 
 
 def _create_association(conn: Connection, name: str, capacity: int | None) -> None:
-    conn.execute(
-        insert(Association.__table__).values(nom=name, cle=normalise_key(name), capacite=capacity)
-    )
+    table = Association.__table__
+    key = normalise_key(name)
+    if conn.execute(select(table.c.id).where(table.c.cle == key)).first() is None:
+        conn.execute(insert(table).values(nom=name, cle=key, capacite=capacity))
 
 
 def apply_plan(
@@ -366,9 +388,12 @@ def apply_plan(
     kind = plan.mapping.kind
     saved = None
     created = create_association and plan.new_association and bool(plan.association)
-    with engine.connect() as conn:
-        transaction = conn.begin()
-        try:
+    try:
+        with writing(engine) as conn:
+            # One writer at a time: the same file sent twice at once is loaded once.
+            previous = already_imported(conn, plan.sha256)
+            if previous is not None:
+                return already_imported_report(plan.filename, previous)
             if created:
                 _create_association(conn, plan.association or "", plan.capacity)
             if keep_mapping and (plan.fixes or plan.value_answers):
@@ -389,13 +414,10 @@ def apply_plan(
                 origine_date_donnees=plan.data_date_origin,
             )
             result = load(conn, plan.prepared, meta)
-        except BaseException:
-            transaction.rollback()
-            raise
-        if dry_run:
-            transaction.rollback()
-        else:
-            transaction.commit()
+            if dry_run:
+                conn.get_transaction().rollback()
+    except Busy:
+        raise IngestError(BUSY) from None
     p = plan.prepared
     message = f"{KIND_LABELS[kind].capitalize()} importé."
     if created:
@@ -446,16 +468,7 @@ def ingest(
     it (said in the report)."""
     previous = already_imported(engine, sha256_of(data))
     if previous is not None:
-        return FileReport(
-            fichier=filename,
-            statut="deja_importe",
-            type=previous.type,
-            association=previous.association,
-            message=(
-                f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
-                f"(import n° {previous.id}) : rien n'a été modifié."
-            ),
-        )
+        return already_imported_report(filename, previous)
     try:
         plan = plan_import(
             engine, data, filename, key, kind=kind, association=association, answers=answers

@@ -20,6 +20,7 @@ from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
 from pipelines.schema import Kind
 from store.bulk import typed_columns, update_frame_by_id
+from store.db import Busy, writing
 from store.models import DemandeHonorabilite, Enregistrement, ImportLot, VersionLigne
 
 TABLES = {t.name: t for t in (Enregistrement.__table__, DemandeHonorabilite.__table__)}
@@ -70,7 +71,17 @@ def undo_import(engine: Engine, import_id: int, user: str) -> UndoReport:
     """Undo import `import_id`; raises IngestError (French) when it cannot be undone."""
     versions = VersionLigne.__table__
     lot = ImportLot.__table__
-    with engine.begin() as conn:
+    try:
+        return _undo(engine, import_id, user, versions, lot)
+    except Busy:
+        raise IngestError(
+            "Un import (ou une autre annulation) est en cours depuis plus d'une minute : "
+            "réessayez dans un instant. Rien n'a été annulé."
+        ) from None
+
+
+def _undo(engine: Engine, import_id: int, user: str, versions, lot) -> UndoReport:
+    with writing(engine) as conn:
         row = _check(conn, import_id)
         changes = pd.DataFrame(
             conn.execute(
