@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from auth import passwords
@@ -441,31 +441,38 @@ def authenticate(
         record(engine, actor, "echec_connexion", why)
         return SignIn(None, WRONG)
 
-    correct = passwords.verify(row.mot_de_passe, password)
     if not row.actif:
+        correct = passwords.verify(row.mot_de_passe, password)
         record(engine, actor, "echec_connexion", "compte désactivé")
         return SignIn(None, DISABLED if correct else WRONG)
 
-    locked_until = _aware(row.bloque_jusqua)
-    if locked_until is not None and locked_until > now:
-        record(
-            engine,
-            actor,
-            "echec_connexion",
-            f"compte bloqué ({until_text(locked_until, now)}, heure de Paris)",
-        )
-        return SignIn(None, _locked_message(locked_until, limit))
-
+    # The attempt is counted as a failure before the password is checked, in one conditional
+    # UPDATE: parallel attempts can never check more passwords than the limit allows.
+    count = _reserve_attempt(engine, row.id, limit, now)
+    if count is None:
+        return _refused_locked(engine, row.id, actor, limit, minutes, now)
+    correct = passwords.verify(row.mot_de_passe, password)
     role = parse_role(row.role)
     if not correct or role is None:
-        return _failure(engine, row, actor, limit, minutes, now)
+        return _failure(engine, row, actor, count, limit, minutes, now)
 
     values = {"echecs": 0, "bloque_jusqua": None, "derniere_connexion": now}
     if passwords.needs_rehash(row.mot_de_passe):
         values["mot_de_passe"] = passwords.hash_password(password)
     with engine.begin() as conn:
-        conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(**values))
-        record(conn, actor, "connexion", "connexion avec un compte local")
+        # Locked meanwhile by parallel failures: the right password is refused too.
+        done = conn.execute(
+            update(TABLE)
+            .where(TABLE.c.id == row.id, _not_locked(now))
+            .values(**values)
+            .returning(TABLE.c.id)
+        ).first()
+        if done is None:
+            record(conn, actor, "echec_connexion", "compte bloqué pendant la vérification")
+        else:
+            record(conn, actor, "connexion", "connexion avec un compte local")
+    if done is None:
+        return _refused_locked(engine, row.id, actor, limit, minutes, now, audited=True)
     association = row.association if role is Role.ASSOCIATION else None
     return SignIn(
         Identity(row.identifiant, role, association, "local"),
@@ -473,15 +480,68 @@ def authenticate(
     )
 
 
-def _failure(engine: Engine, row, actor: Actor, limit: int, minutes: int, now) -> SignIn:
-    """A wrong password: one more consecutive failure, and the lock when it is one too many."""
+def _not_locked(now: dt.datetime):
+    return or_(TABLE.c.bloque_jusqua.is_(None), TABLE.c.bloque_jusqua <= now)
+
+
+def _reserve_attempt(engine: Engine, account_id: int, limit: int, now) -> int | None:
+    """One more consecutive failure counted ahead of the check, if the account is not locked
+    and under the limit; the new count, or None when refused."""
     with engine.begin() as conn:
-        count = conn.execute(
+        return conn.execute(
             update(TABLE)
-            .where(TABLE.c.id == row.id)
+            .where(TABLE.c.id == account_id, _not_locked(now), TABLE.c.echecs < limit)
             .values(echecs=TABLE.c.echecs + 1)
             .returning(TABLE.c.echecs)
+        ).scalar_one_or_none()
+
+
+def _refused_locked(
+    engine: Engine,
+    account_id: int,
+    actor: Actor,
+    limit: int,
+    minutes: int,
+    now,
+    audited: bool = False,
+) -> SignIn:
+    """Refused without checking the password: the account is locked, or the attempts in
+    flight already reach the limit (then it is locked now)."""
+    until = now + dt.timedelta(minutes=minutes)
+    with engine.begin() as conn:
+        locked = conn.execute(
+            update(TABLE)
+            .where(TABLE.c.id == account_id, _not_locked(now), TABLE.c.echecs >= limit)
+            .values(echecs=0, bloque_jusqua=until)
+            .returning(TABLE.c.id)
+        ).first()
+        if locked is not None:
+            record(
+                conn,
+                actor,
+                "blocage",
+                f"compte bloqué {until_text(until, now)} (heure de Paris) "
+                f"après {limit} échecs consécutifs",
+            )
+        current = conn.execute(
+            select(TABLE.c.bloque_jusqua).where(TABLE.c.id == account_id)
         ).scalar_one()
+        until = _aware(current) or until
+        if not audited:
+            record(
+                conn,
+                actor,
+                "echec_connexion",
+                f"compte bloqué ({until_text(until, now)}, heure de Paris)",
+            )
+    return SignIn(None, _locked_message(until, limit))
+
+
+def _failure(
+    engine: Engine, row, actor: Actor, count: int, limit: int, minutes: int, now
+) -> SignIn:
+    """A wrong password (already counted): the lock when it is the last one allowed."""
+    with engine.begin() as conn:
         record(
             conn,
             actor,

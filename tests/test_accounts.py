@@ -415,3 +415,59 @@ def test_record_oidc_sign_in(engine):
     assert frame.action.tolist() == ["connexion"]
     assert frame.iloc[0].detail == "connexion par le fournisseur d'identité"
     assert frame.iloc[0].role == "direction" and frame.iloc[0].origine == "10.0.0.8"
+
+
+# --- sign-in under load ------------------------------------------------------------------------
+
+
+def _parallel_sign_ins(engine, monkeypatch, passwords_tried: list[str]) -> tuple[list, int]:
+    """Every attempt from its own thread, released together; (results, passwords checked)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    checked = []
+    real_verify = passwords.verify
+
+    def counting_verify(stored, given):
+        checked.append(1)
+        return real_verify(stored, given)
+
+    monkeypatch.setattr(passwords, "verify", counting_verify)
+    start = threading.Barrier(len(passwords_tried))
+
+    def attempt(password: str):
+        start.wait()
+        return authenticate(engine, "paul", password)
+
+    with ThreadPoolExecutor(len(passwords_tried)) as pool:
+        results = list(pool.map(attempt, passwords_tried))
+    return results, len(checked)
+
+
+def test_parallel_wrong_passwords_check_at_most_the_limit_then_lock(engine, monkeypatch):
+    create_account(engine, "paul", "direction", password=PASSWORD)
+    results, checked = _parallel_sign_ins(engine, monkeypatch, ["mauvais"] * 20)
+    assert checked == 5  # the limit, never more, however many come at once
+    assert not any(r.ok for r in results)
+    assert _aware(_row(engine, "paul").bloque_jusqua) > dt.datetime.now(dt.UTC)
+    assert sum("bloqué" in r.message for r in results) >= 15
+
+
+def test_the_right_password_racing_wrong_ones_is_never_accepted_once_locked(engine, monkeypatch):
+    create_account(engine, "paul", "direction", password=PASSWORD)
+    for _ in range(3):
+        results, checked = _parallel_sign_ins(engine, monkeypatch, [*["faux"] * 11, PASSWORD])
+        accepted = [r for r in results if r.ok]
+        assert len(accepted) <= 1
+        # A success ends the run of consecutive failures: a new run of 5 may follow it.
+        assert checked <= (10 if accepted else 5)
+        refused_right = not accepted
+        locked = _aware(_row(engine, "paul").bloque_jusqua)
+        if refused_right:  # the right password came after the lock: refused, lock kept
+            assert locked is not None and locked > dt.datetime.now(dt.UTC)
+        with engine.begin() as conn:  # the administrator unlocks between rounds
+            conn.execute(
+                update(Compte.__table__)
+                .where(Compte.identifiant == "paul")
+                .values(echecs=0, bloque_jusqua=None)
+            )
