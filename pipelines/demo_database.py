@@ -26,4 +26,7 @@ def build_demo_database(
     """Regenerate the demo files, empty the database and import the files in order."""
     files = generate_demo_files(directory, n_parcours=n_parcours)
     recreate_database(engine)
-    return [ingest(engine, path.read_bytes(), path.name, key, user=DEMO_USER) for path in files]
+    return [
+        ingest(engine, path.read_bytes(), path.name, key, user=DEMO_USER, demo=True)
+        for path in files
+    ]

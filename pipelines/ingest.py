@@ -379,6 +379,7 @@ def apply_plan(
     keep_mapping: bool = False,
     dry_run: bool = False,
     create_association: bool = False,
+    demo: bool = False,
 ) -> FileReport:
     """Write a validated plan in one transaction (all or nothing). With `keep_mapping` and
     corrections in the plan, the corrected mapping is saved as the association's profile in
@@ -412,6 +413,7 @@ def apply_plan(
                 colonnes_absentes=[],
                 date_donnees=plan.data_date,
                 origine_date_donnees=plan.data_date_origin,
+                demo=demo,
             )
             result = load(conn, plan.prepared, meta)
             if dry_run:
@@ -462,6 +464,7 @@ def ingest(
     user: str = "cli",
     answers: Answers | None = None,
     dry_run: bool = False,
+    demo: bool = False,
 ) -> FileReport:
     """Import one file; never raises for a bad file: the report says why it was refused or
     what must be answered. An `association` given and not yet in the referential is added to
@@ -473,7 +476,9 @@ def ingest(
         plan = plan_import(
             engine, data, filename, key, kind=kind, association=association, answers=answers
         )
-        return apply_plan(engine, plan, user, dry_run=dry_run, create_association=bool(association))
+        return apply_plan(
+            engine, plan, user, dry_run=dry_run, create_association=bool(association), demo=demo
+        )
     except NeedsAnswers as exc:
         mapping = exc.mapping
         return FileReport(

@@ -60,6 +60,7 @@ class ImportMeta:
     colonnes_absentes: list[str]
     date_donnees: dt.date | None = None
     origine_date_donnees: str | None = None
+    demo: bool = False  # made by the demo builder (fictitious data)
 
 
 @dataclass
@@ -264,6 +265,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
             annule=False,
             date_donnees=meta.date_donnees,
             origine_date_donnees=meta.origine_date_donnees,
+            demo=meta.demo,
         )
         .returning(lot.c.id)
     ).scalar_one()

@@ -73,6 +73,7 @@ class ImportLot(Base):
     # title row), "contenu" (the latest date in the file) or "import" (the import day).
     date_donnees: Mapped[dt.date | None] = mapped_column(Date)
     origine_date_donnees: Mapped[str | None] = mapped_column(String(20))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # made by the demo builder
 
 
 class VersionLigne(Base):

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, case, func, select
 
 from store.models import ImportLot, Parcours, Quarantaine, ValeurInconnue
 
-DEMO_USER = "demo"  # the user the demo builder imports as
+DEMO_USER = "demo"  # the user name the demo builder imports under (history, audit log)
 
 
 def data_version(conn: Connection) -> tuple[int, int]:
@@ -109,10 +109,11 @@ def quarantine_of_import(conn: Connection, import_id: int) -> pd.DataFrame:
 
 
 def is_demo(conn: Connection) -> bool:
-    """True when every import was made by the demo builder (fictitious data)."""
+    """True when every import was made by the demo builder (fictitious data): a fact the
+    builder records on its imports, not a user name anybody can type."""
     lot = ImportLot.__table__
-    users = conn.execute(select(lot.c.utilisateur).distinct()).scalars().all()
-    return bool(users) and set(users) == {DEMO_USER}
+    kinds = conn.execute(select(lot.c.demo).distinct()).scalars().all()
+    return kinds == [True]
 
 
 def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
