@@ -14,7 +14,6 @@ from dashboard.markdown import plain
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
 from pipelines.answers import Answers, apply_answers
-from pipelines.audit_entries import record_import
 from pipelines.data_date import ORIGIN_LABELS
 from pipelines.docx_fiches import fiches_to_table
 from pipelines.errors import IngestError
@@ -37,7 +36,6 @@ from pipelines.preview import (
     unknown_communes,
 )
 from pipelines.schema import KIND_LABELS, Kind
-from store import audit
 
 PLANS = "_importer_plans"  # session state: (sha256, kind, association, answers, version) -> Plan
 TABLES = "_importer_tables"  # session state: sha256 -> RawTable (read once per upload)
@@ -123,8 +121,8 @@ def forget(sha256: str) -> None:
 def confirm(
     upload: Upload, plan: Plan, viewer: Identity, keep_mapping: bool, create: bool = False
 ) -> bool:
-    """Write the plan, and say so in the audit log; False (and the French message shown)
-    when it could not be written."""
+    """Write the plan with its audit entry (one transaction); False (and the French message
+    shown) when it could not be written."""
     try:
         report = apply_plan(
             engine(),
@@ -132,16 +130,11 @@ def confirm(
             viewer.identifiant,
             keep_mapping=keep_mapping,
             create_association=create,
+            actor=viewer.actor(origin()),
         )
     except IngestError as exc:
         st.error(exc.message)
         return False
-    actor = viewer.actor(origin())
-    record_import(engine(), actor, report, upload.sha256)
-    if report.profil_enregistre:
-        audit.record(
-            engine(), actor, "correspondance", f"{report.profil_enregistre} ({report.fichier})"
-        )
     forget(upload.sha256)
     st.session_state.setdefault(DONE, {})[upload.sha256] = report
     prewarm()

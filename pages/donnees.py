@@ -6,7 +6,6 @@ from dashboard.access import origin, require
 from dashboard.data import engine, load_overview, prewarm
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
-from pipelines.audit_entries import record_undo
 from pipelines.errors import IngestError
 from pipelines.undo import undo_import
 
@@ -65,11 +64,10 @@ choice = st.selectbox(
 )
 if choice is not None and st.button("Annuler cet import", type="primary", key="annuler"):
     try:
-        done = undo_import(engine(), choice, user=viewer.identifiant)
+        done = undo_import(engine(), choice, user=viewer.identifiant, actor=viewer.actor(origin()))
     except IngestError as exc:
         st.error(exc.message)
     else:
-        record_undo(engine(), viewer.actor(origin()), done)
         prewarm()
         st.session_state["annulation"] = (
             f"Import n° {done.import_id} ({done.fichier}) annulé : lignes retirées "

@@ -1,20 +1,26 @@
 """The audit entries of an import and of an undo, written the same way from the command
-line and from the pages (store/audit.py holds the log itself)."""
+line and from the pages (store/audit.py holds the log itself). A loaded import and an undo
+write theirs inside their own transaction (pipelines.ingest.apply_plan,
+pipelines.undo.undo_import): a process killed in between leaves both or neither."""
 
 from __future__ import annotations
 
-from pipelines.ingest import FileReport
+from typing import TYPE_CHECKING
+
 from pipelines.schema import KIND_LABELS, Kind
-from pipelines.undo import UndoReport
 from store.audit import Actor, record
 
+if TYPE_CHECKING:
+    from pipelines.ingest import FileReport
+    from pipelines.undo import UndoReport
 
-def record_import(engine, actor: Actor, report: FileReport, sha256: str | None) -> None:
-    """One entry for a file loaded, refused or left to complete ("referentiel" for the
-    associations referential); a file already imported changed nothing and gets none. `sha256`: None
-    when the file could not be read."""
+
+def import_entry(report: FileReport, sha256: str | None) -> tuple[str, str] | None:
+    """(action, detail) for a file loaded, refused or left to complete ("referentiel" for
+    the associations referential); None for a file already imported, which changed nothing.
+    `sha256`: None when the file could not be read."""
     if report.statut not in ("charge", "rejete", "a_completer"):
-        return
+        return None
     action = "referentiel" if report.type == Kind.ASSOCIATIONS.value else "import"
     sha = f"sha256 {sha256[:12]}" if sha256 is not None else "fichier illisible"
     detail = f"« {report.fichier} » ({sha}) : statut {report.statut}"
@@ -31,13 +37,18 @@ def record_import(engine, actor: Actor, report: FileReport, sha256: str | None) 
             f"{report.lignes_en_quarantaine} en quarantaine ({report.nouveaux} nouvelles, "
             f"{report.mis_a_jour} mises à jour, {report.absents} absentes)"
         )
-    record(engine, actor, action, detail)
+    return action, detail
 
 
-def record_undo(engine, actor: Actor, undone: UndoReport) -> None:
-    record(
-        engine,
-        actor,
+def record_import(engine, actor: Actor, report: FileReport, sha256: str | None) -> None:
+    """The entry of a file refused or left to complete (a loaded one is written with it)."""
+    entry = import_entry(report, sha256)
+    if entry is not None:
+        record(engine, actor, *entry)
+
+
+def undo_entry(undone: UndoReport) -> tuple[str, str]:
+    return (
         "annulation",
         f"import n° {undone.import_id} (« {undone.fichier} ») annulé : "
         f"{undone.supprimes} lignes supprimées, {undone.restaures} lignes rétablies",

@@ -20,7 +20,7 @@ import pandas as pd
 from auth.accounts import AccountError
 from auth.roles import ROLE_LABELS, Role
 from pipelines.answers import Answers, read_answers
-from pipelines.audit_entries import record_import, record_undo
+from pipelines.audit_entries import record_import
 from pipelines.data_date import ORIGIN_LABELS
 from pipelines.errors import IngestError
 from pipelines.ingest import FileReport, ingest, paris_time, sha256_of
@@ -224,7 +224,18 @@ def ingest_files(
         data = None
         try:
             data = _read(path)
-            report = ingest(engine, data, path.name, key, kind, association, user, answers, dry_run)
+            report = ingest(
+                engine,
+                data,
+                path.name,
+                key,
+                kind,
+                association,
+                user,
+                answers,
+                dry_run,
+                actor=None if dry_run else actor,
+            )
         except IngestError as exc:
             report = FileReport(path.name, "rejete", erreurs=[exc.message], message=exc.message)
         except Exception as exc:  # a user never sees a traceback
@@ -235,7 +246,8 @@ def ingest_files(
                 "rien n'a été modifié. Signalez-la à l'équipe technique."
             )
             report = FileReport(path.name, "rejete", erreurs=[message], message=message)
-        if actor is not None and not dry_run:
+        if actor is not None and not dry_run and report.statut != "charge":
+            # A loaded file's entry is written with it, in the import's transaction.
             record_import(engine, actor, report, None if data is None else sha256_of(data))
         reports.append(report)
     return reports
@@ -318,8 +330,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
     engine = make_engine()
     ensure_database(engine)
     actor = cli_actor(args.user)
-    report = undo_import(engine, args.import_id, actor.utilisateur)
-    record_undo(engine, actor, report)
+    report = undo_import(engine, args.import_id, actor.utilisateur, actor)
     print(
         f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
         f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "

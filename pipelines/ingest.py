@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, insert, select
 
 from pipelines.answers import Answers, apply_answers, template_lines
+from pipelines.audit_entries import import_entry
 from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
@@ -33,6 +34,7 @@ from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
 from pipelines.schema import KIND_LABELS, Kind
 from pipelines.schema import field as schema_field
+from store.audit import Actor, record
 from store.db import Busy, writing
 from store.models import Association, ImportLot
 
@@ -380,8 +382,10 @@ def apply_plan(
     dry_run: bool = False,
     create_association: bool = False,
     demo: bool = False,
+    actor: Actor | None = None,
 ) -> FileReport:
-    """Write a validated plan in one transaction (all or nothing). With `keep_mapping` and
+    """Write a validated plan in one transaction (all or nothing), with its audit entry when
+    an `actor` is given. With `keep_mapping` and
     corrections in the plan, the corrected mapping is saved as the association's profile in
     that same transaction. With `create_association`, an association not yet in the
     referential is added to it (capacity `plan.capacity`). With `dry_run`, everything is
@@ -416,10 +420,20 @@ def apply_plan(
                 demo=demo,
             )
             result = load(conn, plan.prepared, meta)
+            report = _loaded_report(plan, result, saved, created, dry_run)
             if dry_run:
                 conn.get_transaction().rollback()
+            elif actor is not None:
+                record(conn, actor, *import_entry(report, plan.sha256))
+                if saved:
+                    record(conn, actor, "correspondance", f"{saved} ({plan.filename})")
     except Busy:
         raise IngestError(BUSY) from None
+    return report
+
+
+def _loaded_report(plan: Plan, result, saved: str | None, created: bool, dry_run: bool):
+    kind = plan.mapping.kind
     p = plan.prepared
     message = f"{KIND_LABELS[kind].capitalize()} importé."
     if created:
@@ -465,6 +479,7 @@ def ingest(
     answers: Answers | None = None,
     dry_run: bool = False,
     demo: bool = False,
+    actor: Actor | None = None,
 ) -> FileReport:
     """Import one file; never raises for a bad file: the report says why it was refused or
     what must be answered. An `association` given and not yet in the referential is added to
@@ -477,7 +492,13 @@ def ingest(
             engine, data, filename, key, kind=kind, association=association, answers=answers
         )
         return apply_plan(
-            engine, plan, user, dry_run=dry_run, create_association=bool(association), demo=demo
+            engine,
+            plan,
+            user,
+            dry_run=dry_run,
+            create_association=bool(association),
+            demo=demo,
+            actor=actor,
         )
     except NeedsAnswers as exc:
         mapping = exc.mapping

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 
+from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
 from pipelines.schema import Kind
+from store.audit import Actor, record
 from store.bulk import typed_columns, update_frame_by_id
 from store.db import Busy, writing
 from store.models import DemandeHonorabilite, Enregistrement, ImportLot, VersionLigne
@@ -67,12 +69,15 @@ def _restore(conn, table, ids: list[int], previous: list[str]) -> None:
     update_frame_by_id(conn, table, frame, columns, ids)
 
 
-def undo_import(engine: Engine, import_id: int, user: str) -> UndoReport:
-    """Undo import `import_id`; raises IngestError (French) when it cannot be undone."""
+def undo_import(
+    engine: Engine, import_id: int, user: str, actor: Actor | None = None
+) -> UndoReport:
+    """Undo import `import_id`, with its audit entry in the same transaction when an `actor`
+    is given; raises IngestError (French) when it cannot be undone."""
     versions = VersionLigne.__table__
     lot = ImportLot.__table__
     try:
-        return _undo(engine, import_id, user, versions, lot)
+        return _undo(engine, import_id, user, versions, lot, actor)
     except Busy:
         raise IngestError(
             "Un import (ou une autre annulation) est en cours depuis plus d'une minute : "
@@ -80,7 +85,9 @@ def undo_import(engine: Engine, import_id: int, user: str) -> UndoReport:
         ) from None
 
 
-def _undo(engine: Engine, import_id: int, user: str, versions, lot) -> UndoReport:
+def _undo(
+    engine: Engine, import_id: int, user: str, versions, lot, actor: Actor | None
+) -> UndoReport:
     with writing(engine) as conn:
         row = _check(conn, import_id)
         changes = pd.DataFrame(
@@ -116,4 +123,7 @@ def _undo(engine: Engine, import_id: int, user: str, versions, lot) -> UndoRepor
             .values(annule=True, annule_le=dt.datetime.now(dt.UTC), annule_par=user)
         )
         rebuild_parcours(conn)
-    return UndoReport(import_id, row.fichier, deleted, restored)
+        report = UndoReport(import_id, row.fichier, deleted, restored)
+        if actor is not None:
+            record(conn, actor, *undo_entry(report))
+    return report

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 from pipelines.changes import today_in_paris
@@ -57,7 +57,47 @@ def test_the_database_refuses_to_rewrite_history(engine):
         conn.execute(update(table).values(utilisateur="quelqu'un d'autre"))
     with pytest.raises(DBAPIError), engine.begin() as conn:
         conn.execute(delete(table))
+    first = int(entries(engine)["id"].iloc[0]) if "id" in entries(engine) else 1
+    replace = (
+        "INSERT OR REPLACE INTO journal (id, horodatage, utilisateur, action, detail) "
+        "VALUES (:id, CURRENT_TIMESTAMP, 'pirate', 'export', 'effacé')"
+        if engine.dialect.name == "sqlite"
+        else "INSERT INTO journal (id, horodatage, utilisateur, action, detail) "
+        "VALUES (:id, now(), 'pirate', 'export', 'effacé') "
+        "ON CONFLICT (id) DO UPDATE SET utilisateur = 'pirate'"
+    )
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text(replace), {"id": first})
+    if engine.dialect.name == "sqlite":
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text("REPLACE INTO journal (id, horodatage, utilisateur, action, "
+                              "detail) VALUES (:id, CURRENT_TIMESTAMP, 'p', 'export', 'x')"),
+                         {"id": first})  # fmt: skip
+    else:
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text("TRUNCATE journal"))
     assert list(entries(engine)["utilisateur"]) == ["claire@cd59.fr"]
+
+
+def test_an_import_and_its_audit_entry_are_one_transaction(engine, key, monkeypatch):
+    """A failure while writing the entry leaves no import: both or neither."""
+    import pipelines.ingest as ingest_module
+    from pipelines.ingest import ingest
+    from tests.helpers import counts, csv_bytes
+    from tests.test_ingest import HEADER, ROW_A1
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(ingest_module, "record", broken)
+    with pytest.raises(RuntimeError):
+        ingest(engine, csv_bytes([HEADER, ROW_A1]), "a.csv", key, association="E", actor=ADMIN)
+    assert counts(engine)["imports"] == 0
+    monkeypatch.undo()
+    report = ingest(engine, csv_bytes([HEADER, ROW_A1]), "a.csv", key, association="E", actor=ADMIN)
+    assert report.statut == "charge" and counts(engine)["imports"] == 1
+    log = entries(engine)
+    assert log["action"].tolist() == ["import"] and "statut charge" in log["detail"].iloc[0]
 
 
 def test_purge_removes_only_entries_past_twelve_months(engine):
