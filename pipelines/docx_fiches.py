@@ -7,9 +7,11 @@ fiches into the same `RawTable` a fiche list spreadsheet gives, with the fiche l
 Conventions of the batch table:
 - Line numbers: the fiche's position in the batch, from 1 (the first file is "ligne 1"),
   so an anomaly reported on a line names the file at that position.
-- Missing « N° de fiche »: the id is derived from the file name, "fichier:" + the file name
-  without its extension (e.g. "fichier:fiche_dupont_2025"). Re-importing the same file, even
-  renamed copies apart, then updates the same fiche.
+- Missing « N° de fiche »: left empty here; the pipeline gives the fiche an id derived from
+  the youth's pseudonym ("fiche-" + its first 16 characters, pipelines.prepare), never from
+  the file name, which is often the youth's name. Re-importing a fiche of the same youth then
+  updates the same fiche.
+- A batch is some fiches, not the CD's whole list: it flags no other fiche absent.
 Identity answers (names, birth date) only go into the returned table, which the pipeline
 pseudonymises and drops; this module never logs an answer.
 """
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 from docx import Document
@@ -41,7 +42,6 @@ MAX_DOCX_BYTES = 10 * 1024 * 1024
 BOXES = (UNCHECKED, "☒", "☑")
 # The answers a fiche must have for the file to count as a fiche candidature.
 REQUIRED_ROWS = ("nom", "prenom", "date_naissance")
-ID_PREFIX = "fichier:"
 
 
 def _labels() -> dict[str, str]:
@@ -126,10 +126,6 @@ def read_docx_fiche(data: bytes, filename: str) -> dict[str, str]:
     return answers
 
 
-def fiche_id_from_filename(filename: str) -> str:
-    return ID_PREFIX + Path(filename).stem.strip()
-
-
 def fiches_to_table(files: list[tuple[str, bytes]]) -> RawTable:
     """One row per fiche (in batch order, line = position from 1) under the fiche list's
     headers; `IngestError` naming the first file that is not a fiche."""
@@ -137,12 +133,9 @@ def fiches_to_table(files: list[tuple[str, bytes]]) -> RawTable:
         raise IngestError("Aucune fiche candidature à importer.")
     fields = [field(Kind.FICHE_CD, name) for name in FICHE_COLUMNS]
     header = [f.label for f in fields]
-    id_label = field(Kind.FICHE_CD, "id_source").label
     rows: list[list[str | None]] = []
     for filename, data in files:
         answers = read_docx_fiche(data, filename)
-        if not answers.get(id_label):
-            answers[id_label] = fiche_id_from_filename(filename)
         rows.append([answers.get(label) or None for label in header])
     frame = pd.DataFrame(rows, columns=range(len(header)), dtype=object)
     frame.index = pd.RangeIndex(1, len(rows) + 1)

@@ -418,6 +418,7 @@ def apply_plan(
                 date_donnees=plan.data_date,
                 origine_date_donnees=plan.data_date_origin,
                 demo=demo,
+                snapshot=plan.raw.format != "docx",  # Word fiches: some fiches, not the list
             )
             result = load(conn, plan.prepared, meta)
             report = _loaded_report(plan, result, saved, created, dry_run)

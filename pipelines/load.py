@@ -46,6 +46,7 @@ from store.models import (
 
 CD_SOURCE = "CD"  # the `source` of the CD's own fiches
 CHUNK = 900  # ids per IN (...) clause, under SQLite's variable limit
+MAX_FILE_NAME = 255  # import_lot.fichier
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ImportMeta:
     date_donnees: dt.date | None = None
     origine_date_donnees: str | None = None
     demo: bool = False  # made by the demo builder (fictitious data)
+    snapshot: bool = True  # the whole source as it stands (rows it lacks are flagged absent)
 
 
 @dataclass
@@ -96,8 +98,10 @@ def _upsert(
     scope: dict[str, str],
     kept_ids: set[str],
     import_id: int,
+    snapshot: bool = True,
 ) -> _Upserted:
-    """Insert new rows, update known ones by id_source, flag the known ones now missing.
+    """Insert new rows, update known ones by id_source, flag the known ones now missing
+    (only when the file is a `snapshot` of its source: a batch of Word fiches is not).
 
     The same changes are applied to the rows read before writing, so consolidation reads
     the result from memory instead of reading the table back.
@@ -113,7 +117,7 @@ def _upsert(
         conn, table, updates, columns, [existing[i] for i in updates["id_source"].tolist()]
     )
     present = set(rows["id_source"]) | kept_ids
-    gone = ~before["id_source"].isin(present)
+    gone = ~before["id_source"].isin(present) & snapshot
     missing = before.loc[gone, "id"].tolist()
     written = [c for c in columns if c not in ("id_source", *scope)]
     _record_versions(conn, table, before, updates["id_source"], written, gone, scope, import_id)
@@ -250,7 +254,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     import_id = conn.execute(
         insert(lot)
         .values(
-            fichier=meta.fichier,
+            fichier=meta.fichier[:MAX_FILE_NAME],
             sha256=meta.sha256,
             type=meta.kind.value,
             association=meta.association,
@@ -288,7 +292,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
             else {"type_source": "fiche_cd", "source": CD_SOURCE}
         )
         others = read_frame(conn, records, not_(_scope_clause(records, scope)))
-        done = _upsert(conn, records, rows, scope, kept, import_id)
+        done = _upsert(conn, records, rows, scope, kept, import_id, meta.snapshot)
         after = rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
         if prepared.kind == Kind.ASSOCIATION:  # what this association's export changed
             before = before[before["association"] == meta.association]

@@ -291,9 +291,9 @@ def _prepare_youths(
     unknown: list[pd.DataFrame],
 ) -> None:
     _full_names(frame, "nom_prenom", "nom", "prenom", mapping, raw, p, "du jeune")
-    _require(
-        frame, ["id_source", "nom", "prenom", "date_naissance", "date_inscription"], mapping, raw, p
-    )
+    word_fiches = raw.format == "docx"
+    required = ["nom", "prenom", "date_naissance", "date_inscription"]
+    _require(frame, required if word_fiches else ["id_source", *required], mapping, raw, p)
     label_birth = _label(mapping, raw, "date_naissance", "Date de naissance")
     frame["date_naissance"] = _century(
         frame["date_naissance"],
@@ -310,6 +310,9 @@ def _prepare_youths(
     frame["age_inscription"] = age
     frame["annee_naissance"] = birth.dt.year.astype("Int64")
     frame["id_jeune"] = ids_jeunes(key, frame["nom"], frame["prenom"], birth)
+    if word_fiches:  # a Word fiche without its number: an id from the pseudonym, no name
+        derived = ("fiche-" + frame["id_jeune"].str.slice(0, 16)).astype("string")
+        frame["id_source"] = frame["id_source"].astype("string").fillna(derived)
     _communes(frame, unknown)
     if "via_plateforme" in frame:
         _platform(frame)

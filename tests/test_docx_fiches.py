@@ -7,13 +7,15 @@ import io
 
 import pytest
 from docx import Document
+from sqlalchemy import select
 
-from pipelines.docx_fiches import fiche_id_from_filename, fiches_to_table, read_docx_fiche
+from pipelines.docx_fiches import fiches_to_table, read_docx_fiche
 from pipelines.errors import IngestError
-from pipelines.ingest import plan_raw, sha256_of
+from pipelines.ingest import ingest, plan_raw, sha256_of
 from pipelines.pseudonyms import id_jeune
 from pipelines.schema import Kind
 from pipelines.templates import SITUATION_LABEL, fiche_docx_template
+from store.models import Enregistrement, ImportLot
 
 
 def _filled(answers: dict[str, str], ticks: dict[str, list[str]], mark: str = "☒") -> bytes:
@@ -109,9 +111,10 @@ def test_batch_of_fiches_through_the_pipeline(engine, key):
     assert not plan.mapping.unmapped
     rows = plan.prepared.rows
     assert len(rows) == 2 and plan.prepared.quarantined_lines == 0
-    assert rows["id_source"].tolist() == ["F-12", fiche_id_from_filename("fiche_roux.docx")]
-    assert rows["id_source"].iloc[1] == "fichier:fiche_roux"
     birth = dt.date(2008, 2, 14)
+    # Without its number, a fiche gets an id from the youth's pseudonym, never the file name.
+    roux = id_jeune(key, "Roux", "Inès", birth)
+    assert rows["id_source"].tolist() == ["F-12", f"fiche-{roux[:16]}"]
     assert rows["id_jeune"].tolist() == [
         id_jeune(key, "Benali", "Inès", birth),
         id_jeune(key, "Roux", "Inès", birth),
@@ -120,3 +123,25 @@ def test_batch_of_fiches_through_the_pipeline(engine, key):
     assert rows["initiateur"].tolist() == ["referent_ase", "referent_ase"]
     assert rows["association"].tolist() == ["Envol", "Envol"]
     assert not {"nom", "prenom", "date_naissance"} & set(rows.columns)
+
+
+def test_a_word_fiche_flags_no_other_fiche_absent(engine, key):
+    from pipelines.ingest import apply_plan
+    from tests.helpers import csv_bytes
+
+    listed = csv_bytes(
+        [
+            ["N° de fiche", "Nom", "Prénom", "Date de naissance", "Date de réception"],
+            ["F-1", "Martin", "Léa", "02/11/2007", "10/01/2025"],
+            ["F-2", "Petit", "Lou", "01/02/2010", "12/01/2025"],
+        ]
+    )
+    assert ingest(engine, listed, "fiches.csv", key).absents == 0
+    raw = fiches_to_table([("Fiche Roux Inès.docx", _fiche("Roux"))])
+    plan = plan_raw(engine, raw, "1 fiche(s) candidature (Word)", "c" * 64, key)
+    report = apply_plan(engine, plan, "claire")
+    assert (report.nouveaux, report.absents) == (1, 0)
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportLot.fichier)).scalars().all()
+        ids = conn.execute(select(Enregistrement.id_source)).scalars().all()
+    assert "Roux" not in " ".join([*stored, *ids])
