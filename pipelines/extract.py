@@ -81,12 +81,16 @@ def read_table(
 # --- cells --------------------------------------------------------------------------------
 
 
+_CONTROLS = str.maketrans(dict.fromkeys([chr(c) for c in (*range(32), 127)], " "))
+
+
 def cell_text(value: object) -> str:
-    """A cell as text, for header matching and title lines."""
+    """A cell as text, for header matching and title lines (control characters as spaces:
+    a header is stored in reports, and PostgreSQL refuses NUL)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return " ".join(value.translate(_CONTROLS).split())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):

@@ -21,6 +21,7 @@ from pipelines.audit_entries import import_entry
 from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
+from pipelines.limits import MAX_ASSOCIATION_NAME
 from pipelines.load import ImportMeta, load
 from pipelines.mapping import (
     ColumnMapping,
@@ -310,6 +311,11 @@ def plan_raw(
         mapping = initial_mapping(engine, raw, kind, association, answers)
     if answers is not None:
         association = association or answers.association
+    if association and len(association) > MAX_ASSOCIATION_NAME:
+        raise IngestError(
+            f"Nom d'association de plus de {MAX_ASSOCIATION_NAME} caractères : "
+            "donnez-le en entier mais plus court."
+        )
     if mapping.questions:
         raise NeedsAnswers(mapping, filename)
     require_complete(mapping, raw.header, filename)

@@ -74,6 +74,11 @@ class LoadResult:
     etapes_atteintes: dict[str, int]  # step -> parcours newly reaching it (pipelines/changes)
 
 
+def _plain_name(name: str) -> str:
+    """A file name as stored: control characters (NUL included) as spaces."""
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in name)
+
+
 def _columns_of(table: Table, frame: pd.DataFrame) -> list[str]:
     return [c.name for c in table.columns if c.name in frame.columns]
 
@@ -254,12 +259,12 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     import_id = conn.execute(
         insert(lot)
         .values(
-            fichier=meta.fichier[:MAX_FILE_NAME],
+            fichier=_plain_name(meta.fichier)[:MAX_FILE_NAME],
             sha256=meta.sha256,
             type=meta.kind.value,
             association=meta.association,
             profil=meta.profil,
-            utilisateur=meta.utilisateur,
+            utilisateur=meta.utilisateur[:100],
             importe_le=dt.datetime.now(dt.UTC),
             lignes_lues=prepared.rows_read,
             lignes_chargees=len(prepared.rows),
@@ -278,6 +283,8 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         insert_frame(conn, ValeurInconnue.__table__, u, _columns_of(ValeurInconnue.__table__, u))
     if len(prepared.quarantine):
         q = prepared.quarantine.assign(import_id=import_id)
+        q["colonne"] = q["colonne"].map(lambda c: c[:255] if isinstance(c, str) else c)
+        q["id_source"] = q["id_source"].map(lambda i: i[:100] if isinstance(i, str) else i)
         insert_frame(conn, Quarantaine.__table__, q, _columns_of(Quarantaine.__table__, q))
     kept = set(prepared.quarantine["id_source"].dropna()) if len(prepared.quarantine) else set()
     rows = prepared.rows

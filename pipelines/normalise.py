@@ -128,7 +128,12 @@ def _is_number(value: object) -> bool:
 
 # --- text and codes -----------------------------------------------------------------------------
 
-_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", None))
+# Invisible characters dropped, control characters (NUL included: PostgreSQL refuses it in
+# text) read as spaces, so a cell means the same on every database.
+_INVISIBLE = str.maketrans(
+    dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", None)
+    | dict.fromkeys([chr(c) for c in (*range(32), 127)], " ")
+)
 
 
 def _number_text(value: float | int) -> str | None:

@@ -14,6 +14,7 @@ import pandas as pd
 from pipelines import normalise as norm
 from pipelines.communes import resolve_communes
 from pipelines.extract import RawTable
+from pipelines.limits import too_long
 from pipelines.mapping import ColumnMapping
 from pipelines.pseudonyms import ids_jeunes, ids_mentors
 from pipelines.schema import FIELDS, FieldType, Kind, identity_fields
@@ -206,6 +207,9 @@ def prepare(
             frame["commune_antenne"] = insee
 
     frame = frame.drop(columns=[c for c in identity_fields() if c in frame])
+    for column, (long, limit) in too_long(frame, kind).items():
+        label = _label(mapping, raw, column, column)
+        p.add_mask(long, label, f"valeur de plus de {limit} caractères : raccourcissez-la")
     problems = p.frame()
     bad_lines = pd.Index(problems["ligne"].unique())
     ids = frame.get("id_source")

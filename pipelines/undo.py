@@ -120,7 +120,7 @@ def _undo(
         conn.execute(
             update(lot)
             .where(lot.c.id == import_id)
-            .values(annule=True, annule_le=dt.datetime.now(dt.UTC), annule_par=user)
+            .values(annule=True, annule_le=dt.datetime.now(dt.UTC), annule_par=user[:100])
         )
         rebuild_parcours(conn)
         report = UndoReport(import_id, row.fichier, deleted, restored)

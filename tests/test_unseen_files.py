@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pandas as pd
 from sqlalchemy import select
 
 from pipelines.answers import Answers
@@ -219,3 +220,34 @@ def test_dry_run_reports_a_real_import_and_writes_nothing(engine, key):
     assert trial.essai and not real.essai and trial.import_id is None
     same = ("statut", "lignes_lues", "lignes_chargees", "nouveaux", "etapes_atteintes")
     assert {k: getattr(trial, k) for k in same} == {k: getattr(real, k) for k in same}
+
+
+def test_long_values_and_control_characters_are_the_same_on_both_backends(engine, key):
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Établissement"]
+    rows = [
+        ["A1", "Dupont\x07", "Marie", "05/03/2009", "10/01/2025", "MECS " + "x" * 300],
+        ["A" * 150, "Martin", "Léa", "02/11/2007", "15/01/2025", "Foyer\x1b du Nord"],
+    ]
+    data = csv_bytes([header, *rows])
+    name = "export " + "n" * 300 + ".csv"
+    report = ingest(engine, data, name, key, association="Horizon", user="u" * 300)
+    assert report.statut == "charge", report.erreurs
+    assert (report.lignes_chargees, report.lignes_en_quarantaine) == (1, 1)
+    assert report.erreurs == [
+        "Ligne 3, colonne « N° dossier » : valeur de plus de 100 caractères : raccourcissez-la"
+    ]
+    p = parcours_rows(engine)
+    assert len(p["A1"]["etablissement"]) == 200 and p["A1"]["etablissement"].endswith("…")
+    assert p["A1"]["id_jeune"] == id_jeune(key, "Dupont", "Marie", BIRTH_A)
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportLot.fichier, ImportLot.utilisateur)).one()
+    assert (len(stored.fichier), len(stored.utilisateur)) == (255, 100)
+
+
+def test_control_characters_are_spaces_and_nul_never_reaches_the_database():
+    from pipelines.extract import cell_text
+    from pipelines.normalise import clean_text
+
+    values, _ = clean_text(pd.Series(["Foyer\x00du\x1bNord", "MECS\tLes Tilleuls"]))
+    assert values.tolist() == ["Foyer du Nord", "MECS Les Tilleuls"]
+    assert cell_text("Date de\nnaissance\x00") == "Date de naissance"
