@@ -76,7 +76,7 @@ def table_of(upload: Upload) -> RawTable:
             tables[upload.sha256] = fiches_to_table(upload.parts)
         else:
             name, data = upload.parts[0]
-            tables[upload.sha256] = read_upload(engine(), data, name)
+            tables[upload.sha256] = read_upload(engine(), data, name, isolate=True)
     return tables[upload.sha256]
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
-from pipelines import filecheck
+from pipelines import bounds, filecheck
 from pipelines.errors import IngestError
 from pipelines.filecheck import Limits
 
@@ -226,6 +226,13 @@ def _build(
     )
 
 
+def _check_sheet(calamine_sheet, filename: str) -> None:
+    """The reader's range, before its cells become Python values (rows start at A1)."""
+    end = getattr(calamine_sheet, "end", None)
+    if end:
+        bounds.check_range(filename, calamine_sheet.name, end[0] + 1, end[1] + 1)
+
+
 def _merges(calamine_sheet) -> dict[tuple[int, int], int]:
     """(row, first column) -> last column of each horizontal merge of a sheet."""
     try:
@@ -261,6 +268,7 @@ def _parsing(filename: str) -> Iterator[None]:
 def _read_workbook(
     data: bytes, fmt: str, filename: str, header_score: HeaderScore, sheet: str | None
 ) -> RawTable:
+    bounds.check_workbook(data, fmt, filename)  # before the reader allocates anything
     with _parsing(filename):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
@@ -287,6 +295,7 @@ def _read_sheets(
             raise IngestError(filecheck.msg_sheet_not_found(filename, sheet, names))
         with _parsing(filename):
             chosen = workbook.get_sheet_by_name(sheet)
+            _check_sheet(chosen, filename)
             rows = chosen.to_python(skip_empty_area=False)
         score, pos, _ = _find_header(rows, header_score)
         if score < MIN_HEADER_SCORE:
@@ -303,6 +312,7 @@ def _read_sheets(
         try:
             with _parsing(filename):
                 calamine_sheet = workbook.get_sheet_by_name(name)
+                _check_sheet(calamine_sheet, filename)
                 head = calamine_sheet.to_python(skip_empty_area=False, nrows=100)
                 if len(head) == 100 and sum(1 for r in head if any(r)) < HEADER_SEARCH_ROWS:
                     head = calamine_sheet.to_python(skip_empty_area=False)
@@ -360,6 +370,20 @@ def detect_separator(text: str) -> str | None:
     return chosen
 
 
+def _bounded_records(text: str, separator: str, filename: str) -> list[list[str]]:
+    """The CSV's records, refused as soon as they pass the caps of pipelines.bounds (a
+    two-million-row file is never held whole)."""
+    rows: list[list[str]] = []
+    extent = bounds.Extent()
+    for record in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
+        rows.append(record)
+        extent.widen(len(rows), len(record))
+        if len(rows) % 1000 == 0 or len(record) > bounds.MAX_COLUMNS:
+            bounds.check_extent(filename, None, extent, partial=True)
+    bounds.check_extent(filename, None, extent)
+    return rows
+
+
 def _read_csv(
     text: str, encoding: str | None, filename: str, header_score: HeaderScore
 ) -> RawTable:
@@ -375,7 +399,7 @@ def _read_csv(
             raise IngestError(filecheck.msg_empty(filename))
         raise IngestError(filecheck.msg_not_tabular(filename))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        rows = _bounded_records(text, separator, filename)
     except csv.Error as exc:
         raise IngestError(filecheck.msg_bad_csv(filename)) from exc
     # rows[i] is record i + 1, i.e. Excel row i + 1 (blank lines are [] records).

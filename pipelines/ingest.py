@@ -21,6 +21,7 @@ from pipelines.audit_entries import import_entry
 from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
+from pipelines.isolation import isolated
 from pipelines.limits import MAX_ASSOCIATION_NAME
 from pipelines.load import ImportMeta, load
 from pipelines.mapping import (
@@ -264,10 +265,19 @@ def plan_import(
     )
 
 
-def read_upload(engine: Engine, data: bytes, filename: str) -> RawTable:
+def read_upload(engine: Engine, data: bytes, filename: str, isolate: bool = False) -> RawTable:
     """Extract the table of a file; the header row is found with the headers of the shipped
-    and the saved profiles."""
-    return read_table(data, filename, header_scorer(stored_headers(all_profiles(engine))))
+    and the saved profiles. With `isolate` (the web app), the reading runs in a child
+    process with a memory and time limit (pipelines.isolation)."""
+    extra = stored_headers(all_profiles(engine))
+    if isolate:
+        return isolated(read_known, data, filename, extra, filename=filename)
+    return read_known(data, filename, extra)
+
+
+def read_known(data: bytes, filename: str, extra: frozenset[str]) -> RawTable:
+    """`read_table` knowing the headers of the saved profiles (`extra`, normalised)."""
+    return read_table(data, filename, header_scorer(extra))
 
 
 def initial_mapping(

@@ -1,0 +1,109 @@
+"""Hostile shapes that once ended the process: a few kilobytes that ask the reader for
+millions of cells. Each is refused from the file's own structure, before any reader
+allocates the sheet, with one French message; memory stays small."""
+
+from __future__ import annotations
+
+import io
+import re
+import resource
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipelines.bounds import MAX_CELLS, MAX_ROWS
+from pipelines.errors import IngestError
+from pipelines.extract import read_table
+from pipelines.ingest import ingest
+from pipelines.mapping import header_score
+from tests.helpers import counts
+
+HEADER = ["N° dossier", "Nom", "Prénom", "Date de naissance", "Date d'inscription"]
+ROW = ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025"]
+
+
+def _xlsx(*far_cells: str) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(ROW)
+    for ref in far_cells:
+        ws[ref] = 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _rss_mib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "A1048576", "CV1048576", "ALL5000"])
+def test_one_far_cell_is_refused_before_the_reader_allocates(far):
+    data = _xlsx(far)
+    assert len(data) < 10_000
+    before = _rss_mib()
+    with pytest.raises(IngestError) as refused:
+        read_table(data, "bombe.xlsx", header_score)
+    assert "au-delà de ce que l'import accepte" in refused.value.message
+    assert "supprimez les lignes et colonnes vides" in refused.value.message
+    assert _rss_mib() - before < 200  # the 512 GB sheet was never built
+
+
+def test_a_lying_dimension_is_refused_too():
+    data = _xlsx()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', content
+                )
+            target.writestr(item, content)
+    with pytest.raises(IngestError, match="1\u202f048\u202f576 lignes et 16\u202f384 colonnes"):
+        read_table(out.getvalue(), "bombe.xlsx", header_score)
+
+
+def test_an_ods_cell_repeated_over_the_sheet_is_refused():
+    pytest.importorskip("odf")
+    buffer = io.BytesIO()
+    pd.DataFrame([ROW], columns=HEADER).to_excel(buffer, engine="odf", index=False)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "content.xml":
+                bomb = (
+                    b'<table:table-row table:number-rows-repeated="100000">'
+                    b'<table:table-cell table:number-columns-repeated="1000" '
+                    b'office:value-type="float" office:value="1"/></table:table-row>'
+                    b"</table:table>"
+                )
+                content = content.replace(b"</table:table>", bomb, 1)
+            target.writestr(item, content)
+    with pytest.raises(IngestError, match="100\u202f002 lignes et 1\u202f000 colonnes"):
+        read_table(out.getvalue(), "bombe.ods", header_score)
+
+
+def test_a_csv_of_too_many_rows_is_refused_while_it_is_read():
+    lines = (
+        ";".join(HEADER)
+        + "\n"
+        + "\n".join(f"A{i};X;Y;05/03/2009;10/01/2025" for i in range(MAX_ROWS + 1))
+    )
+    with pytest.raises(IngestError, match="au-delà de ce que l'import accepte"):
+        read_table(lines.encode(), "long.csv", header_score)
+
+
+def test_a_csv_of_too_many_cells_is_refused(engine, key):
+    width = MAX_CELLS // 2000 + 1
+    head = ";".join(HEADER + [f"Col {i}" for i in range(width - len(HEADER))])
+    body = "\n".join(";".join(ROW + ["x"] * (width - len(ROW))) for _ in range(2000))
+    report = ingest(engine, f"{head}\n{body}".encode(), "large.csv", key, association="E")
+    assert report.statut == "rejete" and "au-delà" in report.erreurs[0]
+    assert counts(engine)["imports"] == 0
