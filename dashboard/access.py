@@ -24,6 +24,7 @@ from auth.accounts import (
 )
 from auth.roles import Identity, Role, identity_from_oidc
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
+from dashboard.markdown import message
 from pipelines.normalise import normalise_key
 from store import audit
 from store.models import Association
@@ -173,10 +174,10 @@ def _sign_in_form() -> None:
         try:
             result = authenticate(engine(), identifiant, password, origin())
         except AccountError as exc:
-            st.error(exc.message)
+            st.error(message(exc.message))
             return
         if result.identity is None:
-            st.error(result.message)
+            st.error(message(result.message))
             return
         st.session_state[IDENTITY] = result.identity
         st.rerun()

@@ -10,7 +10,7 @@ import streamlit as st
 from auth.roles import Identity
 from dashboard.access import origin
 from dashboard.data import data_version, engine, prewarm
-from dashboard.markdown import plain
+from dashboard.markdown import message, plain
 from indicators.formatting import number
 from indicators.steps import STEP_LABELS
 from pipelines.answers import Answers, apply_answers
@@ -133,7 +133,7 @@ def confirm(
             actor=viewer.actor(origin()),
         )
     except IngestError as exc:
-        st.error(exc.message)
+        st.error(message(exc.message))
         return False
     forget(upload.sha256)
     st.session_state.setdefault(DONE, {})[upload.sha256] = report
@@ -145,25 +145,25 @@ def done_message(name: str, report: FileReport) -> str:
     reached = [
         f"{STEP_LABELS[step]} : {number(n)}" for step, n in report.etapes_atteintes.items() if n
     ]
-    message = (
+    text = (
         f"« {plain(name)} » importé : {number(report.nouveaux)} nouveaux, "
         f"{number(report.mis_a_jour)} mis à jour, {number(report.absents)} absents du "
         f"dernier export, {number(report.lignes_en_quarantaine)} ligne(s) en quarantaine. "
     )
     if report.type != Kind.ASSOCIATIONS.value:
-        message += (
+        text += (
             "Étapes nouvellement atteintes : " + " · ".join(reached) + ". "
             if reached
             else "Aucune étape nouvellement atteinte. "
         )
     if report.association_creee:
-        message += f"Association « {plain(report.association)} » ajoutée au référentiel. "
+        text += f"Association « {plain(report.association)} » ajoutée au référentiel. "
     if report.profil_enregistre:
-        message += (
+        text += (
             "La correspondance des colonnes est enregistrée : les prochains fichiers de même "
             "présentation seront reconnus sans correction. "
         )
-    return message + "Les chiffres de toutes les pages sont mis à jour."
+    return text + "Les chiffres de toutes les pages sont mis à jour."
 
 
 def show_plan(plan: Plan) -> None:
@@ -171,8 +171,8 @@ def show_plan(plan: Plan) -> None:
     p = plan.prepared
     st.markdown(
         f"**Type de fichier** : {KIND_LABELS[plan.mapping.kind]} · "
-        f"**Association** : {plan.association or '–'} · "
-        f"**Présentation** : {layout_label(plan)}"
+        f"**Association** : {plain(plan.association or '–')} · "
+        f"**Présentation** : {plain(layout_label(plan))}"
     )
     if plan.data_date is not None:
         origin = ORIGIN_LABELS.get(plan.data_date_origin or "", "")

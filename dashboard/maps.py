@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, french
+from dashboard.markdown import chart_text
 from indicators.formatting import number
 
 CONTOURS = (
@@ -174,10 +175,10 @@ def commune_map(
                 line=dict(color="white", width=1),
             ),
             text=[
-                f"<b>{row.nom}</b> ({row.insee})<br>"
+                f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
                 f"{count(row.jeunes, hidden_flag, 'jeune')}, "
                 f"{count(row.demarrages, hidden_flag, 'démarrage')}"
-                f"<br>Antenne la plus proche : {row.antenne_proche or '–'} "
+                f"<br>Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
                 f"({_km(row.distance_km)})"
                 for row, hidden_flag in zip(placed.itertuples(), small, strict=True)
             ],
@@ -194,10 +195,10 @@ def commune_map(
                 name=f"Jeunes en attente à plus de {number(radius_km)} km d'une antenne",
                 marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
                 text=[
-                    f"<b>{row.nom}</b> ({row.insee})<br>"
+                    f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
                     f"{count(row.en_attente, waiting_hidden(row.Index), 'jeune')} en attente "
                     "de mentor<br>"
-                    f"Antenne la plus proche : {row.antenne_proche or '–'} "
+                    f"Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
                     f"({_km(row.distance_km)})"
                     for row in uncovered.itertuples()
                 ],
@@ -216,7 +217,7 @@ def commune_map(
                 marker=dict(
                     symbol="star", size=17, color=PALETTE[1], line=dict(color="#1f1f1f", width=1)
                 ),
-                text=sites["nom"],
+                text=[chart_text(name) for name in sites["nom"]],
                 textposition=_label_positions(sites),
                 textfont=dict(size=12, color="#1f1f1f"),
                 customdata=sites[["association", "commune"]].to_numpy(),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.markdown import plain
 from indicators.formatting import day, number, percent
 from pipelines.cell_safety import CSV_LINE_TERMINATOR, neutralise_frame
 
@@ -104,13 +105,13 @@ def freshness(latest: pd.DataFrame, today: dt.date | None = None) -> None:
     if exports.empty:
         return
     dates = {row.association: row.date_donnees for row in exports.itertuples()}
-    parts = [f"{name} {day(d)}" for name, d in sorted(dates.items())]
+    parts = [f"{plain(name)} {day(d)}" for name, d in sorted(dates.items())]
     st.caption("Données au : " + " · ".join(parts))
     stale = [n for n, d in dates.items() if (today - d).days > STALE_AFTER_DAYS]
     if stale:
         st.warning(
             f"Export de plus de {STALE_AFTER_DAYS} jours : "
-            + ", ".join(sorted(stale))
+            + ", ".join(plain(n) for n in sorted(stale))
             + ". Demandez un export à jour.",
             icon=":material/schedule:",
         )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.charts import PALETTE, bars, french
 from dashboard.data import compute
+from dashboard.markdown import message, plain
 from dashboard.page import start
 from dashboard.widgets import definition, table
 from indicators import dispatch, load
@@ -60,7 +61,7 @@ table(
     percent_columns=("Taux de charge",),
 )
 for finding in load.imbalance(charge, data.associations) or ["Aucun déséquilibre notable."]:
-    st.info(finding, icon=":material/balance:")
+    st.info(message(finding), icon=":material/balance:")
 
 st.subheader("Jeunes en attente de mentor")
 wait = mine(compute(load.waiting_summary, view.filters, au))
@@ -225,7 +226,8 @@ table(
 )
 st.markdown(
     "\n".join(
-        f"{row.rang}. **{row.association}** ({number(row.score, 1)} / 100) : {row.raisons}"
+        f"{row.rang}. **{plain(row.association)}** ({number(row.score, 1)} / 100) : "
+        f"{plain(row.raisons)}"
         for row in ranking.itertuples()
     )
 )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.access import origin, require
 from dashboard.data import engine, load_overview, prewarm
+from dashboard.markdown import message
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
 from indicators.formatting import number
 from pipelines.errors import IngestError
@@ -50,8 +51,8 @@ st.caption(
     "leur état antérieur. Seul le dernier import de chaque source peut être annulé ; "
     "l'annulation est inscrite dans l'historique."
 )
-if message := st.session_state.pop("annulation", None):
-    st.success(message)
+if done := st.session_state.pop("annulation", None):
+    st.success(message(done))
 undoable = data["annulables"]
 labels = {row.id: undo_label(row) for row in undoable.itertuples()}
 choice = st.selectbox(
@@ -66,7 +67,7 @@ if choice is not None and st.button("Annuler cet import", type="primary", key="a
     try:
         done = undo_import(engine(), choice, user=viewer.identifiant, actor=viewer.actor(origin()))
     except IngestError as exc:
-        st.error(exc.message)
+        st.error(message(exc.message))
     else:
         prewarm()
         st.session_state["annulation"] = (

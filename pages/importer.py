@@ -25,7 +25,7 @@ from dashboard.importing import (
     table_of,
     uploads,
 )
-from dashboard.markdown import plain
+from dashboard.markdown import message, plain
 from pipelines.errors import IngestError
 from pipelines.ingest import already_imported, initial_mapping, paris_time
 from pipelines.mapping import with_fixes
@@ -53,7 +53,7 @@ st.markdown(
 try:
     secret = load_key()
 except IngestError as exc:
-    st.error(exc.message)
+    st.error(message(exc.message))
     st.stop()
 
 if own:  # an association uploads its own exports, nothing else
@@ -104,7 +104,7 @@ for upload in uploads(files or []):
         raw = table_of(upload)
         understood = initial_mapping(engine(), raw, kind, association)
     except IngestError as exc:
-        st.error(exc.message)
+        st.error(message(exc.message))
         continue
     widget = f"colonne_{upload.sha256[:16]}"
     answers = mapping_editor.questions(widget, raw.header, understood)
@@ -122,7 +122,7 @@ for upload in uploads(files or []):
         if values:
             plan = planned(upload, secret, kind, association, fixes, values)
     except IngestError as exc:
-        st.error(exc.message)
+        st.error(message(exc.message))
         continue
     show_plan(plan)
     create = new_association(plan, upload.sha256[:16], not own)

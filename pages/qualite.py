@@ -61,7 +61,7 @@ else:
         "sont chargées avec ce champ vide. Pour les faire reconnaître, choisissez leur valeur "
         "sur la page Importer au prochain export de l'association (la réponse est retenue), "
         "ou dans un fichier de réponses en ligne de commande (--profile, section "
-        "[valeurs.<champ>])."
+        "[valeurs.\\<champ\\>])."
     )
     table(unknown_labels_table(unknown), "libelles_non_reconnus")
 

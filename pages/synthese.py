@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.charts import bars
 from dashboard.data import compute, compute_departement
+from dashboard.markdown import plain
 from dashboard.page import start
 from dashboard.widgets import definition, table
 from indicators import coverage, funnel, honorabilite, load
@@ -167,7 +168,10 @@ for alert, calm in alerts:
     if alert is None:
         st.success(calm, icon=":material/check_circle:")
     else:
-        st.error(f"**{alert[0]}**\n\nÀ faire : {alert[1]}", icon=":material/priority_high:")
+        st.error(
+            f"**{plain(alert[0])}**\n\nÀ faire : {plain(alert[1])}",
+            icon=":material/priority_high:",
+        )
 definition(ALERTS_DEFINITION)
 
 st.subheader("Entonnoir de la période")

@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 from pipelines import bounds, filecheck
 from pipelines.errors import IngestError
 from pipelines.filecheck import Limits
+from pipelines.normalise import BIDI_CONTROLS, CONTROLS
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def read_table(
 # --- cells --------------------------------------------------------------------------------
 
 
-_CONTROLS = str.maketrans(dict.fromkeys([chr(c) for c in (*range(32), 127)], " "))
+_CONTROLS = str.maketrans(dict.fromkeys(BIDI_CONTROLS, None) | dict.fromkeys(CONTROLS, " "))
 
 
 def cell_text(value: object) -> str:

@@ -31,7 +31,7 @@ from pipelines.mapping import (
     profile_columns,
     require_complete,
 )
-from pipelines.normalise import normalise_key
+from pipelines.normalise import normalise_key, one_line
 from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
 from pipelines.schema import KIND_LABELS, Kind
@@ -321,6 +321,7 @@ def plan_raw(
         mapping = initial_mapping(engine, raw, kind, association, answers)
     if answers is not None:
         association = association or answers.association
+    association = one_line(association) if association else association
     if association and len(association) > MAX_ASSOCIATION_NAME:
         raise IngestError(
             f"Nom d'association de plus de {MAX_ASSOCIATION_NAME} caractères : "

@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from pipelines.changes import newly_reached, today_in_paris
 from pipelines.consolidate import consolidate
-from pipelines.normalise import normalise_key
+from pipelines.normalise import normalise_key, one_line
 from pipelines.prepare import Prepared
 from pipelines.schema import Kind
 from store.bulk import insert_frame, read_frame, update_frame_by_id
@@ -75,8 +75,9 @@ class LoadResult:
 
 
 def _plain_name(name: str) -> str:
-    """A file name as stored: control characters (NUL included) as spaces."""
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in name)
+    """A file name as stored: control characters (NUL included) as spaces, invisible and
+    bidirectional ones dropped."""
+    return one_line(name) or "sans nom"
 
 
 def _columns_of(table: Table, frame: pd.DataFrame) -> list[str]:
@@ -264,7 +265,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
             type=meta.kind.value,
             association=meta.association,
             profil=meta.profil,
-            utilisateur=meta.utilisateur[:100],
+            utilisateur=one_line(meta.utilisateur)[:100],
             importe_le=dt.datetime.now(dt.UTC),
             lignes_lues=prepared.rows_read,
             lignes_chargees=len(prepared.rows),

@@ -128,12 +128,21 @@ def _is_number(value: object) -> bool:
 
 # --- text and codes -----------------------------------------------------------------------------
 
-# Invisible characters dropped, control characters (NUL included: PostgreSQL refuses it in
-# text) read as spaces, so a cell means the same on every database.
+# Invisible characters and bidirectional controls (which can make a name read backwards on
+# screen) dropped, control characters (NUL included: PostgreSQL refuses it in text) read as
+# spaces, so a cell means the same on every database and shows as it reads.
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+CONTROLS = [chr(c) for c in (*range(32), *range(127, 160))]
 _INVISIBLE = str.maketrans(
-    dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", None)
-    | dict.fromkeys([chr(c) for c in (*range(32), 127)], " ")
+    dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad" + BIDI_CONTROLS, None)
+    | dict.fromkeys(CONTROLS, " ")
 )
+
+
+def one_line(text: str) -> str:
+    """A name typed or given by a file (association, file name), as stored: invisible and
+    bidirectional characters dropped, control characters as spaces, whitespace collapsed."""
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def _number_text(value: float | int) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
+from pipelines.normalise import one_line
 from pipelines.schema import Kind
 from store.audit import Actor, record
 from store.bulk import typed_columns, update_frame_by_id
@@ -120,7 +121,7 @@ def _undo(
         conn.execute(
             update(lot)
             .where(lot.c.id == import_id)
-            .values(annule=True, annule_le=dt.datetime.now(dt.UTC), annule_par=user[:100])
+            .values(annule=True, annule_le=dt.datetime.now(dt.UTC), annule_par=one_line(user)[:100])
         )
         rebuild_parcours(conn)
         report = UndoReport(import_id, row.fichier, deleted, restored)

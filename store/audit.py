@@ -8,6 +8,7 @@ only delete is `purge`, for entries older than the retention period.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,15 @@ ACTIONS = {
 MAX_DETAIL = 2000
 
 
+# Control and bidirectional characters (a user name given on the command line, a file name in
+# a detail): spaces, so that an entry reads on screen as it is stored, on both databases.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, as the audit log records it."""
@@ -54,11 +64,11 @@ def record(engine_or_conn, actor: Actor, action: str, detail: str) -> None:
         raise ValueError(f"unknown audit action {action!r}")
     values = {
         "horodatage": dt.datetime.now(dt.UTC),
-        "utilisateur": actor.utilisateur[:200],
+        "utilisateur": _one_line(actor.utilisateur)[:200],
         "role": actor.role,
         "association": actor.association,
         "action": action,
-        "detail": detail[:MAX_DETAIL],
+        "detail": _UNPRINTABLE.sub(" ", detail)[:MAX_DETAIL],
         "origine": (actor.origine or "")[:100] or None,
     }
     statement = insert(Journal.__table__).values(values)
