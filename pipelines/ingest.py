@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from pipelines import faults
 from pipelines.answers import Answers, apply_answers, template_lines
 from pipelines.audit_entries import import_entry
 from pipelines.data_date import data_date
@@ -416,6 +417,7 @@ def apply_plan(
             previous = already_imported(conn, plan.sha256)
             if previous is not None:
                 return already_imported_report(plan.filename, previous)
+            faults.point("verrou")
             if created:
                 _create_association(conn, plan.association or "", plan.capacity)
             if keep_mapping and (plan.fixes or plan.value_answers):
@@ -445,8 +447,11 @@ def apply_plan(
                 record(conn, actor, *import_entry(report, plan.sha256))
                 if saved:
                     record(conn, actor, "correspondance", f"{saved} ({plan.filename})")
+            faults.point("journal")
     except Busy:
         raise IngestError(BUSY) from None
+    if not dry_run:
+        faults.point("validation")
     return report
 
 
@@ -509,6 +514,7 @@ def ingest(
         plan = plan_import(
             engine, data, filename, key, kind=kind, association=association, answers=answers
         )
+        faults.point("lecture")
         return apply_plan(
             engine,
             plan,

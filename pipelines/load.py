@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from pipelines import faults
 from pipelines.changes import newly_reached, today_in_paris
 from pipelines.consolidate import consolidate
 from pipelines.normalise import normalise_key, one_line
@@ -279,6 +280,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         )
         .returning(lot.c.id)
     ).scalar_one()
+    faults.point("lot")
     if len(prepared.unknown):
         u = prepared.unknown.assign(import_id=import_id)
         insert_frame(conn, ValeurInconnue.__table__, u, _columns_of(ValeurInconnue.__table__, u))
@@ -301,6 +303,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
         )
         others = read_frame(conn, records, not_(_scope_clause(records, scope)))
         done = _upsert(conn, records, rows, scope, kept, import_id, meta.snapshot)
+        faults.point("enregistrements")
         after = rebuild_parcours(conn, records=pd.concat([others, done.after], ignore_index=True))
         if prepared.kind == Kind.ASSOCIATION:  # what this association's export changed
             before = before[before["association"] == meta.association]
@@ -315,6 +318,7 @@ def load(conn: Connection, prepared: Prepared, meta: ImportMeta) -> LoadResult:
     else:  # the referential does not enter the parcours
         created, updated = _upsert_associations(conn, rows, import_id)
         counts = (created, updated, 0)
+    faults.point("parcours")
     nouveaux, mis_a_jour, absents = counts
     conn.execute(
         update(lot)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 
+from pipelines import faults
 from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
@@ -127,4 +128,5 @@ def _undo(
         report = UndoReport(import_id, row.fichier, deleted, restored)
         if actor is not None:
             record(conn, actor, *undo_entry(report))
+        faults.point("annulation")
     return report
