@@ -4,7 +4,9 @@ own), beside the bare reading of the same file in the same run (the baseline).
 
 Shapes: an export at the cell cap (pipelines.bounds.MAX_CELLS) in csv and xlsx; a csv near
 its size cap made of long text cells; then hostile files that must be refused cheaply: one
-cell at XFD1048576 (a 5 KB xlsx), a two-million-row csv. Target: under 1.5 GiB for any file.
+cell at XFD1048576 (a 5 KB xlsx), one at IV65536 (the last cell an xls can hold: the reader
+builds that range before it can be checked), a two-million-row csv. Target: under 1.5 GiB
+for any file.
 """
 
 from __future__ import annotations
@@ -113,6 +115,18 @@ def _shapes(workdir: Path) -> list[tuple[str, Path, bool]]:
     shapes.append(
         (f"xlsx, une cellule en XFD1048576 ({len(buffer.getvalue()) // 1024} Ko)", path, False)
     )
+
+    import xlwt  # requirements-dev.txt: the only writer of the old format
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Export")
+    for column, value in enumerate(HEADER[:5]):
+        sheet.write(0, column, value)
+    sheet.write(65535, 255, 1)  # the format's last cell: xls cannot go further
+    path = workdir / "bombe.xls"
+    book.save(str(path))
+    size = path.stat().st_size // 1024
+    shapes.append((f"xls, une cellule en IV65536 ({size} Ko)", path, False))
 
     path = workdir / "deux_millions.csv"
     with open(path, "w", encoding="cp1252", newline="") as fh:

@@ -21,6 +21,8 @@ DATA_TEXT = ("x", "y", "labels", "parents", "ids", "customdata", "name", "legend
 def _escaped(value):
     if isinstance(value, str):
         return chart_text(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "OUS":
+        return value  # numbers, dates: nothing to escape
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_escaped(item) for item in value]
     return value

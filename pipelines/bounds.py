@@ -40,6 +40,10 @@ _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,9})\"")
 _TAIL = 256  # bytes kept between chunks so that no tag is cut in two
 
 
+class TooLarge(IngestError):
+    """A sheet beyond the caps: the whole file is refused (not skipped as a broken sheet)."""
+
+
 @dataclass
 class Extent:
     """The last used row and column (1-based) of a sheet."""
@@ -82,7 +86,7 @@ def check_extent(filename: str, sheet: str | None, extent: Extent, partial: bool
         or extent.columns > MAX_COLUMNS
         or extent.rows * extent.columns > MAX_CELLS
     ):
-        raise IngestError(msg_too_large(filename, sheet, extent, partial))
+        raise TooLarge(msg_too_large(filename, sheet, extent, partial))
 
 
 def xlsx_extent(stream) -> Extent:

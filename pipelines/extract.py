@@ -317,6 +317,8 @@ def _read_sheets(
                 head = calamine_sheet.to_python(skip_empty_area=False, nrows=100)
                 if len(head) == 100 and sum(1 for r in head if any(r)) < HEADER_SEARCH_ROWS:
                     head = calamine_sheet.to_python(skip_empty_area=False)
+        except bounds.TooLarge:
+            raise
         except IngestError:
             failures += 1  # a chart sheet or a broken sheet: the others may do
             continue

@@ -90,6 +90,23 @@ def test_an_ods_cell_repeated_over_the_sheet_is_refused():
         read_table(out.getvalue(), "bombe.ods", header_score)
 
 
+def test_an_xls_cell_at_the_formats_corner_is_refused_as_too_large():
+    """xls caps a sheet at 65,536 × 256 by format; the reader's range is checked before its
+    cells become Python values, and the message is the caps', not « endommagé »."""
+    xlwt = pytest.importorskip("xlwt")
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Export")
+    for column, value in enumerate(HEADER):
+        sheet.write(0, column, value)
+    for column, value in enumerate(ROW):
+        sheet.write(1, column, value)
+    sheet.write(65535, 255, 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(IngestError, match="65\u202f536 lignes et 256 colonnes"):
+        read_table(buffer.getvalue(), "bombe.xls", header_score)
+
+
 def test_a_csv_of_too_many_rows_is_refused_while_it_is_read():
     lines = (
         ";".join(HEADER)
