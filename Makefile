@@ -35,6 +35,7 @@ demo: $(DEPS)
 test: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	@command -v chromium >/dev/null 2>&1 || echo "Chromium absent : les tests navigateur seront ignorés (apt-get install chromium)."
 	@[ -n "$$PILOTAGE_TEST_PG_URL" ] || echo "PILOTAGE_TEST_PG_URL non défini : les tests de base de données tournent sur SQLite seulement."
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -42,6 +43,7 @@ test: $(DEPS)
 lint: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(DEPS)
 	$(BIN)/ruff format .

@@ -1,4 +1,5 @@
-"""Pilotage du mentorat ASE — entry point: page settings and navigation over pages/.
+"""Pilotage du mentorat ASE — entry point: page settings and navigation over the pages
+declared in dashboard/registry.py.
 
 The menu shows the pages the viewer's role opens; each page also checks access itself
 (dashboard.access.require), since a file of pages/ can be run directly.
@@ -6,7 +7,8 @@ The menu shows the pages the viewer's role opens; each page also checks access i
 
 import streamlit as st
 
-from dashboard.access import pages_for, viewer
+from dashboard.access import viewer
+from dashboard.registry import HOME, page, pages_for
 
 st.set_page_config(
     page_title="Pilotage du mentorat ASE",
@@ -14,29 +16,12 @@ st.set_page_config(
     layout="wide",
 )
 
-PAGES = [  # (file stem, title, icon)
-    ("synthese", "Synthèse", ":material/dashboard:"),
-    ("entonnoir", "Entonnoir", ":material/filter_alt:"),
-    ("honorabilite", "Honorabilité", ":material/verified_user:"),
-    ("associations", "Associations", ":material/groups:"),
-    ("territoires", "Territoires", ":material/map:"),
-    ("durees", "Durée des binômes", ":material/timelapse:"),
-    ("qualite", "Qualité et conformité", ":material/rule:"),
-    ("importer", "Importer", ":material/upload_file:"),
-    ("modeles", "Modèles et rapports", ":material/description:"),
-    ("donnees", "Données consolidées", ":material/database:"),
-    ("journal", "Journal d'audit", ":material/history:"),
-]
-
 allowed = pages_for(viewer())
 if allowed:
-    pages = [
-        st.Page(f"pages/{stem}.py", title=title, icon=icon, default=stem == "synthese")
-        for stem, title, icon in PAGES
-        if stem in allowed
-    ]
-    st.navigation(pages).run()
-else:  # nobody signed in: the Synthèse page shows the sign-in form and nothing else
     st.navigation(
-        [st.Page("pages/synthese.py", title="Connexion", default=True)], position="hidden"
+        [st.Page(p.path, title=p.title, icon=p.icon, default=p.stem == HOME) for p in allowed]
+    ).run()
+else:  # nobody signed in: the home page shows the sign-in form and nothing else
+    st.navigation(
+        [st.Page(page(HOME).path, title="Connexion", default=True)], position="hidden"
     ).run()

@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, func, insert, or_, select, update
@@ -23,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from auth import passwords
 from auth.roles import ROLE_LABELS, Identity, Role, parse_role
-from pipelines.normalise import normalise_key
+from domain.formatting import PARIS
+from domain.text import normalise_key
 from store.audit import Actor, record
 from store.models import Association, Compte
 
@@ -31,7 +31,6 @@ FAILURES_ENV = "PILOTAGE_ECHECS_AVANT_BLOCAGE"
 LOCK_ENV = "PILOTAGE_DUREE_BLOCAGE_MINUTES"
 MAX_FAILURES = 5  # default of FAILURES_ENV
 LOCK_MINUTES = 15  # default of LOCK_ENV
-PARIS = ZoneInfo("Europe/Paris")
 MAX_IDENTIFIANT = 200
 _IDENTIFIANT = re.compile(r"^\w[\w.@+'-]*$")
 

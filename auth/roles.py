@@ -34,6 +34,32 @@ ROLE_RANK = {Role.ADMIN: 3, Role.DIRECTION: 2, Role.ASSOCIATION: 1}
 SOURCES = ("local", "oidc", "demo")
 
 
+class Right(StrEnum):
+    """What a role may do. `RIGHTS` below is the one place that grants them; pages, the
+    router (dashboard/registry.py) and the import and undo paths ask `Identity.may`."""
+
+    SEE_EVERY_ASSOCIATION = "voir_toutes_associations"  # every parcours, associations compared
+    IMPORT_ANY_FILE = "importer_tout_fichier"  # any kind of file, for any association
+    IMPORT_OWN_EXPORTS = "importer_ses_exports"  # its own association's exports only
+    SAVE_MAPPING = "enregistrer_correspondance"  # save a layout as the association's profile
+    ADD_ASSOCIATION = "ajouter_association"  # an unknown association named at import
+    UNDO_IMPORT = "annuler_import"
+    READ_AUDIT_LOG = "lire_journal"
+    MANAGE_ACCOUNTS = "gerer_comptes"  # command line only: python -m pipelines users
+
+
+RIGHTS: dict[Role, frozenset[Right]] = {
+    Role.ADMIN: frozenset(Right) - {Right.IMPORT_OWN_EXPORTS},
+    Role.DIRECTION: frozenset({Right.SEE_EVERY_ASSOCIATION}),
+    Role.ASSOCIATION: frozenset({Right.IMPORT_OWN_EXPORTS}),
+}
+
+
+def roles_with(*rights: Right) -> tuple[Role, ...]:
+    """The roles holding at least one of `rights` (every role when none is given)."""
+    return tuple(r for r in Role if not rights or RIGHTS[r] & set(rights))
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who is signed in. `association` is set for the association role only."""
@@ -43,26 +69,16 @@ class Identity:
     association: str | None
     source: str  # local | oidc | demo
 
-    @property
-    def sees_everything(self) -> bool:
-        return self.role in (Role.ADMIN, Role.DIRECTION)
+    def may(self, right: Right) -> bool:
+        return right in RIGHTS[self.role]
 
     @property
-    def can_write(self) -> bool:
-        return self.role is Role.ADMIN
+    def sees_everything(self) -> bool:
+        return self.may(Right.SEE_EVERY_ASSOCIATION)
 
     @property
     def can_import(self) -> bool:
-        """Admin imports any file; an association uploads its own exports."""
-        return self.role in (Role.ADMIN, Role.ASSOCIATION)
-
-    @property
-    def can_undo(self) -> bool:
-        return self.role is Role.ADMIN
-
-    @property
-    def can_manage(self) -> bool:
-        return self.role is Role.ADMIN
+        return self.may(Right.IMPORT_ANY_FILE) or self.may(Right.IMPORT_OWN_EXPORTS)
 
     @property
     def role_label(self) -> str:

@@ -24,11 +24,12 @@ import sys
 import time
 from pathlib import Path
 
+from dashboard import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 KEY = "cle-de-banc-d-essai-uniquement-0123456789abcdef"  # fictional data only
-PAGES = ["synthese", "entonnoir", "honorabilite", "associations", "territoires", "durees",
-         "qualite", "importer", "modeles", "donnees", "journal"]  # fmt: skip
+PAGES = [page.stem for page in registry.PAGES]
 VIEWER = "banc-d-essai@exemple.fr"  # an admin account of the benchmark database
 WARM_TARGET, COLD_TARGET = 1.0, 3.0
 
@@ -93,7 +94,7 @@ def _child(page: str, prewarmed: bool = False) -> None:
     import indicators.durations
     import indicators.funnel
     import indicators.honorabilite
-    import indicators.load  # noqa: F401
+    import indicators.workload  # noqa: F401
 
     imports = time.perf_counter() - start
     from auth.roles import Identity, Role

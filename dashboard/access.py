@@ -10,7 +10,6 @@ listens on this machine alone, as an administrator of fictitious data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import replace
 
 import streamlit as st
@@ -25,15 +24,14 @@ from auth.accounts import (
 from auth.roles import Identity, Role, identity_from_oidc
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
 from dashboard.markdown import message
-from pipelines.normalise import normalise_key
+from dashboard.registry import page
+from domain.text import normalise_key
 from store import audit
 from store.models import Association
 
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
 DEMO_IDENTITY = Identity("démonstration", Role.ADMIN, None, "demo")
-EVERYONE = (Role.ADMIN, Role.DIRECTION, Role.ASSOCIATION)
-ADMIN_ONLY = (Role.ADMIN,)
 DEMO_BANNER = (
     "Base de démonstration : toutes les données sont fictives (département du Nord, "
     "associations inventées)."
@@ -202,17 +200,20 @@ def _sidebar(identity: Identity) -> None:
     st.sidebar.button("Se déconnecter", on_click=sign_out, key="se_deconnecter")
 
 
-def require(title: str, roles: Iterable[Role] = EVERYONE) -> Identity:
-    """The first call of every page: the viewer, allowed on this page, with the page title
-    shown and the data scope set; otherwise the sign-in form (or why access is refused),
-    and the page stops before anything is read."""
+def require(stem: str) -> Identity:
+    """The first call of every page (pages/<stem>.py, declared in dashboard/registry.py):
+    the viewer, allowed on this page, with the page title shown and the data scope set;
+    otherwise the sign-in form (or why access is refused), and the page stops before
+    anything is read."""
+    declared = page(stem)
+    title = declared.title
     st.session_state.pop(SCOPE, None)
     identity = viewer()
     if identity is None:
         _sign_in_form()
         st.stop()
     st.title(title)
-    if identity.role not in tuple(roles):
+    if identity.role not in declared.roles:
         audit.record(engine(), identity.actor(origin()), "acces_refuse", f"page « {title} »")
         st.error(f"Votre rôle ({identity.role_label}) ne donne pas accès à cette page.")
         st.stop()
@@ -228,25 +229,3 @@ def record_download(action: str, what: str) -> None:
     identity = viewer()
     if identity is not None:
         audit.record(engine(), identity.actor(origin()), action, what)
-
-
-def pages_for(identity: Identity | None) -> set[str]:
-    """The page files this identity may open (the router shows only these)."""
-    if identity is None:
-        return set()
-    common = {
-        "synthese",
-        "entonnoir",
-        "honorabilite",
-        "associations",
-        "territoires",
-        "durees",
-        "qualite",
-        "modeles",
-        "donnees",
-    }
-    if identity.role is Role.ADMIN:
-        return common | {"importer", "journal"}
-    if identity.role is Role.ASSOCIATION:
-        return common | {"importer"}
-    return common

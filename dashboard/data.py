@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from indicators.dataset import Dataset, Filters
-from pipelines.setup import ensure_database
+from pipelines.database_setup import ensure_database
 from store import queries
 from store.db import database_url, make_engine
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from domain.values import category_labels
 from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
-from pipelines.normalise import category_labels
 
 ALL = "Toutes"
 

@@ -11,8 +11,9 @@ from auth.roles import Identity
 from dashboard.access import origin
 from dashboard.data import data_version, engine, prewarm
 from dashboard.markdown import message, plain
-from indicators.formatting import number
-from indicators.steps import STEP_LABELS
+from domain.formatting import number
+from domain.schema import KIND_LABELS, Kind
+from domain.steps import STEP_LABELS
 from pipelines.answers import Answers, apply_answers
 from pipelines.data_date import ORIGIN_LABELS
 from pipelines.docx_fiches import fiches_to_table
@@ -35,7 +36,6 @@ from pipelines.preview import (
     quarantine_preview,
     unknown_communes,
 )
-from pipelines.schema import KIND_LABELS, Kind
 
 PLANS = "_importer_plans"  # session state: (sha256, kind, association, answers, version) -> Plan
 TABLES = "_importer_tables"  # session state: sha256 -> RawTable (read once per upload)

@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.markdown import plain
+from domain.schema import FIELDS, field
+from domain.text import normalise_key
 from pipelines.ingest import SUGGESTED
 from pipelines.mapping import IGNORE, ColumnMapping
-from pipelines.normalise import normalise_key
 from pipelines.preview import columns_preview, value_choices
-from pipelines.schema import FIELDS, field
 
 IGNORED_CHOICE = "— ignorer cette colonne —"
 KEEP_EMPTY = "— laisser vide —"

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, french
 from dashboard.markdown import chart_text
-from indicators.formatting import number
+from domain.formatting import number
 
 CONTOURS = (
     Path(__file__).resolve().parent.parent / "data" / "referentiels" / "contours_59.geojson.gz"

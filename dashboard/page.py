@@ -3,26 +3,24 @@ freshness."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import streamlit as st
 
-from auth.roles import Identity, Role
-from dashboard.access import EVERYONE, require
+from auth.roles import Identity
+from dashboard.access import require
 from dashboard.data import dataset, load_overview
 from dashboard.filters import View, sidebar
 from dashboard.widgets import freshness
 from indicators.dataset import Dataset
 
 
-def start(title: str, roles: Iterable[Role] = EVERYONE) -> tuple[Dataset, View, Identity]:
-    """Check access, render the page header and the sidebar; stop the page when there is
-    nothing to show.
+def start(stem: str) -> tuple[Dataset, View, Identity]:
+    """Check access to pages/<stem>.py (dashboard/registry.py), render the page header and
+    the sidebar; stop the page when there is nothing to show.
 
     Returns the dataset cut to the viewer's scope and filters, the view (period + filters)
     and the viewer.
     """
-    identity = require(title, roles)
+    identity = require(stem)
     everything = dataset()
     if everything.parcours.empty:
         st.warning(

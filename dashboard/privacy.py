@@ -12,7 +12,7 @@ import streamlit as st
 
 from auth.roles import Identity
 from dashboard.widgets import table
-from indicators.formatting import number
+from domain.formatting import number
 from indicators.small_counts import Suppressed, must_suppress, suppress
 
 

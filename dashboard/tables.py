@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from indicators.formatting import day
+from domain.formatting import PARIS, day
+from domain.schema import FIELDS, KIND_LABELS, Kind
+from domain.values import category_labels
 from pipelines.data_date import ORIGIN_LABELS
-from pipelines.normalise import category_labels
-from pipelines.schema import FIELDS, KIND_LABELS, Kind
 
-PARIS = ZoneInfo("Europe/Paris")
 NOT_SENT = "(fiche pas encore envoyée à une association)"
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.markdown import plain
-from indicators.formatting import day, number, percent
+from domain.formatting import day, number, percent
 from pipelines.cell_safety import CSV_LINE_TERMINATOR, neutralise_frame
 
 STALE_AFTER_DAYS = 45

@@ -14,9 +14,9 @@ import datetime as dt
 
 import pandas as pd
 
+from domain.steps import ADULT_AGE
 from indicators.dataset import Dataset
 from indicators.stats import as_of, known_by
-from indicators.steps import ADULT_AGE
 
 DEFINITION = (
     "**Parcours contrôlés** : tous les parcours connus à la date d'observation (inscrits au "

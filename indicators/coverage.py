@@ -28,8 +28,8 @@ import pandas as pd
 
 from indicators.dataset import Dataset, Period
 from indicators.geo import nearest_antenne
-from indicators.load import known, ratios, waiting
 from indicators.stats import rounded
+from indicators.workload import known, ratios, waiting
 
 DEFINITION = (
     "Couverture rurale : jeunes inscrits sur la période, répartis selon la classe de leur "
@@ -252,7 +252,7 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
 
 
 def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> pd.DataFrame:
-    """Communes where youths wait for a mentor at `au` (as in `indicators.load`) and no
+    """Communes where youths wait for a mentor at `au` (as in `indicators.workload`) and no
     antenne lies within `radius_km`: `insee`, `nom`, `classe`, `population`, `latitude`,
     `longitude`, `en_attente`, `antenne_proche`, `association_antenne`, `distance_km` (NaN
     when no antenne is known at all); most youths waiting first. Communes without a known

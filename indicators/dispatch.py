@@ -5,16 +5,16 @@ Each association earns points on five criteria (weights in `WEIGHTS`, 100 in all
 - `objectifs`: share of the youth's objectives it offers;
 - `modalite`: offers the wanted modality;
 - `places`: remaining capacity = capacity − active binômes at the as-of date (as in
-  `indicators.load`), full points from `FULL_PLACES` places, none when full;
+  `indicators.workload`), full points from `FULL_PLACES` places, none when full;
 - `distance`: straight-line distance from the commune to its nearest antenne, full points
   up to `NEAR_KM`, none from `FAR_KM`, linear in between.
 A criterion the referential does not document (empty served communes, objectives,
 modalities or capacity) earns `UNKNOWN_CREDIT` of its weight, so an incomplete referential
 neither wins nor loses outright; a wish the youth does not express (no objective, no
 modality) gives every association full points. Ties go to the nearest antenne, then to
-the name. The referential's objectives and modalities are stored canonical by ingestion;
-they are passed again through `pipelines.normalise.map_multi_categories` so a label
-("Scolarité, Orientation") would be read the same. The ranking is an aid: the chargé(e)
+the name. The referential's objectives and modalities are stored canonical by ingestion
+("insertion_pro;scolarite"); a part written as a label of the value table ("Scolarité")
+is read as its canonical value (`domain.values.canonical_set`). The ranking is an aid: the chargé(e)
 de projet decides.
 """
 
@@ -25,10 +25,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.values import canonical_set, category_labels
 from indicators.dataset import Dataset
 from indicators.geo import format_km, nearest_antenne
-from indicators.load import active_mask, served_communes, waiting_mask
-from pipelines.normalise import category_labels, map_multi_categories
+from indicators.workload import active_mask, served_communes, waiting_mask
 
 DEFINITION = (
     "Aide à l'orientation d'une fiche : les associations du référentiel sont classées par "
@@ -50,8 +50,7 @@ COLUMNS = ["rang", "association", "score", "raisons"]
 
 
 def _canonical_sets(values: pd.Series, table: str) -> list[frozenset[str]]:
-    mapped, _ = map_multi_categories(values.astype(object), table)
-    return [frozenset() if pd.isna(v) else frozenset(str(v).split(";")) for v in mapped]
+    return [canonical_set(v, table) for v in values]
 
 
 def _plural(n: int, word: str) -> str:

@@ -18,10 +18,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.values import category_labels
 from indicators.dataset import Dataset, Period
-from indicators.load import known
 from indicators.stats import as_of
-from pipelines.normalise import category_labels
+from indicators.workload import known
 
 DEFINITION = (
     "Durée des binômes : pour chaque mentorat démarré à la date d'arrêté, nombre de jours "

@@ -10,10 +10,11 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from domain.formatting import number
+from domain.steps import STEP_LABELS, STEPS
 from indicators.dataset import Dataset, Period
-from indicators.formatting import number
 from indicators.stats import known_by, median, month_start, none_if_nan, rounded
-from indicators.steps import STEP_LABELS, STEPS, last_step, reached, status, step_dates
+from indicators.steps import last_step, reached, status, step_dates
 
 DEFINITION = (
     "**Cohorte** : les parcours dont la date d'inscription tombe dans la période choisie "

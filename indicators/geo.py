@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.formatting import number
+from domain.formatting import number
 
 EARTH_RADIUS_KM = 6371.0
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.formatting import number
 from indicators.dataset import Dataset, Period
-from indicators.formatting import number
 from indicators.stats import (
     as_of,
     known_by,

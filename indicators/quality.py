@@ -7,11 +7,11 @@ import datetime as dt
 
 import pandas as pd
 
+from domain.formatting import PARIS, number, percent
+from domain.steps import ADULT_AGE
 from indicators import compliance
 from indicators.dataset import Dataset
-from indicators.formatting import number, percent
 from indicators.stats import as_of, known_by
-from indicators.steps import ADULT_AGE
 
 # Weights of the score (points out of 100) and the thresholds that take them away.
 WEIGHT_COMPLETENESS = 40  # × the mean completeness of the fields
@@ -137,7 +137,7 @@ def _import_day(value) -> dt.date | None:
         return None
     moment = pd.Timestamp(value)
     moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
-    return moment.tz_convert("Europe/Paris").date()
+    return moment.tz_convert(PARIS).date()
 
 
 def _data_day(row) -> dt.date | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indicators import compliance, coverage, funnel, honorabilite, load
+from indicators import compliance, coverage, funnel, honorabilite, workload
 from indicators.dataset import Dataset, Period
 
 
@@ -46,7 +46,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             ],
         ),
         "honorabilite": {k: _plain(v) for k, v in checks.items()},
-        "associations": load.association_load_records(data, period.au),
+        "associations": workload.association_load_records(data, period.au),
         "territoires": {
             classe: {k: _plain(v) for k, v in values.items()}
             for classe, values in coverage.territories_json(data, period).items()

@@ -19,34 +19,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.steps import ADULT_AGE, STEP_DATE, STEPS
 from indicators.stats import known_by
-from pipelines.schema import STEPS
-
-STEP_LABELS = {
-    "inscription": "Inscription",
-    "attribution": "Attribution",
-    "autorisation_parentale": "Autorisation parentale",
-    "mise_en_relation": "Mise en relation",
-    "honorabilite": "Honorabilité",
-    "convention": "Convention",
-    "demarrage": "Démarrage",
-    "cloture": "Clôture",
-}
-
-STEP_DATE = {
-    "inscription": "date_inscription",
-    "attribution": "date_attribution",
-    "autorisation_parentale": "date_autorisation_parentale",
-    "mise_en_relation": "date_mise_en_relation",
-    "honorabilite": "date_honorabilite",
-    "convention": "date_convention",
-    "demarrage": "date_debut",
-    "cloture": "date_fin",
-}
-
-ADULT_AGE = 18  # no autorisation parentale needed from this age at inscription
-
-STATUS_LABELS = {"en_cours": "En cours", "perdu": "Perdu", "termine": "Terminé"}
 
 Au = dt.date | pd.Timestamp
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from indicators.formatting import day, number, percent
-from indicators.steps import STEP_LABELS
+from domain.formatting import day, number, percent
+from domain.steps import STEP_LABELS
 
 
 def _days(value: float | None) -> str:

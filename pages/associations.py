@@ -10,12 +10,13 @@ from dashboard.data import compute
 from dashboard.markdown import message, plain
 from dashboard.page import start
 from dashboard.widgets import definition, table
-from indicators import dispatch, load
+from domain.formatting import day, number, percent, short_month
+from domain.text import normalise_key
+from domain.values import category_labels
+from indicators import dispatch, workload
 from indicators.dataset import Filters
-from indicators.formatting import day, number, percent, short_month
-from pipelines.normalise import category_labels, normalise_key
 
-data, view, viewer = start("Associations")
+data, view, viewer = start("associations")
 au = view.period.au
 
 
@@ -26,8 +27,8 @@ def mine(frame):
 
 
 st.subheader(f"Charge au {day(au)}")
-definition(load.DEFINITION)
-charge = mine(compute(load.association_load, view.filters, au))
+definition(workload.DEFINITION)
+charge = mine(compute(workload.association_load, view.filters, au))
 st.plotly_chart(
     bars(
         list(charge["association"]),
@@ -60,11 +61,11 @@ table(
     "charge_associations",
     percent_columns=("Taux de charge",),
 )
-for finding in load.imbalance(charge, data.associations) or ["Aucun déséquilibre notable."]:
+for finding in workload.imbalance(charge, data.associations) or ["Aucun déséquilibre notable."]:
     st.info(message(finding), icon=":material/balance:")
 
 st.subheader("Jeunes en attente de mentor")
-wait = mine(compute(load.waiting_summary, view.filters, au))
+wait = mine(compute(workload.waiting_summary, view.filters, au))
 st.plotly_chart(
     bars(
         list(wait["association"]),
@@ -90,7 +91,7 @@ table(
 )
 with st.expander("Détail des jeunes en attente (attente la plus longue d'abord)"):
     table(
-        compute(load.waiting, view.filters, au).rename(
+        compute(workload.waiting, view.filters, au).rename(
             columns={
                 "association": "Association",
                 "id_source": "Identifiant (association)",
@@ -103,8 +104,8 @@ with st.expander("Détail des jeunes en attente (attente la plus longue d'abord)
     )
 
 st.subheader("Flux mensuel de jeunes attribués")
-definition(load.INFLOW_DEFINITION)
-inflow = mine(compute(load.monthly_inflow, view.filters, view.period))
+definition(workload.INFLOW_DEFINITION)
+inflow = mine(compute(workload.monthly_inflow, view.filters, view.period))
 inflow = inflow.assign(mois=inflow["mois"].map(short_month))
 figure = go.Figure()
 for i, (name, rows) in enumerate(inflow.groupby("association", sort=False)):
@@ -130,8 +131,8 @@ table(
 )
 
 st.subheader("Délai pour trouver un mentor")
-definition(load.DELAY_DEFINITION)
-delays = mine(compute(load.median_days_to_mentor, view.filters, view.period))
+definition(workload.DELAY_DEFINITION)
+delays = mine(compute(workload.median_days_to_mentor, view.filters, view.period))
 st.plotly_chart(
     bars(
         list(delays["association"]),
@@ -160,8 +161,8 @@ if not viewer.sees_everything:  # the rest compares associations with one anothe
     st.stop()
 
 st.subheader("Part du flux départemental")
-definition(load.SHARE_DEFINITION)
-share = mine(compute(load.flow_share, view.filters, view.period))
+definition(workload.SHARE_DEFINITION)
+share = mine(compute(workload.flow_share, view.filters, view.period))
 st.plotly_chart(
     bars(
         list(share["association"]),

@@ -2,15 +2,16 @@
 
 import streamlit as st
 
+from auth.roles import Right
 from dashboard.access import origin, require
 from dashboard.data import engine, load_overview, prewarm
 from dashboard.markdown import message
 from dashboard.tables import freshness_table, history_table, parcours_table, undo_label
-from indicators.formatting import number
+from domain.formatting import number
 from pipelines.errors import IngestError
 from pipelines.undo import undo_import
 
-viewer = require("Données consolidées")
+viewer = require("donnees")
 data = load_overview()
 
 parcours = data["par_association"]
@@ -42,7 +43,7 @@ st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch
 st.subheader("Historique des imports")
 st.dataframe(history_table(data["historique"]), hide_index=True, width="stretch")
 
-if not viewer.can_undo:
+if not viewer.may(Right.UNDO_IMPORT):
     st.stop()
 
 st.subheader("Annuler un import")

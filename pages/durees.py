@@ -8,12 +8,12 @@ from dashboard.charts import PALETTE, bars, french
 from dashboard.data import compute
 from dashboard.page import start
 from dashboard.widgets import definition, table
+from domain.formatting import day, number, percent
 from indicators import durations
-from indicators.formatting import day, number, percent
 
 DAYS_PER_MONTH = 365.25 / 12
 
-data, view, viewer = start("Durée des binômes")
+data, view, viewer = start("durees")
 au = view.period.au
 started_in_period = st.radio(
     "Binômes pris en compte",

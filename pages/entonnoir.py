@@ -6,11 +6,11 @@ from dashboard.charts import bars
 from dashboard.data import compute
 from dashboard.page import start
 from dashboard.widgets import definition, table
+from domain.formatting import number, percent, short_month
+from domain.steps import STEP_LABELS, STEPS
 from indicators import funnel
-from indicators.formatting import number, percent, short_month
-from indicators.steps import STEP_LABELS, STEPS
 
-data, view, viewer = start("Entonnoir")
+data, view, viewer = start("entonnoir")
 steps = compute(funnel.funnel, view.filters, view.period)
 
 st.subheader("Du premier contact à la clôture")

@@ -7,8 +7,8 @@ from dashboard.charts import bars
 from dashboard.data import compute
 from dashboard.page import start
 from dashboard.widgets import definition, table
+from domain.formatting import number, percent, short_month
 from indicators import honorabilite as h
-from indicators.formatting import number, percent, short_month
 
 B2, ATTESTATION = h.DEFAULT_VOIE, "attestation_nationale"
 COLUMNS = {
@@ -48,7 +48,7 @@ def tiles(figures):
     )
 
 
-data, view, viewer = start("Honorabilité")
+data, view, viewer = start("honorabilite")
 left, right, _ = st.columns(3)
 target = left.number_input(
     "Objectif B2 / FIJAIS (jours ouvrés)", 1, 30, h.DEFAULT_TARGET_WORKING_DAYS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from auth.roles import Role
+from auth.roles import Right
 from dashboard import mapping_editor
 from dashboard.access import require
 from dashboard.data import dataset, engine
@@ -26,18 +26,18 @@ from dashboard.importing import (
     uploads,
 )
 from dashboard.markdown import message, plain
+from domain.formatting import paris_time
+from domain.schema import KIND_LABELS, Kind
 from pipelines.errors import IngestError
-from pipelines.ingest import already_imported, initial_mapping, paris_time
+from pipelines.ingest import already_imported, initial_mapping
 from pipelines.mapping import with_fixes
 from pipelines.preview import unknown_labels
 from pipelines.pseudonyms import load_key
-from pipelines.schema import KIND_LABELS, Kind
 
 AUTO = "Détecter automatiquement"
 NEW = "Nouvelle association…"
-IMPORTERS = (Role.ADMIN, Role.ASSOCIATION)
-viewer = require("Importer", IMPORTERS)
-own = viewer.role is Role.ASSOCIATION
+viewer = require("importer")
+own = not viewer.may(Right.IMPORT_ANY_FILE)  # an association: its own exports only
 st.markdown(
     (
         f"Déposez les exports de **{viewer.association}** (Excel, OpenDocument ou CSV). "
@@ -125,16 +125,16 @@ for upload in uploads(files or []):
         st.error(message(exc.message))
         continue
     show_plan(plan)
-    create = new_association(plan, upload.sha256[:16], not own)
+    create = new_association(plan, upload.sha256[:16], viewer.may(Right.ADD_ASSOCIATION))
     answered = bool(fixes or plan.value_answers)
-    if answered and own:
+    if answered and not viewer.may(Right.SAVE_MAPPING):
         st.caption(
             "Cette correspondance vaut pour ce fichier : pour qu'elle soit retenue les mois "
             "suivants, demandez au chargé(e) de projet de l'enregistrer."
         )
     keep = (
         answered
-        and not own
+        and viewer.may(Right.SAVE_MAPPING)
         and st.checkbox(
             f"Enregistrer cette correspondance pour les prochains fichiers "
             f"{'de ' + plain(plan.association) if plan.association else 'de ce type'}",

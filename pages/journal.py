@@ -5,15 +5,12 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.access import ADMIN_ONLY, require
-from dashboard.data import engine
+from dashboard import journal as audit
+from dashboard.access import require
 from dashboard.widgets import table
-from indicators.formatting import number
-from pipelines.changes import today_in_paris
-from pipelines.ingest import paris_time
-from store import audit
+from domain.formatting import number, paris_time, today_in_paris
 
-viewer = require("Journal d'audit", ADMIN_ONLY)
+viewer = require("journal")
 st.caption(
     "Chaque connexion (et chaque échec), import, annulation, correspondance de colonnes "
     "enregistrée, changement de référentiel ou de compte, export et téléchargement est "
@@ -31,13 +28,13 @@ chosen = left.date_input(
     key="journal_periode",
 )
 du, au = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (None, None)
-labels = audit.ACTIONS
+labels = audit.ACTION_LABELS
 actions = middle.multiselect(
     "Actions", list(labels), format_func=labels.get, placeholder="Toutes", key="journal_actions"
 )
 person = right.text_input("Personne (identifiant exact)", key="journal_personne").strip()
 
-entries = audit.entries(engine(), du=du, au=au, actions=actions, utilisateur=person or None)
+entries = audit.entries(du, au, actions, person or None)
 st.metric("Entrées", number(len(entries)))
 shown = entries.assign(
     horodatage=entries["horodatage"].map(paris_time),
@@ -64,4 +61,4 @@ with st.expander("Purge"):
         "refuse de supprimer les plus récentes)."
     )
     if st.button("Purger les entrées anciennes", key="journal_purger"):
-        st.success(f"{number(audit.purge(engine()))} entrée(s) purgée(s).")
+        st.success(f"{number(audit.purge())} entrée(s) purgée(s).")

@@ -76,7 +76,7 @@ def import_label(row: dict) -> str:
     )
 
 
-viewer = require("Modèles et rapports")
+viewer = require("modeles")
 
 st.subheader("Modèles à remplir")
 st.caption(

@@ -7,10 +7,10 @@ from dashboard.data import compute, load_overview
 from dashboard.page import start
 from dashboard.tables import unknown_labels_table
 from dashboard.widgets import definition, table
+from domain.formatting import number
 from indicators import compliance, quality
-from indicators.formatting import number
 
-data, view, viewer = start("Qualité et conformité")
+data, view, viewer = start("qualite")
 au = view.period.au
 imports = load_overview()["imports"]
 

@@ -8,8 +8,8 @@ from dashboard.data import compute, compute_departement
 from dashboard.markdown import plain
 from dashboard.page import start
 from dashboard.widgets import definition, table
-from indicators import coverage, funnel, honorabilite, load
-from indicators.formatting import day, number, percent
+from domain.formatting import day, number, percent
+from indicators import coverage, funnel, honorabilite, workload
 from indicators.small_counts import threshold
 from indicators.stats import rate
 
@@ -46,7 +46,7 @@ def figures(filters, period, calc=None):
     return {
         "Jeunes inscrits": int(steps.at["inscription", "effectif"]),
         "Binômes démarrés": int(steps.at["demarrage", "effectif"]),
-        "Binômes actifs": int(calc(load.association_load, period.au)["binomes_actifs"].sum()),
+        "Binômes actifs": int(calc(workload.association_load, period.au)["binomes_actifs"].sum()),
         "Taux de démarrage": steps.at["demarrage", "taux_depuis_inscription"],
         "Délai avant démarrage": calc(funnel.median_days_to_start, period),
         "Délai médian B2 / FIJAIS": b2["delai_median_jours"],
@@ -89,7 +89,7 @@ def change(now, before, kind):
     return text, "up" if diff > 0 else "down" if diff < 0 else "off"
 
 
-data, view, viewer = start("Synthèse")
+data, view, viewer = start("synthese")
 previous = view.period.previous()
 now, before = figures(view.filters, view.period), figures(view.filters, previous)
 
@@ -147,12 +147,12 @@ table(
 st.subheader("Les trois alertes les plus urgentes")
 waiting = compute(honorabilite.pending, view.filters, view.period)
 blocked = compute(funnel.stuck, view.filters, view.period, STUCK_DAYS)
-loads = compute(load.association_load, view.filters, view.period.au)
-over = loads[loads["taux_charge"] >= load.OVERLOAD]
+loads = compute(workload.association_load, view.filters, view.period.au)
+over = loads[loads["taux_charge"] >= workload.OVERLOAD]
 crowded = None
 if not over.empty:  # imbalance reads the associations over capacity first
     crowded = (
-        load.imbalance(loads, data.associations)[0] + ".",
+        workload.imbalance(loads, data.associations)[0] + ".",
         "Orienter les prochaines fiches vers une association qui a des places, ou revoir "
         "avec elle la capacité financée par la convention.",
     )

@@ -10,11 +10,11 @@ from dashboard.maps import commune_map
 from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
 from dashboard.widgets import definition, table
+from domain.formatting import day, number, percent
 from indicators import coverage, geo
-from indicators.formatting import day, number, percent
 from indicators.small_counts import must_suppress, threshold
 
-data, view, viewer = start("Territoires")
+data, view, viewer = start("territoires")
 CLASS_LABELS = {"rural": "rural", "urbain": "urbain", "inconnu": "inconnu"}
 COLUMNS = {
     "classe": "Classe",

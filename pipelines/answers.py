@@ -17,10 +17,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 
+from domain.schema import FIELDS, KIND_LABELS, Kind
+from domain.text import normalise_key
+from domain.values import value_tables
 from pipelines.errors import IngestError
 from pipelines.mapping import IGNORE, ColumnMapping, with_fixes
-from pipelines.normalise import normalise_key, value_tables
-from pipelines.schema import FIELDS, KIND_LABELS, Kind
 
 MAX_ANSWER_FILE = 1_000_000  # bytes
 

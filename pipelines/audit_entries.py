@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipelines.schema import KIND_LABELS, Kind
+from domain.schema import KIND_LABELS, Kind
 from store.audit import Actor, record
 
 if TYPE_CHECKING:

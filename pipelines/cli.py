@@ -19,13 +19,14 @@ import pandas as pd
 
 from auth.accounts import AccountError
 from auth.roles import ROLE_LABELS, Role
+from domain.formatting import paris_time
+from domain.schema import KIND_LABELS, Kind
 from pipelines.answers import Answers, read_answers
 from pipelines.audit_entries import record_import
 from pipelines.data_date import ORIGIN_LABELS
 from pipelines.errors import IngestError
-from pipelines.ingest import FileReport, ingest, paris_time, sha256_of
+from pipelines.ingest import FileReport, ingest, sha256_of
 from pipelines.pseudonyms import DEFAULT_KEY_FILE, KEY_ENV, create_key_file, load_key
-from pipelines.schema import KIND_LABELS, Kind
 from store.audit import CLI_ORIGIN, Actor
 
 log = logging.getLogger("pipelines")
@@ -254,7 +255,7 @@ def ingest_files(
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from pipelines.setup import ensure_database
+    from pipelines.database_setup import ensure_database
     from store.db import make_engine
 
     key = load_key()
@@ -302,7 +303,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from indicators.dataset import Dataset, Filters, Period
     from indicators.report import indicators_report
     from indicators.summary_text import summary_text
-    from pipelines.setup import ensure_database
+    from pipelines.database_setup import ensure_database
     from store.db import make_engine
     from store.queries import dataset_frames
 
@@ -323,7 +324,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
-    from pipelines.setup import ensure_database
+    from pipelines.database_setup import ensure_database
     from pipelines.undo import undo_import
     from store.db import make_engine
 
@@ -415,7 +416,7 @@ def _accounts_json(frame) -> list[dict]:
 
 def _cmd_users(args: argparse.Namespace) -> int:
     from auth import accounts
-    from pipelines.setup import ensure_database
+    from pipelines.database_setup import ensure_database
     from store.db import make_engine
 
     engine = make_engine()
@@ -458,7 +459,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 
 def _cmd_purge_journal(_args: argparse.Namespace) -> int:
-    from pipelines.setup import ensure_database
+    from pipelines.database_setup import ensure_database
     from store.audit import purge
     from store.db import make_engine
 

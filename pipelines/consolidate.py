@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.normalise import normalise_key
+from domain.text import normalise_key
 from store.models import Parcours
 
 # Fields where the CD's fiche is the better source (the youth's situation as the CD knows it).

@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from pipelines.normalise import normalise_key
-from pipelines.schema import FIELDS, FieldType, Kind
+from domain.schema import FIELDS, FieldType, Kind
+from domain.text import normalise_key
 
 TITLE, CONTENT, IMPORT = "titre", "contenu", "import"
 ORIGIN_LABELS = {

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, inspect, select
 
+from pipelines.database_setup import recreate_database
 from pipelines.demo import generate_demo_files
 from pipelines.ingest import FileReport, ingest
-from pipelines.setup import recreate_database
 from store.models import ImportLot
 from store.queries import DEMO_USER
 

@@ -25,11 +25,11 @@ import pandas as pd
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
+from domain.schema import Kind, field
+from domain.text import normalise_key
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable
 from pipelines.filecheck import check_docx
-from pipelines.normalise import normalise_key
-from pipelines.schema import Kind, field
 from pipelines.templates import (
     CHECKED_MARKS,
     DATE_PLACEHOLDER,

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
+from domain.text import BIDI_CONTROLS, CONTROLS
 from pipelines import bounds, filecheck
 from pipelines.errors import IngestError
 from pipelines.filecheck import Limits
-from pipelines.normalise import BIDI_CONTROLS, CONTROLS
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from domain.formatting import paris_time, today_in_paris
+from domain.schema import KIND_LABELS, Kind
+from domain.schema import field as schema_field
+from domain.text import normalise_key, one_line
 from pipelines import faults
 from pipelines.answers import Answers, apply_answers, template_lines
 from pipelines.audit_entries import import_entry
@@ -32,16 +35,12 @@ from pipelines.mapping import (
     profile_columns,
     require_complete,
 )
-from pipelines.normalise import normalise_key, one_line
 from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
-from pipelines.schema import KIND_LABELS, Kind
-from pipelines.schema import field as schema_field
 from store.audit import Actor, record
 from store.db import Busy, writing
 from store.models import Association, ImportLot
 
-PARIS = ZoneInfo("Europe/Paris")
 MAX_ROW_ERRORS_LISTED = 100
 
 
@@ -209,13 +208,6 @@ def unknown_report(prepared: Prepared) -> list[dict]:
     ]
 
 
-def paris_time(moment: dt.datetime) -> str:
-    """A stored UTC moment as French staff read it ("26/11/2026 à 20:05")."""
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return f"{moment.astimezone(PARIS):%d/%m/%Y à %H:%M}"
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -350,7 +342,7 @@ def plan_raw(
         prepared.rows["association"] = prepared.rows["association"].map(
             lambda n: _canonical(n, known) if isinstance(n, str) else None
         )
-    today = today or dt.datetime.now(PARIS).date()
+    today = today or today_in_paris()
     day, origin = data_date(mapping.kind, raw.title_lines, prepared.rows, today)
     new = mapping.kind == Kind.ASSOCIATION and normalise_key(chosen or "") not in known
     return Plan(filename, sha256, raw, mapping, chosen, prepared, {}, day, origin, new)

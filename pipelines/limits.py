@@ -12,7 +12,7 @@ from functools import lru_cache
 import pandas as pd
 from sqlalchemy import String
 
-from pipelines.schema import Kind
+from domain.schema import Kind
 from store.models import Association, DemandeHonorabilite, Enregistrement
 
 _TABLES = {

@@ -26,12 +26,13 @@ from sqlalchemy import (
     update,
 )
 
+from domain.formatting import today_in_paris
+from domain.schema import Kind
+from domain.text import normalise_key, one_line
 from pipelines import faults
-from pipelines.changes import newly_reached, today_in_paris
 from pipelines.consolidate import consolidate
-from pipelines.normalise import normalise_key, one_line
 from pipelines.prepare import Prepared
-from pipelines.schema import Kind
+from pipelines.steps_reached import newly_reached
 from store.bulk import insert_frame, read_frame, update_frame_by_id
 from store.models import (
     Antenne,
@@ -72,7 +73,7 @@ class LoadResult:
     nouveaux: int
     mis_a_jour: int
     absents: int
-    etapes_atteintes: dict[str, int]  # step -> parcours newly reaching it (pipelines/changes)
+    etapes_atteintes: dict[str, int]  # step -> parcours newly reaching it (steps_reached.py)
 
 
 def _plain_name(name: str) -> str:

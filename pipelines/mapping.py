@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.schema import FIELDS, KIND_LABELS, Kind, missing_required
+from domain.schema import field as schema_field
+from domain.text import normalise_key
 from pipelines.errors import IngestError
 from pipelines.matcher import CERTAIN, CellShape, ColumnGuess, describe, match_columns
 from pipelines.matcher.headers import could_name_a_field, header_scores
-from pipelines.normalise import normalise_key
-from pipelines.schema import FIELDS, KIND_LABELS, Kind, missing_required
-from pipelines.schema import field as schema_field
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _NOT_PROFILES = {"synonymes.toml", "valeurs.toml", "vocabulaire.toml"}

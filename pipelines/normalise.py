@@ -24,20 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import tomllib
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.schema import Field, FieldType
-
-VALUE_TABLES_FILE = Path(__file__).resolve().parent / "mappings" / "valeurs.toml"
+from domain.schema import Field, FieldType
+from domain.text import CLEAN, normalise_key
+from domain.values import ValueTable, value_table
 
 # What people type in a cell to say "nothing" (compared on normalise_key): empty, without
 # error. A value table is looked up first, so "néant" still means `favorable` for `resultat`.
@@ -72,20 +67,6 @@ _MAX_SHOWN = 60  # longest raw value quoted in a message
 
 
 # --- keys -----------------------------------------------------------------------------------
-
-_LOWER_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
-_NON_ALNUM = re.compile(r"[\W_]+")
-
-
-@lru_cache(maxsize=100_000)
-def normalise_key(text: str) -> str:
-    """Matching key of a label or a header: lowercase, œ -> oe, æ -> ae, no accents, every
-    run of non-alphanumeric characters -> one space, trimmed. "Famille d'accueil" ->
-    "famille d accueil", "Date de naissance (JJ/MM/AAAA)" -> "date de naissance jj mm aaaa"."""
-    text = text.lower().translate(_LOWER_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _NON_ALNUM.sub(" ", text).strip()
 
 
 def _shown(text: str) -> str:
@@ -128,21 +109,7 @@ def _is_number(value: object) -> bool:
 
 # --- text and codes -----------------------------------------------------------------------------
 
-# Invisible characters and bidirectional controls (which can make a name read backwards on
-# screen) dropped, control characters (NUL included: PostgreSQL refuses it in text) read as
-# spaces, so a cell means the same on every database and shows as it reads.
-BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-CONTROLS = [chr(c) for c in (*range(32), *range(127, 160))]
-_INVISIBLE = str.maketrans(
-    dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad" + BIDI_CONTROLS, None)
-    | dict.fromkeys(CONTROLS, " ")
-)
-
-
-def one_line(text: str) -> str:
-    """A name typed or given by a file (association, file name), as stored: invisible and
-    bidirectional characters dropped, control characters as spaces, whitespace collapsed."""
-    return " ".join(text.translate(_INVISIBLE).split())
+_INVISIBLE = CLEAN
 
 
 def _number_text(value: float | int) -> str | None:
@@ -500,52 +467,6 @@ def age_at(birth: pd.Series, when: pd.Series | dt.date | pd.Timestamp) -> pd.Ser
 
 
 # --- categories --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ValueTable:
-    name: str
-    lookup: dict[str, str]  # normalise_key(spelling) -> canonical value
-    labels: dict[str, str]  # canonical value -> French label (first spelling of the list)
-
-    def allowed(self) -> str:
-        return ", ".join(self.labels.values())
-
-
-def _build_tables(raw: dict[str, dict[str, list[str]]]) -> dict[str, ValueTable]:
-    tables: dict[str, ValueTable] = {}
-    for name, values in raw.items():
-        lookup: dict[str, str] = {}
-        labels: dict[str, str] = {}
-        for canonical, spellings in values.items():
-            labels[canonical] = spellings[0] if spellings else canonical
-            for spelling in [canonical, *spellings]:
-                key = normalise_key(spelling)
-                if lookup.get(key, canonical) != canonical:
-                    raise ValueError(
-                        f"valeurs.toml [{name}]: « {spelling} » is listed under both "
-                        f"{lookup[key]} and {canonical}"
-                    )
-                lookup[key] = canonical
-        tables[name] = ValueTable(name, lookup, labels)
-    return tables
-
-
-@lru_cache(maxsize=4)
-def value_tables(path: Path = VALUE_TABLES_FILE) -> dict[str, ValueTable]:
-    """All value tables of valeurs.toml (cached). ValueError when a spelling is ambiguous."""
-    with open(path, "rb") as fh:
-        return _build_tables(tomllib.load(fh))
-
-
-def value_table(table: str) -> ValueTable:
-    """One value table; KeyError for an unknown table name."""
-    return value_tables()[table]
-
-
-def category_labels(table: str) -> dict[str, str]:
-    """Canonical value -> French label, in the table's order (for templates and displays)."""
-    return dict(value_table(table).labels)
 
 
 def _unknown(parts: list[str], label: str, table: ValueTable) -> str:

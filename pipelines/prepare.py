@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from domain.schema import FIELDS, FieldType, Kind, identity_fields
 from pipelines import normalise as norm
 from pipelines.communes import resolve_communes
 from pipelines.extract import RawTable
 from pipelines.limits import too_long
 from pipelines.mapping import ColumnMapping
 from pipelines.pseudonyms import ids_jeunes, ids_mentors
-from pipelines.schema import FIELDS, FieldType, Kind, identity_fields
 
 QUARANTINE_COLUMNS = ["ligne", "colonne", "motif", "id_source"]
 UNKNOWN_COLUMNS = ["champ", "valeur", "lignes"]

@@ -9,10 +9,10 @@ import hashlib
 
 import pandas as pd
 
+from domain.schema import FieldType, Kind, field, identity_fields
+from domain.values import category_labels, value_tables
 from pipelines.ingest import Plan, sha256_of
 from pipelines.mapping import ColumnMapping
-from pipelines.normalise import category_labels, value_tables
-from pipelines.schema import FieldType, Kind, field, identity_fields
 
 IGNORED = "ignorée"
 BY_SYNONYMS = "reconnue par le moteur de reconnaissance"

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.formatting import PARIS
 from pipelines.cell_safety import FORMULA_STARTS as FORMULA_STARTS  # re-exported
 from pipelines.cell_safety import write_cell
 
-PARIS = ZoneInfo("Europe/Paris")
 REPORT_SHEET = "Lignes refusées"
 HELP_SHEET = "Explications"
 HEADERS = (

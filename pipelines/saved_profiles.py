@@ -12,9 +12,9 @@ import json
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from domain.schema import KIND_LABELS, Kind
+from domain.text import normalise_key
 from pipelines.mapping import Profile, load_profiles
-from pipelines.normalise import normalise_key
-from pipelines.schema import KIND_LABELS, Kind
 from store.models import ProfilColonnes
 
 PREFIX = "enregistré"

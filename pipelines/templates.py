@@ -1,8 +1,8 @@
-"""Templates handed out to associations and CD staff, generated from `pipelines.schema`.
+"""Templates handed out to associations and CD staff, generated from `domain.schema`.
 
 Headers are the fields' French labels (always synonyms of their field, see
 `pipelines.mapping.synonyms`), so a filled template maps with no manual help; categories are
-the French labels of the value tables (`pipelines/mappings/valeurs.toml`, first spelling).
+the French labels of the value tables (`domain/valeurs.toml`, first spelling).
 Every function returns the file's bytes; nothing is written to disk. Spreadsheet cells are
 written as text through `pipelines.cell_safety`, so no label can ever become a formula.
 """
@@ -20,17 +20,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from domain.schema import ALTERNATIVES, FIELDS, REQUIRED_COLUMNS, Field, FieldType, Kind, field
+from domain.values import category_labels
 from pipelines.cell_safety import write_cell
-from pipelines.normalise import category_labels
-from pipelines.schema import (
-    ALTERNATIVES,
-    FIELDS,
-    REQUIRED_COLUMNS,
-    Field,
-    FieldType,
-    Kind,
-    field,
-)
 
 DATA_SHEET = "Données"
 HELP_SHEET = "Aide"

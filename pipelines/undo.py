@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 
+from domain.schema import Kind
+from domain.text import one_line
 from pipelines import faults
 from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
-from pipelines.normalise import one_line
-from pipelines.schema import Kind
 from store.audit import Actor, record
 from store.bulk import typed_columns, update_frame_by_id
 from store.db import Busy, writing

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
+from domain.formatting import PARIS
 from store.models import Journal
 
 RETENTION_MONTHS = 12
@@ -98,7 +98,7 @@ def purge(engine: Engine) -> int:
 
 def _paris_midnight(day: dt.date) -> dt.datetime:
     """The start of a day in Paris, in UTC (the stored times are UTC)."""
-    local = dt.datetime.combine(day, dt.time(), ZoneInfo("Europe/Paris"))
+    local = dt.datetime.combine(day, dt.time(), PARIS)
     return local.astimezone(dt.UTC)
 
 

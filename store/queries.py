@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
+from domain.formatting import PARIS
 from store.models import ImportLot, Parcours, Quarantaine, ValeurInconnue
 
 DEMO_USER = "demo"  # the user name the demo builder imports under (history, audit log)
@@ -66,7 +67,7 @@ def _latest_per_source(conn: Connection) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame = frame.sort_values("id").groupby(["type", "association"], dropna=False).tail(1)
     moments = pd.to_datetime(frame["importe_le"], utc=True)
-    fallback = moments.dt.tz_convert("Europe/Paris").dt.date
+    fallback = moments.dt.tz_convert(PARIS).dt.date
     given = pd.to_datetime(frame["date_donnees"], errors="coerce").dt.date
     frame["date_donnees"] = given.where(frame["date_donnees"].notna(), fallback)
     frame["origine_date_donnees"] = frame["origine_date_donnees"].fillna("import")

@@ -81,7 +81,7 @@ def as_viewer(at, role: str = "admin", association: str | None = None, name: str
 
     from auth.roles import Identity, Role
     from dashboard.access import IDENTITY
-    from pipelines.normalise import normalise_key
+    from domain.text import normalise_key
     from store.db import init_db, make_engine
     from store.models import Compte
 

@@ -12,6 +12,9 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from auth import accounts, passwords
+from auth.roles import Identity, Role
+from dashboard import registry
+from dashboard.registry import pages_for
 from pipelines.ingest import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
@@ -391,19 +394,7 @@ def test_an_association_claim_is_read_as_the_referential_spells_it(demo_app, dem
     assert int(shown["Parcours consolidés"].replace("\u202f", "")) == len(own) > 0
 
 
-TITLES = {
-    "synthese": "Synthèse",
-    "entonnoir": "Entonnoir",
-    "honorabilite": "Honorabilité",
-    "associations": "Associations",
-    "territoires": "Territoires",
-    "durees": "Durée des binômes",
-    "qualite": "Qualité et conformité",
-    "importer": "Importer",
-    "modeles": "Modèles et rapports",
-    "donnees": "Données consolidées",
-    "journal": "Journal d'audit",
-}
+TITLES = {p.stem: p.title for p in registry.PAGES}
 REFUSED = {
     "admin": set(),
     "direction": {"importer", "journal"},
@@ -411,12 +402,26 @@ REFUSED = {
 }
 
 
+def test_the_registry_declares_every_page_file_once():
+    assert [p.stem for p in registry.PAGES] == list(dict.fromkeys(TITLES))
+    assert set(TITLES) == set(PAGES)  # every file of pages/ is declared, nothing else
+    assert {
+        role.value: {p.stem for p in registry.PAGES}
+        - {
+            p.stem
+            for p in pages_for(
+                Identity("x", role, "A" if role is Role.ASSOCIATION else None, "local")
+            )
+        }
+        for role in Role
+    } == REFUSED
+
+
 @pytest.mark.parametrize("role", sorted(REFUSED))
 def test_every_page_for_every_role(demo_app, role):
     """Each role on each page: the page opens with its content, or refuses with a message
     and shows nothing."""
     association = "Les Ailes du Possible" if role == "association" else None
-    assert set(TITLES) == set(PAGES)
     for page in PAGES:
         at = as_viewer(app(page), role, association).run()
         assert not at.exception, (role, page, at.exception)

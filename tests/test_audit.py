@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
-from pipelines.changes import today_in_paris
+from domain.formatting import today_in_paris
 from store.audit import Actor, entries, purge, record, retention_limit
 from store.models import Journal
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from pipelines.schema import STEPS
+from domain.steps import STEPS
 from store.db import make_engine
 from tests.conftest import TEST_KEY
 

@@ -13,6 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from domain.schema import FIELDS, FieldType, Kind, field
+from domain.text import normalise_key
+from domain.values import value_table
 from pipelines.demo import FILES, build_demo, generate_demo_files, write_files
 from pipelines.demo.journeys import workday
 from pipelines.demo.people import identity_key
@@ -22,8 +25,7 @@ from pipelines.demo.writers import BOUSSOLE_GROUPS, MATCHED_LAYOUTS
 from pipelines.extract import read_table
 from pipelines.mapping import MAPPINGS_DIR, header_score, map_columns
 from pipelines.matcher import match_label
-from pipelines.normalise import normalise_key, split_labels, value_table
-from pipelines.schema import FIELDS, FieldType, Kind, field
+from pipelines.normalise import split_labels
 
 AS_OF = date(2026, 10, 31)
 N = 150

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.markdown import chart_text, message, plain
+from domain.text import one_line
 from pipelines.ingest import ingest
-from pipelines.normalise import one_line
 from store.db import make_engine
 from store.models import ImportLot
 from tests.conftest import TEST_KEY

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from domain.values import category_labels
 from indicators.durations import (
     binomes,
     end_reasons,
@@ -16,7 +17,6 @@ from indicators.durations import (
     summary,
     survival_at,
 )
-from pipelines.normalise import category_labels
 from tests.test_indicators_load import make_dataset, period
 
 AU = dt.date(2025, 6, 30)

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from domain.steps import STEP_DATE, STEP_LABELS, STEPS
 from indicators.dataset import Dataset, Period
 from indicators.funnel import (
     FUNNEL_COLUMNS,
@@ -27,16 +28,7 @@ from indicators.funnel import (
     stuck,
 )
 from indicators.stats import median, p90
-from indicators.steps import (
-    STEP_DATE,
-    STEP_LABELS,
-    STEPS,
-    last_step,
-    own_condition,
-    reached,
-    status,
-    step_dates,
-)
+from indicators.steps import last_step, own_condition, reached, status, step_dates
 from store.models import DemandeHonorabilite, Parcours
 
 PARCOURS_COLUMNS = [c.name for c in Parcours.__table__.columns] + ["classe", "epci_nom"]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import and_, func, or_, select
 
 from indicators.dataset import Dataset, Period
-from indicators.load import (
+from indicators.workload import (
     LOAD_COLUMNS,
     association_load,
     association_load_records,

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, func, select, text
 
+from pipelines.database_setup import ensure_database
 from pipelines.demo import generate_demo_files
 from pipelines.faults import ENV
 from pipelines.ingest import ingest
-from pipelines.setup import ensure_database
 from store.audit import entries
 from store.bulk import read_frame
 from store.db import make_engine

@@ -12,9 +12,10 @@ import datetime as dt
 
 import pytest
 
+from domain.schema import FieldType, Kind, field
+from domain.steps import STEPS
 from indicators.dataset import Dataset, Period
 from indicators.funnel import funnel
-from pipelines.schema import STEPS, FieldType, Kind, field
 from store.queries import dataset_frames
 from tests.layouts.build import CORPUS, build, layout_paths
 from tests.layouts.roundtrip import roundtrip

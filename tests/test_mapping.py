@@ -6,6 +6,8 @@ import tomllib
 
 import pytest
 
+from domain.schema import FIELDS, Kind, field_names
+from domain.text import normalise_key
 from pipelines.errors import IngestError
 from pipelines.mapping import (
     MAPPINGS_DIR,
@@ -16,8 +18,6 @@ from pipelines.mapping import (
     require_complete,
     synonyms,
 )
-from pipelines.normalise import normalise_key
-from pipelines.schema import FIELDS, Kind, field_names
 
 
 def test_no_synonym_maps_to_two_fields_of_one_kind():

@@ -8,12 +8,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from domain.schema import Kind
 from pipelines.mapping import map_columns
 from pipelines.matcher import describe, match_columns, match_label
 from pipelines.matcher.cells import CONFIRM, REFUTE, fit, looks_like
 from pipelines.matcher.headers import header_scores
 from pipelines.matcher.vocabulary import read_words, same_word, stem
-from pipelines.schema import Kind
 
 A = Kind.ASSOCIATION
 H = Kind.HONORABILITE

@@ -9,21 +9,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from domain.schema import FIELDS, Kind, field
+from domain.text import normalise_key
+from domain.values import VALUE_TABLES_FILE, category_labels, value_table
 from pipelines.normalise import (
-    VALUE_TABLES_FILE,
     age_at,
-    category_labels,
     clean_code,
     clean_text,
     map_categories,
     map_multi_categories,
     normalise_column,
-    normalise_key,
     parse_dates,
     parse_ints,
-    value_table,
 )
-from pipelines.schema import FIELDS, Kind, field
 
 
 def obj(*values: object) -> pd.Series:

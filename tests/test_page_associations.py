@@ -9,9 +9,9 @@ from pathlib import Path
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
-from indicators import dispatch, load
+from domain.formatting import number, percent
+from indicators import dispatch, workload
 from indicators.dataset import Filters, Period
-from indicators.formatting import number, percent
 from tests.helpers import as_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def load_labels(frame) -> list[str]:
 def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_dataset):
     at = run_page()
     period = default_period()
-    expected = load.association_load(demo_dataset, period.au)
+    expected = workload.association_load(demo_dataset, period.au)
     assert at.title[0].value == "Associations"
 
     shown = at.dataframe[0].value
@@ -58,28 +58,30 @@ def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_data
     assert list(bars.text) == load_labels(expected)  # "196 / 300 (65 %)"
 
     readings = [i.value for i in at.info if not i.value.startswith("Base de démonstration")]
-    assert readings == load.imbalance(expected, demo_dataset.associations)
+    assert readings == workload.imbalance(expected, demo_dataset.associations)
     assert readings  # the demo has under-used associations
 
-    waiting = load.waiting_summary(demo_dataset, period.au)
+    waiting = workload.waiting_summary(demo_dataset, period.au)
     shown = at.dataframe[1].value
     assert shown["Jeunes en attente"].tolist() == waiting["en_attente"].tolist()
     assert shown["Attente médiane (jours)"].tolist() == [
         number(m, 1) for m in waiting["attente_mediane_jours"]
     ]
     detail = at.dataframe[2].value
-    assert len(detail) == len(load.waiting(demo_dataset, period.au)) == waiting["en_attente"].sum()
+    assert (
+        len(detail) == len(workload.waiting(demo_dataset, period.au)) == waiting["en_attente"].sum()
+    )
 
-    inflow = load.monthly_inflow(demo_dataset, period)
+    inflow = workload.monthly_inflow(demo_dataset, period)
     shown = at.dataframe[3].value
     assert len(shown) == inflow["mois"].nunique()
     for name in expected["association"]:
         assert shown[name].sum() == inflow.loc[inflow["association"] == name, "attributions"].sum()
 
-    delays = load.median_days_to_mentor(demo_dataset, period)
+    delays = workload.median_days_to_mentor(demo_dataset, period)
     shown = at.dataframe[4].value
     assert shown["Jeunes mis en relation"].tolist() == delays["mis_en_relation"].tolist()
-    share = load.flow_share(demo_dataset, period)
+    share = workload.flow_share(demo_dataset, period)
     shown = at.dataframe[5].value
     assert shown["Jeunes"].tolist() == share["jeunes"].tolist()
     assert shown["Part"].tolist() == [percent(p) for p in share["part"]]
@@ -118,7 +120,7 @@ def test_association_filter_shows_that_association_only(demo_app, demo_dataset):
     assert not at.exception, at.exception
     period = default_period()
     mine = demo_dataset.scoped(Filters(association=ASSOCIATION))
-    expected = load.association_load(mine, period.au)
+    expected = workload.association_load(mine, period.au)
     expected = expected[expected["association"] == ASSOCIATION]
     shown = at.dataframe[0].value
     assert shown["Association"].tolist() == [ASSOCIATION]

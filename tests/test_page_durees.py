@@ -9,9 +9,9 @@ from pathlib import Path
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
+from domain.formatting import number, percent
 from indicators import durations
 from indicators.dataset import Filters, Period
-from indicators.formatting import number, percent
 from tests.helpers import as_viewer
 
 ROOT = Path(__file__).resolve().parent.parent

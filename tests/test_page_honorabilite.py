@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from domain.formatting import number, percent
 from indicators import honorabilite
 from indicators.dataset import Period
-from indicators.formatting import number, percent
 from tests.helpers import as_viewer
 from tests.test_page_synthese import demo_dataset, in_days
 

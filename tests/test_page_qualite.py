@@ -8,8 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from domain.formatting import number
 from indicators import compliance
-from indicators.formatting import number
 from tests.helpers import as_viewer
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "qualite.py")

@@ -11,9 +11,9 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from indicators import coverage, funnel, honorabilite, load
+from domain.formatting import number, percent
+from indicators import coverage, funnel, honorabilite, workload
 from indicators.dataset import Dataset, Period
-from indicators.formatting import number, percent
 from store import queries
 from store.db import make_engine
 from tests.helpers import as_viewer
@@ -64,7 +64,7 @@ def test_tiles_show_the_figures_of_the_period(page):
         "Jeunes inscrits": number(youths),
         "Binômes démarrés": number(starts),
         "Binômes actifs": number(
-            int(load.association_load(data, period.au)["binomes_actifs"].sum())
+            int(workload.association_load(data, period.au)["binomes_actifs"].sum())
         ),
         "Taux de démarrage": percent(round(starts / youths, 4)),
         "Délai avant démarrage": in_days(float(np.median(days))),
@@ -108,8 +108,8 @@ def test_alerts_give_the_counts_and_what_to_do(page):
     assert alerts[1].startswith(f"**{number(len(blocked))} parcours sans nouvelle étape")
     assert f"depuis {number(int(blocked['jours'].max()))} jours" in alerts[1]
     assert all("À faire :" in a for a in alerts)
-    loads = load.association_load(data, period.au)
-    if (loads["taux_charge"] >= load.OVERLOAD).any():
+    loads = workload.association_load(data, period.au)
+    if (loads["taux_charge"] >= workload.OVERLOAD).any():
         assert len(alerts) == 3
     else:
         assert [s.value for s in at.success] == ["Aucune association au-delà de sa capacité."]

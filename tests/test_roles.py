@@ -9,6 +9,7 @@ from auth.accounts import create_account, disable
 from auth.roles import (
     ROLE_LABELS,
     Identity,
+    Right,
     Role,
     highest_role,
     identity_from_oidc,
@@ -21,15 +22,22 @@ def test_permissions_of_each_role():
     admin = Identity("chef", Role.ADMIN, None, "local")
     direction = Identity("dir", Role.DIRECTION, None, "oidc")
     association = Identity("envol", Role.ASSOCIATION, "Envol", "local")
-    table = {
-        who.role: (who.sees_everything, who.can_write, who.can_import, who.can_undo, who.can_manage)
-        for who in (admin, direction, association)
-    }
+    table = {who.role: {r for r in Right if who.may(r)} for who in (admin, direction, association)}
     assert table == {
-        Role.ADMIN: (True, True, True, True, True),
-        Role.DIRECTION: (True, False, False, False, False),
-        Role.ASSOCIATION: (False, False, True, False, False),
+        Role.ADMIN: {
+            Right.SEE_EVERY_ASSOCIATION,
+            Right.IMPORT_ANY_FILE,
+            Right.SAVE_MAPPING,
+            Right.ADD_ASSOCIATION,
+            Right.UNDO_IMPORT,
+            Right.READ_AUDIT_LOG,
+            Right.MANAGE_ACCOUNTS,
+        },
+        Role.DIRECTION: {Right.SEE_EVERY_ASSOCIATION},
+        Role.ASSOCIATION: {Right.IMPORT_OWN_EXPORTS},
     }
+    assert [who.can_import for who in (admin, direction, association)] == [True, False, True]
+    assert [who.sees_everything for who in (admin, direction, association)] == [True, True, False]
     assert association.actor("10.0.0.1") == Actor("envol", "association", "Envol", "10.0.0.1")
     assert admin.role_label == "Administrateur (chargé(e) de projet)"
     assert ROLE_LABELS[Role.DIRECTION] == "Direction (lecture seule)"

@@ -8,12 +8,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipelines.changes import newly_reached
+from domain.schema import Kind
+from domain.steps import STEPS
 from pipelines.errors import IngestError
 from pipelines.ingest import apply_plan, ingest, initial_mapping, plan_raw, read_upload
 from pipelines.mapping import IGNORE, map_columns, profile_columns, with_fixes
 from pipelines.saved_profiles import profile_name, stored_profiles
-from pipelines.schema import STEPS, Kind
+from pipelines.steps_reached import newly_reached
 from tests.helpers import counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 

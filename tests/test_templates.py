@@ -11,10 +11,10 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
+from domain.schema import Kind, field
+from domain.values import category_labels
 from pipelines.ingest import ingest
-from pipelines.normalise import category_labels
 from pipelines.pseudonyms import id_jeune
-from pipelines.schema import Kind, field
 from pipelines.templates import (
     DATA_SHEET,
     HELP_SHEET,

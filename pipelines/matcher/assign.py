@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from domain.schema import FIELDS, Kind
 from pipelines import normalise as norm
 from pipelines.matcher.cells import (
     CONFIRM,
@@ -26,7 +27,6 @@ from pipelines.matcher.cells import (
 )
 from pipelines.matcher.headers import header_scores
 from pipelines.matcher.vocabulary import concepts, read_words
-from pipelines.schema import FIELDS, Kind
 
 CERTAIN = 0.75  # at or above: recognised; below: asked or left out, never guessed
 SUGGEST = 0.3  # candidates below this are not offered first

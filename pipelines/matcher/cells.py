@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from domain.schema import FIELDS, FieldType, Kind
 from pipelines import normalise as norm
 from pipelines.communes import is_commune_name, known_codes, known_postcodes
 from pipelines.matcher.labels import match_label
-from pipelines.schema import FIELDS, FieldType, Kind
 
 SAMPLE_CELLS = 400
 FEW_CELLS = 3  # below this many filled cells, only dates against non-dates is evidence

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from domain.schema import FIELDS, FieldType, Kind
 from pipelines.matcher.vocabulary import (
     Concept,
     Words,
@@ -19,7 +20,6 @@ from pipelines.matcher.vocabulary import (
     same_word,
     word_lists,
 )
-from pipelines.schema import FIELDS, FieldType, Kind
 
 EXTRA_WORD_COST = 0.25
 HINT_ONLY_COST = 0.15

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from domain.text import normalise_key
+from domain.values import value_table
 from pipelines.matcher.vocabulary import label_lists, prepare_text, same_word, stem
-from pipelines.normalise import MISSING_KEYS, normalise_key, value_table
+from pipelines.normalise import MISSING_KEYS
 
 _FILLERS = frozenset(
     {

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
-from pipelines.normalise import normalise_key
-from pipelines.schema import FIELDS, Kind
+from domain.schema import FIELDS, Kind
+from domain.text import normalise_key
 
 VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "mappings" / "vocabulaire.toml"
 

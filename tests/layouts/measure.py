@@ -19,11 +19,11 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from domain.schema import FIELDS, FieldType, Kind
 from pipelines.extract import read_table
 from pipelines.mapping import header_score, map_columns
 from pipelines.matcher import match_label
 from pipelines.normalise import split_labels
-from pipelines.schema import FIELDS, FieldType, Kind
 from store.db import init_db, make_engine
 from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths
 from tests.layouts.roundtrip import roundtrip

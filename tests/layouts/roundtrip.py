@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
+from domain.text import normalise_key
 from pipelines.answers import Answers
 from pipelines.ingest import FileReport, ingest
-from pipelines.normalise import normalise_key
 from pipelines.pseudonyms import id_jeune, id_mentor
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Enregistrement

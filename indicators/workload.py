@@ -22,11 +22,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.formatting import percent
+from domain.text import normalise_key
 from indicators.dataset import Dataset, Period
-from indicators.formatting import percent
 from indicators.stats import as_of, known_by, month_start, rate
 from indicators.steps import reached
-from pipelines.normalise import normalise_key
 
 DEFINITION = (
     "Charge des associations à la date d'arrêté. Binômes actifs : mentorats démarrés "

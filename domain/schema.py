@@ -33,7 +33,7 @@ class FieldType(StrEnum):
     CODE = "code"  # identifier or code kept as text (leading zeros, 2A004)
     DATE = "date"
     INT = "int"
-    CATEGORY = "category"  # one value of a value table (pipelines/mappings/valeurs.toml)
+    CATEGORY = "category"  # one value of a value table (domain/valeurs.toml)
     CATEGORIES = "categories"  # several values of a value table, any separator
     IDENTITY = "identity"  # name or birth data: only feeds a pseudonym, never stored
     IDENTITY_DATE = "identity_date"  # birth date: feeds a pseudonym and the birth year
@@ -160,19 +160,6 @@ def missing_required(kind: Kind, mapped: set[str] | list[str]) -> list[str]:
     return [
         f for f in REQUIRED_COLUMNS[kind] if f not in present and ALTERNATIVES.get(f) not in present
     ]
-
-
-# Steps of the funnel, in order (docs/domaine.md).
-STEPS = [
-    "inscription",
-    "attribution",
-    "autorisation_parentale",
-    "mise_en_relation",
-    "honorabilite",
-    "convention",
-    "demarrage",
-    "cloture",
-]
 
 
 def field(kind: Kind, name: str) -> Field:

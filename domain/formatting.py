@@ -1,14 +1,17 @@
-"""French formats for figures, shared by the pages, the exports and the command line:
-"1 234,5", "12,5 %", "12/03/2025", "mars 2025"."""
+"""French formats for figures and moments, shared by the pages, the exports and the command
+line: "1 234,5", "12,5 %", "12/03/2025", "mars 2025", "26/11/2026 à 20:05"; and the
+département's time zone (Europe/Paris), in which "today" and every shown moment are read."""
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -39,3 +42,19 @@ def month(value: dt.date) -> str:
 def short_month(value: dt.date) -> str:
     """ "mars 2025" abbreviated as Babel does: "janv. 2025"."""
     return format_date(value, "MMM y", locale=LOCALE)
+
+
+def today_in_paris() -> dt.date:
+    return dt.datetime.now(PARIS).date()
+
+
+def in_paris(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in Paris time (SQLite gives back naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(PARIS)
+
+
+def paris_time(moment: dt.datetime) -> str:
+    """A stored UTC moment as French staff read it ("26/11/2026 à 20:05")."""
+    return f"{in_paris(moment):%d/%m/%Y à %H:%M}"

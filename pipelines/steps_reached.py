@@ -8,18 +8,13 @@ import created counts for every step it reaches.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from domain.steps import STEPS
 from indicators.steps import reached
-from pipelines.schema import STEPS
 
 KEY = ["id_jeune", "association"]
-
-
-def today_in_paris() -> dt.date:
-    return dt.datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def _reached_keys(parcours: pd.DataFrame, au: dt.date) -> pd.DataFrame:
