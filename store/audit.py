@@ -8,6 +8,7 @@ only delete is `purge`, for entries older than the retention period.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import re
 from dataclasses import dataclass
 
@@ -77,6 +78,19 @@ def record(engine_or_conn, actor: Actor, action: str, detail: str) -> None:
             conn.execute(statement)
     else:
         engine_or_conn.execute(statement)
+
+
+def os_user() -> str:
+    """Who runs a command, for the history and the audit log."""
+    try:
+        return getpass.getuser() or "cli"
+    except (OSError, KeyError):  # no login name in the environment nor the user database
+        return "cli"
+
+
+def command_line_actor(user: str | None = None) -> Actor:
+    """The person running `python -m pipelines …` (`--user`, else the system user)."""
+    return Actor(utilisateur=user or os_user(), origine=CLI_ORIGIN)
 
 
 def retention_limit(now: dt.datetime | None = None) -> dt.datetime:

@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from auth import cli as users_cli
 from auth import passwords
 from auth.accounts import authenticate
 from pipelines import cli
@@ -31,7 +32,7 @@ def env(tmp_path: Path, monkeypatch, key):
     monkeypatch.delenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", raising=False)
     monkeypatch.delenv("PILOTAGE_ECHECS_AVANT_BLOCAGE", raising=False)
     monkeypatch.delenv("PILOTAGE_DUREE_BLOCAGE_MINUTES", raising=False)
-    monkeypatch.setattr(cli.getpass, "getuser", lambda: "operateur")
+    monkeypatch.setattr(users_cli.getpass, "getuser", lambda: "operateur")
     monkeypatch.setattr(
         passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
@@ -51,8 +52,8 @@ def _typed(monkeypatch, *answers: str) -> list[str]:
             raise EOFError
         return queue.pop(0)
 
-    monkeypatch.setattr(cli.getpass, "getpass", fake)
-    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr(users_cli.getpass, "getpass", fake)
+    monkeypatch.setattr(users_cli, "_has_terminal", lambda: True)
     return prompts
 
 
@@ -118,7 +119,7 @@ def test_add_refuses_a_bad_typed_password(env, capsys, monkeypatch, answers, mes
 
 def test_no_terminal_and_no_password_in_the_environment(env, capsys, monkeypatch):
     prompts = _typed(monkeypatch, PASSWORD, PASSWORD)
-    monkeypatch.setattr(cli, "_has_terminal", lambda: False)
+    monkeypatch.setattr(users_cli, "_has_terminal", lambda: False)
     code, out, err = run(capsys, "users", "add", "paul", "--role", "direction")
     assert (code, out, prompts) == (1, "", [])
     assert err.strip() == (

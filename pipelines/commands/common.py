@@ -1,0 +1,29 @@
+"""What several commands share: reading a file given on the command line, ISO dates."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from pipelines.errors import IngestError
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » : attendu AAAA-MM-JJ (ex. 2025-03-31)"
+        ) from None
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(f"Fichier introuvable : {path}") from None
+    except IsADirectoryError:
+        raise IngestError(f"« {path} » est un dossier, pas un fichier.") from None
+    except OSError as exc:
+        raise IngestError(f"Lecture impossible de « {path} » ({exc.strerror}).") from None

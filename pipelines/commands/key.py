@@ -1,0 +1,25 @@
+"""`key [--create]`: check (or create) the pseudonymisation key."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pipelines.pseudonyms import DEFAULT_KEY_FILE, KEY_ENV, create_key_file, load_key
+
+NAME = "key"
+HELP = "clé de pseudonymisation"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--create", action="store_true", help=f"créer {DEFAULT_KEY_FILE.name} s'il n'existe pas"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.create and not os.environ.get(KEY_ENV) and create_key_file():
+        print(f"Clé de pseudonymisation créée : {DEFAULT_KEY_FILE} (ne la partagez pas).")
+    load_key()  # says in French what is wrong when no usable key is configured
+    print("Clé de pseudonymisation disponible.")
+    return 0

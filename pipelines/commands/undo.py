@@ -1,0 +1,36 @@
+"""`undo IMPORT_ID`: undo an import (its rows go back to what they were)."""
+
+from __future__ import annotations
+
+import argparse
+
+from store.audit import command_line_actor
+
+NAME = "undo"
+HELP = "annuler un import (ses lignes reviennent à leur état antérieur)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("import_id", metavar="IMPORT_ID", type=int, help="numéro de l'import")
+    p.add_argument(
+        "--user",
+        help="nom de la personne qui annule (historique et journal ; "
+        "par défaut l'utilisateur du système)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.database_setup import ensure_database
+    from pipelines.undo import undo_import
+    from store.db import make_engine
+
+    engine = make_engine()
+    ensure_database(engine)
+    actor = command_line_actor(args.user)
+    report = undo_import(engine, args.import_id, actor.utilisateur, actor)
+    print(
+        f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
+        f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "
+        "parcours recalculés."
+    )
+    return 0
