@@ -125,7 +125,7 @@ def commune_map(
     """The département's communes, youths per commune and antennes.
 
     `communes`: `coverage.by_commune` rows (`insee`, `nom`, `classe`, `latitude`,
-    `longitude`, `jeunes`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
+    `longitude`, `jeunes_inscrits`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
     dataset's antennes (`association`, `nom`, `commune`, `latitude`, `longitude`);
     `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map. With
     `hide_below` (the small-count threshold), the communes whose youths count is hidden
@@ -134,13 +134,13 @@ def commune_map(
     threshold's size, so neither gives it away; likewise the waiting youths of `uncovered`
     (`hidden_waiting`)."""
     placed = communes.dropna(subset=["latitude", "longitude"])
-    placed = placed[placed["jeunes"] > 0]
+    placed = placed[placed["jeunes_inscrits"] > 0]
     if hide_below:
-        mask = communes["jeunes"] < hide_below if hidden is None else hidden
+        mask = communes["jeunes_inscrits"] < hide_below if hidden is None else hidden
         small = mask.reindex(placed.index).fillna(False).astype(bool)
-        placed = placed.assign(jeunes=placed["jeunes"].where(~small, hide_below))
+        placed = placed.assign(jeunes=placed["jeunes_inscrits"].where(~small, hide_below))
         waiting_mask = (
-            uncovered["en_attente"] < hide_below
+            uncovered["en_attente_binome"] < hide_below
             if hidden_waiting is None and uncovered is not None
             else hidden_waiting
         )
@@ -159,7 +159,7 @@ def commune_map(
     departements = {str(code)[:2] for code in communes["insee"].dropna()}
     fig = go.Figure(_outline_traces(departements))
 
-    biggest = max(int(placed["jeunes"].max()) if len(placed) else 1, 1)
+    biggest = max(int(placed["jeunes_inscrits"].max()) if len(placed) else 1, 1)
     fig.add_trace(
         go.Scatter(
             x=placed["longitude"],
@@ -167,7 +167,7 @@ def commune_map(
             mode="markers",
             name="Jeunes inscrits sur la période (taille du cercle)",
             marker=dict(
-                size=placed["jeunes"],
+                size=placed["jeunes_inscrits"],
                 sizemode="area",
                 sizeref=2.0 * biggest / MAX_BUBBLE_PX**2,
                 sizemin=3,
@@ -176,7 +176,7 @@ def commune_map(
             ),
             text=[
                 f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
-                f"{count(row.jeunes, hidden_flag, 'jeune')}, "
+                f"{count(row.jeunes_inscrits, hidden_flag, 'jeune')}, "
                 f"{count(row.demarrages, hidden_flag, 'démarrage')}"
                 f"<br>Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
                 f"({_km(row.distance_km)})"
@@ -196,8 +196,8 @@ def commune_map(
                 marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
                 text=[
                     f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
-                    f"{count(row.en_attente, waiting_hidden(row.Index), 'jeune')} en attente "
-                    "de mentor<br>"
+                    f"{count(row.en_attente_binome, waiting_hidden(row.Index), 'jeune')} "
+                    "en attente de mentor<br>"
                     f"Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
                     f"({_km(row.distance_km)})"
                     for row in uncovered.itertuples()

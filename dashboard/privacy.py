@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from auth.roles import Identity
+from dashboard.sections import in_french, share_columns
 from dashboard.widgets import table
 from domain.formatting import number
 from indicators.small_counts import Suppressed, must_suppress, suppress
@@ -46,26 +47,20 @@ def place_table(
     viewer: Identity,
     counts: list[str],
     rates: Mapping[str, str | tuple[str, str]] | None = None,
-    labels: Mapping[str, str] | None = None,
-    percent_columns: tuple[str, ...] = (),
     groups: list[str] | None = None,
     hidden_columns: list[str] | None = None,
 ) -> Suppressed:
-    """`widgets.table` for a table of places: small counts hidden in the CSV always, and on
-    screen when the viewer's role requires it; a note says so when something is hidden.
-    Returns the suppression (its mask serves the map)."""
-    labels = labels or {}
+    """`widgets.table` for a table of places, named by the catalogue: small counts hidden
+    in the CSV always, and on screen when the viewer's role requires it; a note says so
+    when something is hidden. Returns the suppression (its mask serves the map)."""
     present = [c for c in counts if c in frame]
     hidden = hide_small_counts(frame, counts, rates, groups)
     frame = frame.drop(columns=hidden_columns or [])
     hidden = replace(hidden, display=hidden.display.drop(columns=hidden_columns or []))
-    export = hidden.display.rename(columns=labels)
+    export = in_french(hidden.display)
     on_screen = must_suppress(viewer.role.value)
-    if on_screen:
-        shown = _as_text(hidden.display, present, hidden.mask).rename(columns=labels)
-    else:
-        shown = frame.rename(columns=labels)
-    table(shown, name, percent_columns=percent_columns, export=export)
+    shown = _as_text(hidden.display, present, hidden.mask) if on_screen else frame
+    table(in_french(shown), name, percent_columns=share_columns(frame), export=export)
     if hidden.count_hidden:
         where = "ci-dessus et dans le fichier CSV" if on_screen else "dans le fichier CSV"
         st.caption(f"{hidden.note} Masqués {where}.")

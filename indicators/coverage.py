@@ -7,7 +7,7 @@ Choices:
 - `part_presentiel` counts `presentiel` only, over the démarrages whose modalité is known;
   `mixte` (in person and remote) is reported apart in `part_mixte`, so that "in person" keeps
   one meaning;
-- `delai_median_jours`: median days inscription → démarrage over the démarrages (negative
+- `delai_avant_demarrage`: median days inscription → démarrage over the démarrages (negative
   delays, dates out of order, are left out);
 - distances: straight line from the youth's commune to the nearest antenne of any
   association (`indicators.geo`); `distance_mediane_km` is a median over youths, not
@@ -54,11 +54,11 @@ UNKNOWN_DISTANCE = "distance inconnue"
 CLASSES = ["rural", "urbain"]
 UNKNOWN = "inconnu"
 METRICS = [
-    "jeunes",
+    "jeunes_inscrits",
     "demarrages",
     "part_presentiel",
     "part_mixte",
-    "delai_median_jours",
+    "delai_avant_demarrage",
     "distance_mediane_km",
 ]
 
@@ -104,7 +104,7 @@ def _aggregate(cohort: pd.DataFrame, key: pd.Series, au: dt.date) -> pd.DataFram
     delay = delay.where(delay >= 0)
     parts = pd.DataFrame(
         {
-            "jeunes": 1,
+            "jeunes_inscrits": 1,
             "demarrages": started.astype("int64"),
             "modalite_connue": modalite.notna().astype("int64"),
             "presentiel": (modalite == "presentiel").astype("int64"),
@@ -115,16 +115,18 @@ def _aggregate(cohort: pd.DataFrame, key: pd.Series, au: dt.date) -> pd.DataFram
         index=cohort.index,
     )
     grouped = parts.groupby(key, sort=False)
-    sums = grouped[["jeunes", "demarrages", "modalite_connue", "presentiel", "mixte"]].sum()
+    sums = grouped[
+        ["jeunes_inscrits", "demarrages", "modalite_connue", "presentiel", "mixte"]
+    ].sum()
     medians = grouped[["delai", "distance"]].median()
     base = sums["modalite_connue"].where(sums["modalite_connue"] > 0)
     return pd.DataFrame(
         {
-            "jeunes": sums["jeunes"].astype("int64"),
+            "jeunes_inscrits": sums["jeunes_inscrits"].astype("int64"),
             "demarrages": sums["demarrages"].astype("int64"),
             "part_presentiel": ratios(sums["presentiel"], base),
             "part_mixte": ratios(sums["mixte"], base),
-            "delai_median_jours": medians["delai"].astype(float),
+            "delai_avant_demarrage": medians["delai"].astype(float),
             "distance_mediane_km": medians["distance"].round(1).astype(float),
         }
     )
@@ -132,23 +134,25 @@ def _aggregate(cohort: pd.DataFrame, key: pd.Series, au: dt.date) -> pd.DataFram
 
 def rural_urban(dataset: Dataset, period: Period) -> pd.DataFrame:
     """Indexed by `classe`: "rural", "urbain" (always), "inconnu" (only when some parcours
-    have no known class); columns `jeunes`, `demarrages`, `part_presentiel`, `part_mixte`,
-    `delai_median_jours`, `distance_mediane_km`."""
+    have no known class); columns `jeunes_inscrits`, `demarrages`, `part_presentiel`, `part_mixte`,
+    `delai_avant_demarrage`, `distance_mediane_km`."""
     cohort = _cohort(dataset, period)
     table = _aggregate(cohort, cohort["classe"], period.au)
     order = CLASSES + ([UNKNOWN] if UNKNOWN in table.index else [])
     frame = table.reindex(pd.Index(order, name="classe"))
-    frame[["jeunes", "demarrages"]] = frame[["jeunes", "demarrages"]].fillna(0).astype("int64")
+    frame[["jeunes_inscrits", "demarrages"]] = (
+        frame[["jeunes_inscrits", "demarrages"]].fillna(0).astype("int64")
+    )
     return frame[METRICS]
 
 
 def territories_json(dataset: Dataset, period: Period) -> dict:
-    """`{"rural": {"jeunes", "demarrages", "part_presentiel"}, "urbain": {...}}` with plain
+    """`{"rural": {"jeunes_inscrits", "demarrages", "part_presentiel"}, "urbain": {...}}` with plain
     ints and floats (None when there is no démarrage to divide by)."""
     frame = rural_urban(dataset, period)
     return {
         classe: {
-            "jeunes": int(frame.at[classe, "jeunes"]),
+            "jeunes_inscrits": int(frame.at[classe, "jeunes_inscrits"]),
             "demarrages": int(frame.at[classe, "demarrages"]),
             "part_presentiel": rounded(frame.at[classe, "part_presentiel"], 4),
         }
@@ -158,8 +162,8 @@ def territories_json(dataset: Dataset, period: Period) -> dict:
 
 def by_commune(dataset: Dataset, period: Period) -> pd.DataFrame:
     """One row per commune with cohort youths: `insee`, `nom`, `epci_nom`, `classe`,
-    `population`, `latitude`, `longitude`, `jeunes`, `demarrages`, `part_presentiel`,
-    `part_mixte`, `delai_median_jours`, `antenne_proche`, `association_antenne`,
+    `population`, `latitude`, `longitude`, `jeunes_inscrits`, `demarrages`, `part_presentiel`,
+    `part_mixte`, `delai_avant_demarrage`, `antenne_proche`, `association_antenne`,
     `distance_km`; most youths first. Communes missing from the referential keep their code
     with empty details."""
     cohort = _cohort(dataset, period)
@@ -178,16 +182,18 @@ def by_commune(dataset: Dataset, period: Period) -> pd.DataFrame:
     frame = table.join(info).join(nearest)
     frame.index.name = "insee"
     frame = frame.reset_index()
-    frame = frame.sort_values(["jeunes", "insee"], ascending=[False, True]).reset_index(drop=True)
+    frame = frame.sort_values(["jeunes_inscrits", "insee"], ascending=[False, True]).reset_index(
+        drop=True
+    )
     return frame[
         [
             "insee",
             *info_columns,
-            "jeunes",
+            "jeunes_inscrits",
             "demarrages",
             "part_presentiel",
             "part_mixte",
-            "delai_median_jours",
+            "delai_avant_demarrage",
             "antenne_proche",
             "association_antenne",
             "distance_km",
@@ -198,8 +204,8 @@ def by_commune(dataset: Dataset, period: Period) -> pd.DataFrame:
 def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
     """One row per EPCI with cohort youths: `epci_nom`, `communes` (with youths),
     `population` (whole EPCI), `latitude`/`longitude` (population-weighted centre of its
-    communes), `jeunes`, `part_rural` (share of its youths living in a rural commune),
-    `demarrages`, `part_presentiel`, `part_mixte`, `delai_median_jours`,
+    communes), `jeunes_inscrits`, `part_rurale` (share of its youths living in a rural commune),
+    `demarrages`, `part_presentiel`, `part_mixte`, `delai_avant_demarrage`,
     `distance_mediane_km`; most youths first. Youths whose commune has no EPCI are left
     out (see `by_commune`)."""
     cohort = _cohort(dataset, period)
@@ -210,12 +216,12 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
         "population",
         "latitude",
         "longitude",
-        "jeunes",
-        "part_rural",
+        "jeunes_inscrits",
+        "part_rurale",
         "demarrages",
         "part_presentiel",
         "part_mixte",
-        "delai_median_jours",
+        "delai_avant_demarrage",
         "distance_mediane_km",
     ]
     if communes.empty:
@@ -228,7 +234,7 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
     table = _aggregate(cohort, epci, period.au)
     table["communes"] = cohort.groupby(epci)["commune_insee"].nunique()
     rural = (cohort["classe"] == "rural").groupby(epci).sum()
-    table["part_rural"] = ratios(rural, table["jeunes"].reindex(rural.index))
+    table["part_rurale"] = ratios(rural, table["jeunes_inscrits"].reindex(rural.index))
     c = communes[communes["epci_nom"].notna()].copy()
     weight = pd.to_numeric(c["population"], errors="coerce").fillna(0).astype(float) + 1.0
     c["_w"] = weight
@@ -246,7 +252,7 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
     frame.index.name = "epci_nom"
     frame = frame.reset_index()
     frame["communes"] = frame["communes"].astype("int64")
-    return frame.sort_values(["jeunes", "epci_nom"], ascending=[False, True]).reset_index(
+    return frame.sort_values(["jeunes_inscrits", "epci_nom"], ascending=[False, True]).reset_index(
         drop=True
     )[columns]
 
@@ -254,7 +260,7 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
 def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> pd.DataFrame:
     """Communes where youths wait for a mentor at `au` (as in `indicators.workload`) and no
     antenne lies within `radius_km`: `insee`, `nom`, `classe`, `population`, `latitude`,
-    `longitude`, `en_attente`, `antenne_proche`, `association_antenne`, `distance_km` (NaN
+    `longitude`, `en_attente_binome`, `antenne_proche`, `association_antenne`, `distance_km` (NaN
     when no antenne is known at all); most youths waiting first. Communes without a known
     position are left out: nothing can be said of their distance."""
     columns = [
@@ -264,13 +270,13 @@ def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> 
         "population",
         "latitude",
         "longitude",
-        "en_attente",
+        "en_attente_binome",
         "antenne_proche",
         "association_antenne",
         "distance_km",
     ]
     waiting_rows = waiting(dataset, au)
-    counts = waiting_rows["commune_insee"].dropna().value_counts().rename("en_attente")
+    counts = waiting_rows["commune_insee"].dropna().value_counts().rename("en_attente_binome")
     communes = dataset.communes
     if counts.empty or communes.empty:
         return pd.DataFrame(columns=columns)
@@ -286,9 +292,9 @@ def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> 
     frame = frame[placed & far]
     frame.index.name = "insee"
     frame = frame.reset_index()
-    frame["en_attente"] = frame["en_attente"].astype("int64")
+    frame["en_attente_binome"] = frame["en_attente_binome"].astype("int64")
     return frame.sort_values(
-        ["en_attente", "distance_km", "insee"], ascending=[False, False, True]
+        ["en_attente_binome", "distance_km", "insee"], ascending=[False, False, True]
     ).reset_index(drop=True)[columns]
 
 
@@ -306,7 +312,7 @@ def distance_bands(
 ) -> pd.DataFrame:
     """Cohort youths by distance from their commune to the nearest antenne: `tranche`
     ("moins de 5 km", "5 à 10 km", …, "30 km et plus"; a band holds its lower edge),
-    `jeunes`, `part` (fraction of the cohort, rounded to 4; NaN when the cohort is empty).
+    `jeunes_inscrits`, `part` (fraction of the cohort, rounded to 4; NaN when the cohort is empty).
     Every band in order, zeros included; "distance inconnue" last, only when some youths
     have no commune, no position or no antenne is known."""
     if not edges or list(edges) != sorted(set(edges)):
@@ -327,7 +333,7 @@ def distance_bands(
     return pd.DataFrame(
         {
             "tranche": jeunes.index.astype(str),
-            "jeunes": jeunes.to_numpy(),
+            "jeunes_inscrits": jeunes.to_numpy(),
             "part": ratios(jeunes, total).to_numpy(),
         }
     )

@@ -131,7 +131,7 @@ def median_duration(km: pd.DataFrame) -> float | None:
 
 
 def summary(dataset: Dataset, period: Period | None, au: dt.date | None = None) -> dict:
-    """`binomes` (started by au; in `period` when given), `termines` (ended by au),
+    """`binomes_suivis` (started by au; in `period` when given), `binomes_termines` (ended by au),
     `part_6_mois` / `part_12_mois`: estimated share of binômes lasting at least 183 / 365
     days (Kaplan-Meier survival, rounded to 4; None when not estimable),
     `duree_mediane_jours` (KM median, None when over half still run)."""
@@ -139,8 +139,8 @@ def summary(dataset: Dataset, period: Period | None, au: dt.date | None = None) 
     km = kaplan_meier(rows["jours"], rows["termine"])
     six, twelve = survival_at(km, SIX_MONTHS_DAYS), survival_at(km, TWELVE_MONTHS_DAYS)
     return {
-        "binomes": len(rows),
-        "termines": int(rows["termine"].sum()),
+        "binomes_suivis": len(rows),
+        "binomes_termines": int(rows["termine"].sum()),
         "part_6_mois": None if six is None else round(six, 4),
         "part_12_mois": None if twelve is None else round(twelve, 4),
         "duree_mediane_jours": median_duration(km) if len(rows) else None,
@@ -157,7 +157,7 @@ def survival_curve(
 
 def end_reasons(dataset: Dataset, period: Period | None, au: dt.date | None = None) -> pd.DataFrame:
     """Ended binômes by `motif_fin`: `motif_fin` (canonical, None when missing), `libelle`
-    (French), `binomes`, `part` (fraction of ended binômes, rounded to 4). Every reason of
+    (French), `binomes_termines`, `part` (fraction of ended binômes, rounded to 4). Every reason of
     the value table in its order, zeros included, then any other value found; "Non
     renseigné" last, only when some ended binômes have no reason."""
     rows = binomes(dataset, period, au)
@@ -174,7 +174,7 @@ def end_reasons(dataset: Dataset, period: Period | None, au: dt.date | None = No
         {
             "motif_fin": pd.Series(reasons, dtype=object),
             "libelle": [labels.get(r, r) if r is not None else MISSING_REASON for r in reasons],
-            "binomes": np.array(numbers, dtype="int64"),
+            "binomes_termines": np.array(numbers, dtype="int64"),
             "part": [round(n / total, 4) if total else np.nan for n in numbers],
         }
     )

@@ -41,11 +41,18 @@ FUNNEL_COLUMNS = [
     "effectif",
     "taux_etape_precedente",
     "taux_depuis_inscription",
-    "delai_median_jours",
-    "delai_p90_jours",
+    "delai_etape_jours",
+    "delai_etape_p90_jours",
 ]
 
-STUCK_COLUMNS = ["association", "id_source", "etape_atteinte", "depuis", "jours", "tranche"]
+STUCK_COLUMNS = [
+    "association",
+    "id_source",
+    "etape_atteinte",
+    "depuis",
+    "jours_sans_etape",
+    "tranche",
+]
 
 _RATE_DIGITS = 4
 _DELAY_DIGITS = 1
@@ -122,8 +129,8 @@ def _funnel_long(c: pd.DataFrame, period: Period, column: str | None) -> pd.Data
             long(counts, "effectif"),
             long(by_previous, "taux_etape_precedente"),
             long(by_first, "taux_depuis_inscription"),
-            long(delays["median"].round(_DELAY_DIGITS), "delai_median_jours"),
-            long(delays["p90"].round(_DELAY_DIGITS), "delai_p90_jours"),
+            long(delays["median"].round(_DELAY_DIGITS), "delai_etape_jours"),
+            long(delays["p90"].round(_DELAY_DIGITS), "delai_etape_p90_jours"),
         ],
         axis=1,
     ).reset_index()
@@ -134,8 +141,8 @@ def _funnel_long(c: pd.DataFrame, period: Period, column: str | None) -> pd.Data
         [
             "taux_etape_precedente",
             "taux_depuis_inscription",
-            "delai_median_jours",
-            "delai_p90_jours",
+            "delai_etape_jours",
+            "delai_etape_p90_jours",
         ],
     )
 
@@ -160,7 +167,7 @@ def funnel_by(dataset: Dataset, period: Period, column: str) -> pd.DataFrame:
 
 def step_delay_stats(dataset: Dataset, period: Period) -> pd.DataFrame:
     """Per consecutive pair of steps: `etape_precedente`, `etape`, `libelle`, `n` (parcours
-    with both dates known by `au` and in order), `delai_median_jours`, `delai_p90_jours`."""
+    with both dates known by `au` and in order), `delai_etape_jours`, `delai_etape_p90_jours`."""
     c = cohort(dataset, period)
     delays = _delays(c, period, _group_key(c, None))
     rows = pd.DataFrame(
@@ -169,13 +176,13 @@ def step_delay_stats(dataset: Dataset, period: Period) -> pd.DataFrame:
             "etape": STEPS[1:],
             "libelle": [STEP_LABELS[s] for s in STEPS[1:]],
             "n": [int(delays["n"][s].get(_ALL, 0) or 0) for s in STEPS[1:]],
-            "delai_median_jours": [delays["median"][s].get(_ALL) for s in STEPS[1:]],
-            "delai_p90_jours": [delays["p90"][s].get(_ALL) for s in STEPS[1:]],
+            "delai_etape_jours": [delays["median"][s].get(_ALL) for s in STEPS[1:]],
+            "delai_etape_p90_jours": [delays["p90"][s].get(_ALL) for s in STEPS[1:]],
         }
     )
-    for col in ("delai_median_jours", "delai_p90_jours"):
+    for col in ("delai_etape_jours", "delai_etape_p90_jours"):
         rows[col] = rows[col].astype(float).round(_DELAY_DIGITS)
-    return none_if_nan(rows, ["delai_median_jours", "delai_p90_jours"])
+    return none_if_nan(rows, ["delai_etape_jours", "delai_etape_p90_jours"])
 
 
 def cohort_table(dataset: Dataset, period: Period) -> pd.DataFrame:
@@ -240,13 +247,15 @@ def stuck(dataset: Dataset, period: Period, threshold_days: int = 30) -> pd.Data
             "id_source": c.loc[keep, "id_source"],
             "etape_atteinte": last[keep].map(STEP_LABELS),
             "depuis": since[keep].dt.date,
-            "jours": days,
+            "jours_sans_etape": days,
             "tranche": tranche,
         },
         columns=STUCK_COLUMNS,
     )
     out = out.sort_values(
-        ["jours", "association", "id_source"], ascending=[False, True, True], na_position="last"
+        ["jours_sans_etape", "association", "id_source"],
+        ascending=[False, True, True],
+        na_position="last",
     )
     return out.reset_index(drop=True)
 
@@ -278,7 +287,7 @@ def stuck_alert(blocked: pd.DataFrame, threshold_days: int) -> tuple[str, str] |
     finding = (
         f"{number(len(blocked))} parcours sans nouvelle étape depuis {threshold_days} "
         f"jours ou plus, dont {number(int(top.iloc[0]))} chez {top.index[0]} ; le plus ancien "
-        f"attend depuis {number(int(oldest['jours']))} jours après l'étape "
+        f"attend depuis {number(int(oldest['jours_sans_etape']))} jours après l'étape "
         f"« {oldest['etape_atteinte']} »."
     )
     action = (

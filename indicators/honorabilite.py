@@ -222,7 +222,7 @@ _NULLABLE = [
 def segments(dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE) -> pd.DataFrame:
     """Where the time goes, in calendar days: association → CD (collecte → transmission),
     CD → service (transmission → demande au service), service → retour. Columns `segment`,
-    `libelle`, `n` (requests with both dates known by `au` and in order),
+    `libelle`, `demandes_mesurees` (requests with both dates known by `au` and in order),
     `delai_median_jours`, `delai_p90_jours`. The national attestation has no CD → service
     step, hence `voie` defaults to the CD route."""
     r = _of_voie(requests(dataset, period), voie)
@@ -234,13 +234,20 @@ def segments(dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE) 
             {
                 "segment": key,
                 "libelle": label,
-                "n": len(days),
+                "demandes_mesurees": len(days),
                 "delai_median_jours": rounded(median(days)),
                 "delai_p90_jours": rounded(p90(days)),
             }
         )
     return pd.DataFrame(
-        rows, columns=["segment", "libelle", "n", "delai_median_jours", "delai_p90_jours"]
+        rows,
+        columns=[
+            "segment",
+            "libelle",
+            "demandes_mesurees",
+            "delai_median_jours",
+            "delai_p90_jours",
+        ],
     ).astype({"delai_median_jours": "object", "delai_p90_jours": "object"})
 
 
@@ -304,7 +311,7 @@ def delay_distribution(
 ) -> pd.DataFrame:
     """How many treated requests took each number of calendar days: `delai_jours` (every
     day from 0 to the longest delay, zeros included; delays of `last` days or more are
-    counted together on the row `last`), `libelle` ("3 j", "15 j et plus"), `demandes`,
+    counted together on the row `last`), `libelle` ("3 j", "15 j et plus"), `traitees`,
     `part` (fraction 0-1 of the treated requests with a consistent delay, 4 decimals).
     Empty when none is treated."""
     r = _of_voie(requests(dataset, period), voie)
@@ -315,7 +322,7 @@ def delay_distribution(
         {
             "delai_jours": counts.index.to_numpy(dtype="int64"),
             "libelle": [f"{d} j" + (" et plus" if d == last else "") for d in counts.index],
-            "demandes": counts.to_numpy(dtype="int64"),
+            "traitees": counts.to_numpy(dtype="int64"),
             "part": (counts / max(len(days), 1)).round(4).to_numpy(dtype=float),
         }
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from indicators import compliance, coverage, funnel, honorabilite, workload
+from indicators import compliance, coverage, funnel, headline, honorabilite, workload
 from indicators.dataset import Dataset, Period
+from indicators.settings import stuck_days
 
 
 def _plain(value):
@@ -27,14 +28,18 @@ def _records(frame, columns: list[str]) -> list[dict]:
 
 
 def indicators_report(data: Dataset, period: Period) -> dict:
-    """`{"du", "au", "entonnoir", "honorabilite", "associations", "territoires",
-    "conformite"}`; `conformite` counts the compliance alerts per rule over every parcours
-    known at `au`, whatever its inscription date."""
+    """`{"du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir",
+    "honorabilite", "associations", "territoires", "conformite"}`. `chiffres_cles` are the
+    headline figures keyed by their catalogue id (indicators/catalogue.py), the same as the
+    Synthèse's tiles; `conformite` counts the compliance alerts per rule over every
+    parcours known at `au`, whatever its inscription date."""
     steps = funnel.funnel(data, period)
     checks = honorabilite.summary(data, period)
     return {
         "du": period.du.isoformat(),
         "au": period.au.isoformat(),
+        "chiffres_cles": {k: _plain(v) for k, v in headline.figures(data, period).items()},
+        "seuil_parcours_bloques": stuck_days(),
         "entonnoir": _records(
             steps,
             [
@@ -42,7 +47,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
                 "effectif",
                 "taux_etape_precedente",
                 "taux_depuis_inscription",
-                "delai_median_jours",
+                "delai_etape_jours",
             ],
         ),
         "honorabilite": {k: _plain(v) for k, v in checks.items()},

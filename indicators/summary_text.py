@@ -6,6 +6,7 @@ import datetime as dt
 
 from domain.formatting import day, number, percent
 from domain.steps import STEP_LABELS
+from indicators.catalogue import name, shown
 
 
 def _days(value: float | None) -> str:
@@ -15,6 +16,15 @@ def _days(value: float | None) -> str:
 def summary_text(report: dict) -> str:
     du, au = dt.date.fromisoformat(report["du"]), dt.date.fromisoformat(report["au"])
     lines = [f"Indicateurs des inscriptions du {day(du)} au {day(au)} (données au {day(au)})", ""]
+    if "chiffres_cles" in report:
+        lines.append("Chiffres clés")
+        for id_, value in report["chiffres_cles"].items():
+            lines.append(f"  {name(id_):<40}{shown(id_, value):>12}")
+        lines.append(
+            f"  (parcours bloqués : sans nouvelle étape depuis {report['seuil_parcours_bloques']} "
+            "jours ou plus)"
+        )
+        lines.append("")
     lines.append("Entonnoir")
     for step in report["entonnoir"]:
         rate = step["taux_etape_precedente"]
@@ -22,8 +32,8 @@ def summary_text(report: dict) -> str:
             f"  {STEP_LABELS[step['etape']]:<24}{number(step['effectif']):>8}"
             + (f"   {percent(rate)} de l'étape précédente" if rate is not None else "")
             + (
-                f", délai médian {_days(step['delai_median_jours'])}"
-                if step["delai_median_jours"] is not None
+                f", délai médian {_days(step['delai_etape_jours'])}"
+                if step["delai_etape_jours"] is not None
                 else ""
             )
         )
@@ -49,7 +59,8 @@ def summary_text(report: dict) -> str:
     lines += ["", "Territoires (jeunes inscrits, démarrages, part en présentiel)"]
     for classe, t in report["territoires"].items():
         lines.append(
-            f"  {classe:<8}{number(t['jeunes']):>8} jeunes, {number(t['demarrages'])} démarrages, "
+            f"  {classe:<8}{number(t['jeunes_inscrits']):>8} jeunes, "
+            f"{number(t['demarrages'])} démarrages, "
             f"{percent(t['part_presentiel'])} en présentiel"
         )
     if "conformite" in report:

@@ -161,14 +161,16 @@ def waiting(dataset: Dataset, au: dt.date) -> pd.DataFrame:
 
 
 def waiting_summary(dataset: Dataset, au: dt.date) -> pd.DataFrame:
-    """Per association: `en_attente` (count) and `attente_mediane_jours` (NaN when none)."""
+    """Per association: `en_attente_binome` (count) and `attente_mediane_jours` (NaN when none)."""
     rows = waiting(dataset, au)
     names = association_names(dataset)
     grouped = rows.groupby("association")["jours_attente"]
     return pd.DataFrame(
         {
             "association": names,
-            "en_attente": grouped.size().reindex(names, fill_value=0).to_numpy(dtype="int64"),
+            "en_attente_binome": grouped.size()
+            .reindex(names, fill_value=0)
+            .to_numpy(dtype="int64"),
             "attente_mediane_jours": grouped.median().reindex(names).to_numpy(dtype=float),
         }
     )
@@ -204,7 +206,7 @@ def _cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
 
 def median_days_to_mentor(dataset: Dataset, period: Period) -> pd.DataFrame:
     """Per association, for the cohort (inscription in the period) matched with a mentor
-    by `au`: `mis_en_relation` (count) and `delai_median_jours` (attribution → mise en
+    by `au`: `mis_en_relation` (count) and `delai_mise_en_relation` (attribution → mise en
     relation, NaN when none). Negative delays (dates out of order) are left out."""
     cohort = _cohort(dataset, period)
     au = period.au
@@ -221,21 +223,23 @@ def median_days_to_mentor(dataset: Dataset, period: Period) -> pd.DataFrame:
         {
             "association": names,
             "mis_en_relation": grouped.size().reindex(names, fill_value=0).to_numpy("int64"),
-            "delai_median_jours": grouped.median().reindex(names).to_numpy(dtype=float),
+            "delai_mise_en_relation": grouped.median().reindex(names).to_numpy(dtype=float),
         }
     )
 
 
 def flow_share(dataset: Dataset, period: Period) -> pd.DataFrame:
-    """Per association: `jeunes` of the cohort and `part` of the cohort parcours that have
-    an association (fraction rounded to 4; NaN when the cohort is empty)."""
+    """Per association: `jeunes_confies` of the cohort and `part_du_flux` of the cohort
+    parcours that have an association (fraction rounded to 4; NaN when the cohort is empty)."""
     cohort = _cohort(dataset, period)
     counts = cohort["association"].dropna().value_counts()
     names = association_names(dataset)
     jeunes = counts.reindex(names, fill_value=0).to_numpy(dtype="int64")
     total = jeunes.sum()
     share = ratios(pd.Series(jeunes), pd.Series(total, index=range(len(names))))
-    return pd.DataFrame({"association": names, "jeunes": jeunes, "part": share.to_numpy()})
+    return pd.DataFrame(
+        {"association": names, "jeunes_confies": jeunes, "part_du_flux": share.to_numpy()}
+    )
 
 
 # --- plain-French reading ------------------------------------------------------------------------

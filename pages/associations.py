@@ -7,14 +7,12 @@ import streamlit as st
 
 from dashboard.charts import PALETTE, bars, french
 from dashboard.data import compute
-from dashboard.markdown import message, plain
+from dashboard.markdown import message
+from dashboard.orientation import orientation
 from dashboard.page import start
-from dashboard.widgets import definition, table
+from dashboard.sections import chart, data_table, section
 from domain.formatting import day, number, percent, short_month
-from domain.text import normalise_key
-from domain.values import category_labels
-from indicators import dispatch, workload
-from indicators.dataset import Filters
+from indicators import workload
 
 data, view, viewer = start("associations")
 au = view.period.au
@@ -26,85 +24,48 @@ def mine(frame):
     return frame if chosen is None else frame[frame["association"] == chosen]
 
 
-st.subheader(f"Charge au {day(au)}")
-definition(workload.DEFINITION)
+section(f"Charge au {day(au)}", workload.DEFINITION)
 charge = mine(compute(workload.association_load, view.filters, au))
-st.plotly_chart(
-    bars(
-        list(charge["association"]),
-        [0 if pd.isna(r) else r * 100 for r in charge["taux_charge"]],
-        horizontal=True,
-        text=[
-            f"{number(a)} / {number(c)} ({percent(r, 0)})" if pd.notna(c) else f"{number(a)} / ?"
-            for a, c, r in zip(
-                charge["binomes_actifs"], charge["capacite"], charge["taux_charge"], strict=True
-            )
-        ],
+active, capacity, load = charge["binomes_actifs"], charge["capacite"], charge["taux_charge"]
+text = [
+    f"{number(a)} / {number(c)} ({percent(r, 0)})" if pd.notna(c) else f"{number(a)} / ?"
+    for a, c, r in zip(active, capacity, load, strict=True)
+]
+figure = bars(
+    list(charge["association"]),
+    [0 if pd.isna(r) else r * 100 for r in load],
+    horizontal=True,
+    text=text,
+)
+figure.add_vline(
+    x=100, line=dict(dash="dash", width=2, color="#1f1f1f"), annotation_text="capacité"
+)
+chart(
+    figure.update_xaxes(
+        title="Binômes actifs / capacité (%)", range=[0, max(110, 110 * load.fillna(0).max())]
     )
-    .add_vline(x=100, line=dict(dash="dash", width=2, color="#1f1f1f"), annotation_text="capacité")
-    .update_xaxes(
-        title="Binômes actifs / capacité (%)",
-        range=[0, max(110, 110 * charge["taux_charge"].fillna(0).max())],
-    ),
-    config={"displaylogo": False},
 )
-table(
-    charge.rename(
-        columns={
-            "association": "Association",
-            "binomes_actifs": "Binômes actifs",
-            "en_attente_binome": "Jeunes en attente de mentor",
-            "capacite": "Capacité (binômes financés)",
-            "taux_charge": "Taux de charge",
-        }
-    ),
-    "charge_associations",
-    percent_columns=("Taux de charge",),
-)
+data_table(charge, "charge_associations")
 for finding in workload.imbalance(charge, data.associations) or ["Aucun déséquilibre notable."]:
     st.info(message(finding), icon=":material/balance:")
 
-st.subheader("Jeunes en attente de mentor")
+section("Jeunes en attente de mentor")
 wait = mine(compute(workload.waiting_summary, view.filters, au))
-st.plotly_chart(
+counts, medians = wait["en_attente_binome"], wait["attente_mediane_jours"]
+text = [
+    f"{number(n)} (médiane {number(m)} j)" if pd.notna(m) else number(n)
+    for n, m in zip(counts, medians, strict=True)
+]
+chart(
     bars(
-        list(wait["association"]),
-        list(wait["en_attente"]),
-        horizontal=True,
-        text=[
-            f"{number(n)} (médiane {number(m)} j)" if pd.notna(m) else number(n)
-            for n, m in zip(wait["en_attente"], wait["attente_mediane_jours"], strict=True)
-        ],
-        color=PALETTE[3],
-    ).update_xaxes(title="Jeunes en attente"),
-    config={"displaylogo": False},
+        list(wait["association"]), list(counts), horizontal=True, text=text, color=PALETTE[3]
+    ).update_xaxes(title="Jeunes en attente")
 )
-table(
-    wait.rename(
-        columns={
-            "association": "Association",
-            "en_attente": "Jeunes en attente",
-            "attente_mediane_jours": "Attente médiane (jours)",
-        }
-    ),
-    "attente_par_association",
-)
+data_table(wait, "attente_par_association")
 with st.expander("Détail des jeunes en attente (attente la plus longue d'abord)"):
-    table(
-        compute(workload.waiting, view.filters, au).rename(
-            columns={
-                "association": "Association",
-                "id_source": "Identifiant (association)",
-                "commune_insee": "Commune (code INSEE)",
-                "date_attribution": "Attribué le",
-                "jours_attente": "Jours d'attente",
-            }
-        ),
-        "jeunes_en_attente",
-    )
+    data_table(compute(workload.waiting, view.filters, au), "jeunes_en_attente")
 
-st.subheader("Flux mensuel de jeunes attribués")
-definition(workload.INFLOW_DEFINITION)
+section("Flux mensuel de jeunes attribués", workload.INFLOW_DEFINITION)
 inflow = mine(compute(workload.monthly_inflow, view.filters, view.period))
 inflow = inflow.assign(mois=inflow["mois"].map(short_month))
 figure = go.Figure()
@@ -117,118 +78,44 @@ for i, (name, rows) in enumerate(inflow.groupby("association", sort=False)):
         marker_symbol=["circle", "square", "diamond", "triangle-up", "x"][i % 5],
         line=dict(dash=["solid", "dash", "dot", "dashdot", "longdash"][i % 5]),
     )
-st.plotly_chart(
-    french(figure).update_yaxes(title="Jeunes attribués", rangemode="tozero"),
-    config={"displaylogo": False},
-)
+chart(french(figure).update_yaxes(title="Jeunes attribués", rangemode="tozero"))
 wide = inflow.pivot_table(
     index="mois", columns="association", values="attributions", aggfunc="sum", sort=False
-)
+).rename_axis(columns=None)
 st.caption("Le premier et le dernier mois de la période peuvent être incomplets.")
-table(
-    wide.rename_axis(columns=None).reset_index().rename(columns={"mois": "Mois d'attribution"}),
-    "flux_mensuel",
-)
+names = tuple(wide.columns)
+data_table(wide.reset_index(), "flux_mensuel", {"mois": "Mois d'attribution"}, value_columns=names)
 
-st.subheader("Délai pour trouver un mentor")
-definition(workload.DELAY_DEFINITION)
+section("Délai pour trouver un mentor", workload.DELAY_DEFINITION)
 delays = mine(compute(workload.median_days_to_mentor, view.filters, view.period))
-st.plotly_chart(
+days, matched = delays["delai_mise_en_relation"], delays["mis_en_relation"]
+text = [
+    f"{number(d)} j ({number(n)} jeunes)" if pd.notna(d) else "–"
+    for d, n in zip(days, matched, strict=True)
+]
+chart(
     bars(
         list(delays["association"]),
-        delays["delai_median_jours"].fillna(0).tolist(),
+        days.fillna(0).tolist(),
         horizontal=True,
-        text=[
-            f"{number(d)} j ({number(n)} jeunes)" if pd.notna(d) else "–"
-            for d, n in zip(delays["delai_median_jours"], delays["mis_en_relation"], strict=True)
-        ],
+        text=text,
         color=PALETTE[2],
-    ).update_xaxes(title="Jours médians de l'attribution à la mise en relation"),
-    config={"displaylogo": False},
+    ).update_xaxes(title="Jours médians de l'attribution à la mise en relation")
 )
-table(
-    delays.rename(
-        columns={
-            "association": "Association",
-            "mis_en_relation": "Jeunes mis en relation",
-            "delai_median_jours": "Délai médian (jours)",
-        }
-    ),
-    "delai_mentor",
-)
+data_table(delays, "delai_mentor")
 
 if not viewer.sees_everything:  # the rest compares associations with one another
     st.stop()
 
-st.subheader("Part du flux départemental")
-definition(workload.SHARE_DEFINITION)
+section("Part du flux départemental", workload.SHARE_DEFINITION)
 share = mine(compute(workload.flow_share, view.filters, view.period))
-st.plotly_chart(
+youths, parts = share["jeunes_confies"], share["part_du_flux"]
+text = [f"{number(n)} ({percent(p)})" for n, p in zip(youths, parts, strict=True)]
+chart(
     bars(
-        list(share["association"]),
-        list(share["jeunes"]),
-        horizontal=True,
-        text=[
-            f"{number(n)} ({percent(p)})"
-            for n, p in zip(share["jeunes"], share["part"], strict=True)
-        ],
-        color=PALETTE[4],
-    ).update_xaxes(title="Jeunes inscrits sur la période"),
-    config={"displaylogo": False},
+        list(share["association"]), list(youths), horizontal=True, text=text, color=PALETTE[4]
+    ).update_xaxes(title="Jeunes inscrits confiés sur la période")
 )
-table(
-    share.rename(columns={"association": "Association", "jeunes": "Jeunes", "part": "Part"}),
-    "part_du_flux",
-    percent_columns=("Part",),
-)
+data_table(share, "part_du_flux")
 
-st.subheader("Orienter une nouvelle fiche")
-definition(dispatch.DEFINITION)
-names = dict(zip(data.communes.get("insee", []), data.communes.get("nom", []), strict=True))
-objectives, modalities = category_labels("objectifs"), category_labels("modalite")
-with st.form("orientation"):
-    commune = st.selectbox(
-        "Commune du jeune",
-        sorted(names, key=lambda code: (normalise_key(names[code]), code)),
-        index=None,
-        format_func=lambda code: f"{names[code]} ({code})",
-        placeholder="Choisissez une commune",
-        key="dispatch_commune",
-    )
-    wanted = st.multiselect(
-        "Objectifs du jeune",
-        list(objectives),
-        format_func=objectives.get,
-        placeholder="Aucun objectif précisé",
-        key="dispatch_objectifs",
-    )
-    modality = st.selectbox(
-        "Modalité souhaitée",
-        [None, *modalities],
-        format_func=lambda v: "Sans préférence" if v is None else modalities[v],
-        key="dispatch_modalite",
-    )
-    st.form_submit_button("Classer les associations", icon=":material/sort:")
-st.caption(
-    "Classement calculé sur l'ensemble des parcours (places disponibles au "
-    f"{day(au)}), quels que soient les filtres."
-)
-ranking = compute(dispatch.rank_associations, Filters(), au, commune, tuple(wanted), modality)
-table(
-    ranking.rename(
-        columns={
-            "rang": "Rang",
-            "association": "Association",
-            "score": "Score (sur 100)",
-            "raisons": "Raisons",
-        }
-    ),
-    "orientation_fiche",
-)
-st.markdown(
-    "\n".join(
-        f"{row.rang}. **{plain(row.association)}** ({number(row.score, 1)} / 100) : "
-        f"{plain(row.raisons)}"
-        for row in ranking.itertuples()
-    )
-)
+orientation(data, au)

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.charts import PALETTE, bars, french
 from dashboard.data import compute
 from dashboard.page import start
-from dashboard.widgets import definition, table
+from dashboard.sections import chart, data_table, section, tiles
 from domain.formatting import day, number, percent
 from indicators import durations
 
@@ -28,20 +28,19 @@ started_in_period = st.radio(
 )
 scope = view.period if started_in_period else None
 
-st.subheader("Combien de temps durent les binômes")
-definition(durations.DEFINITION)
+section("Combien de temps durent les binômes", durations.DEFINITION)
 facts = compute(durations.summary, view.filters, scope, au)
 median = facts["duree_mediane_jours"]
-cols = st.columns(5)
-cols[0].metric("Binômes démarrés", number(facts["binomes"]))
-cols[1].metric("Dont terminés", number(facts["termines"]))
-cols[2].metric("Durent au moins 6 mois", percent(facts["part_6_mois"]))
-cols[3].metric("Durent au moins 12 mois", percent(facts["part_12_mois"]))
-cols[4].metric(
-    "Durée médiane",
-    "–" if median is None else f"{number(median)} jours",
-    help=None if median is None else f"soit {number(median / DAYS_PER_MONTH, 1)} mois",
+tiles(
+    {
+        key: facts[key]
+        for key in ("binomes_suivis", "binomes_termines", "part_6_mois", "part_12_mois")
+    }
+    | {"duree_mediane_jours": median},
+    per_row=5,
 )
+if median is not None:
+    st.caption(f"Durée médiane : soit {number(median / DAYS_PER_MONTH, 1)} mois.")
 if facts["part_12_mois"] is None or median is None:
     st.caption(
         "« – » : pas encore estimable, trop peu de binômes suivis assez longtemps "
@@ -69,48 +68,21 @@ for mark in (6, 12):
     figure.add_vline(
         x=mark, line=dict(dash="dot", width=1.5, color="#555555"), annotation_text=f"{mark} mois"
     )
-st.plotly_chart(
+chart(
     french(figure)
     .update_xaxes(title="Durée depuis le démarrage (mois)", dtick=2, rangemode="tozero")
-    .update_yaxes(title="Binômes encore en cours", range=[0, 102], ticksuffix=" %"),
-    config={"displaylogo": False},
+    .update_yaxes(title="Binômes encore en cours", range=[0, 102], ticksuffix=" %")
 )
-table(
-    curve.assign(mois=months.round(1))[
-        ["jours", "mois", "survie", "a_risque", "evenements"]
-    ].rename(
-        columns={
-            "jours": "Jours depuis le démarrage",
-            "mois": "Mois",
-            "survie": "Encore en cours (estimation)",
-            "a_risque": "Binômes suivis jusque-là",
-            "evenements": "Fins ce jour-là",
-        }
-    ),
-    "survie_binomes",
-    percent_columns=("Encore en cours (estimation)",),
-)
+table = curve.assign(duree_mois=months.round(1))
+data_table(table[["jours", "duree_mois", "survie", "a_risque", "evenements"]], "survie_binomes")
 
-st.subheader("Pourquoi les binômes se terminent")
-definition(durations.END_REASONS_DEFINITION)
+section("Pourquoi les binômes se terminent", durations.END_REASONS_DEFINITION)
 reasons = compute(durations.end_reasons, view.filters, scope, au)
-st.plotly_chart(
+ended, shares = reasons["binomes_termines"], reasons["part"].fillna(0)
+text = [f"{number(n)} ({percent(p)})" for n, p in zip(ended, shares, strict=True)]
+chart(
     bars(
-        list(reasons["libelle"]),
-        list(reasons["binomes"]),
-        horizontal=True,
-        text=[
-            f"{number(n)} ({percent(p)})"
-            for n, p in zip(reasons["binomes"], reasons["part"].fillna(0), strict=True)
-        ],
-        color=PALETTE[5],
-    ).update_xaxes(title="Binômes terminés"),
-    config={"displaylogo": False},
+        list(reasons["libelle"]), list(ended), horizontal=True, text=text, color=PALETTE[5]
+    ).update_xaxes(title="Binômes terminés")
 )
-table(
-    reasons.drop(columns="motif_fin").rename(
-        columns={"libelle": "Motif de fin", "binomes": "Binômes terminés", "part": "Part"}
-    ),
-    "motifs_de_fin",
-    percent_columns=("Part",),
-)
+data_table(reasons.drop(columns="motif_fin"), "motifs_de_fin", {"libelle": "Motif de fin"})

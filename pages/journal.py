@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import journal as audit
 from dashboard.access import require
-from dashboard.widgets import table
+from dashboard.sections import data_table, tile
 from domain.formatting import number, paris_time, today_in_paris
 
 viewer = require("journal")
@@ -35,25 +35,12 @@ actions = middle.multiselect(
 person = right.text_input("Personne (identifiant exact)", key="journal_personne").strip()
 
 entries = audit.entries(du, au, actions, person or None)
-st.metric("Entrées", number(len(entries)))
+tile(st, "entrees_journal", len(entries))
 shown = entries.assign(
     horodatage=entries["horodatage"].map(paris_time),
     action=entries["action"].map(lambda a: labels.get(a, a)),
 )[["horodatage", "utilisateur", "role", "association", "action", "detail", "origine"]]
-table(
-    shown.rename(
-        columns={
-            "horodatage": "Quand",
-            "utilisateur": "Qui",
-            "role": "Rôle",
-            "association": "Association",
-            "action": "Action",
-            "detail": "Détail",
-            "origine": "Depuis",
-        }
-    ),
-    "journal_audit",
-)
+data_table(shown, "journal_audit")
 
 with st.expander("Purge"):
     st.write(

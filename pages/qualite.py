@@ -5,8 +5,9 @@ import streamlit as st
 from dashboard.charts import bars
 from dashboard.data import compute, load_overview
 from dashboard.page import start
+from dashboard.sections import chart, data_table, section, tile
 from dashboard.tables import unknown_labels_table
-from dashboard.widgets import definition, table
+from dashboard.widgets import table
 from domain.formatting import number
 from indicators import compliance, quality
 
@@ -14,44 +15,12 @@ data, view, viewer = start("qualite")
 au = view.period.au
 imports = load_overview()["imports"]
 
-st.subheader("Score de qualité par association")
-definition(quality.DEFINITION)
+section("Score de qualité par association", quality.DEFINITION)
 scores = compute(quality.quality, view.filters, au, imports)
-table(
-    scores.rename(
-        columns={
-            "association": "Association",
-            "score": "Score (sur 100)",
-            "raisons": "Raisons",
-            "parcours": "Parcours",
-            "completude": "Complétude moyenne",
-            "dernier_import": "Données au",
-            "jours_depuis_import": "Âge des données (jours)",
-            "part_quarantaine": "Part en quarantaine",
-            "alertes": "Alertes",
-            "alertes_critiques": "Alertes critiques",
-            "dates_desordre": "Dates dans le désordre",
-        }
-    )[
-        [
-            "Association",
-            "Score (sur 100)",
-            "Raisons",
-            "Parcours",
-            "Complétude moyenne",
-            "Données au",
-            "Âge des données (jours)",
-            "Part en quarantaine",
-            "Alertes",
-            "Alertes critiques",
-            "Dates dans le désordre",
-        ]
-    ],
-    "qualite_associations",
-    percent_columns=("Complétude moyenne", "Part en quarantaine"),
-)
+first = ["association", "score", "raisons"]  # the reading first, then what it is made of
+data_table(scores[first + [c for c in scores.columns if c not in first]], "qualite_associations")
 
-st.subheader("Libellés non reconnus")
+section("Libellés non reconnus")
 unknown = load_overview()["valeurs_inconnues"]
 if unknown.empty:
     st.success("Tous les libellés des derniers imports sont reconnus.", icon=":material/check:")
@@ -65,55 +34,27 @@ else:
     )
     table(unknown_labels_table(unknown), "libelles_non_reconnus")
 
-st.subheader("Complétude des champs")
+section("Complétude des champs")
 fields = compute(quality.completeness, view.filters, au)
 labels = {field: label for field, (label, _who) in quality.FIELDS.items()}
-table(
-    fields.rename(columns={"association": "Association", **labels}),
-    "qualite_completude",
-    percent_columns=tuple(labels.values()),
-)
+fields = fields.rename(columns=labels)
+named = tuple(labels.values())
+data_table(fields, "qualite_completude", value_columns=named, values_are="completude")
 
-st.subheader("Alertes de conformité")
-definition(compliance.DEFINITION)
+section("Alertes de conformité", compliance.DEFINITION)
 per_rule = compute(compliance.alert_counts, view.filters, au)
-columns = st.columns(3)
-for column, gravity in zip(columns, compliance.GRAVITY_LABELS.values(), strict=True):
-    column.metric(
-        f"Alertes {gravity}s" if gravity != "à vérifier" else "Alertes à vérifier",
-        number(int(per_rule.loc[per_rule["gravite"] == gravity, "nombre"].sum())),
-        border=True,
-    )
-st.plotly_chart(
-    bars(
-        list(per_rule["libelle"]),
-        list(per_rule["nombre"]),
-        horizontal=True,
-        text=[number(n) for n in per_rule["nombre"]],
-    ),
-    config={"displaylogo": False},
+gravities = zip(
+    ("alertes_critiques", "alertes_majeures", "alertes_a_verifier"),
+    compliance.GRAVITY_LABELS.values(),
+    strict=True,
 )
-table(
-    per_rule.rename(columns={"libelle": "Règle", "gravite": "Gravité", "nombre": "Alertes"}).drop(
-        columns="regle"
-    ),
-    "conformite_regles",
-)
-
+for column, (id_, gravity) in zip(st.columns(3), gravities, strict=True):
+    tile(column, id_, int(per_rule.loc[per_rule["gravite"] == gravity, "nombre"].sum()))
+counts = per_rule["nombre"]
+text = [number(n) for n in counts]
+chart(bars(list(per_rule["libelle"]), list(counts), horizontal=True, text=text))
+data_table(per_rule.drop(columns="regle"), "conformite_regles", {"libelle": "Règle"})
 st.markdown("**Liste des alertes** (de la plus grave à la moins grave, puis la plus ancienne)")
 found = compute(compliance.alerts, view.filters, au)
-table(
-    found.assign(gravite=found["gravite"].map(compliance.GRAVITY_LABELS))
-    .drop(columns="regle")
-    .rename(
-        columns={
-            "association": "Association",
-            "id_source": "Identifiant (association)",
-            "libelle": "Règle",
-            "gravite": "Gravité",
-            "depuis": "Depuis le",
-            "detail": "Détail",
-        }
-    ),
-    "conformite_alertes",
-)
+found = found.assign(gravite=found["gravite"].map(compliance.GRAVITY_LABELS)).drop(columns="regle")
+data_table(found, "conformite_alertes", {"libelle": "Règle"})

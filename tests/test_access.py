@@ -262,19 +262,21 @@ def test_small_counts_hidden_for_an_association_not_for_the_direction(demo_app):
     mine_raw = _communes_table(own)
     assert list(shown["Code INSEE"]) == list(mine_raw["Code INSEE"])
     hidden = suppress(
-        mine_raw.rename(columns={"Jeunes": "jeunes", "Démarrages": "demarrages"}),
-        ["jeunes", "demarrages"],
+        mine_raw.rename(columns={"Jeunes inscrits": "jeunes_inscrits", "Démarrages": "demarrages"}),
+        ["jeunes_inscrits", "demarrages"],
     )
-    pairs = zip(mine_raw["Jeunes"], hidden.mask["jeunes"], strict=True)
+    pairs = zip(mine_raw["Jeunes inscrits"], hidden.mask["jeunes_inscrits"], strict=True)
     expected = ["< 11" if h else str(v) for v, h in pairs]
-    assert list(shown["Jeunes"].astype(str).str.replace("\u202f", "")) == expected
+    assert list(shown["Jeunes inscrits"].astype(str).str.replace("\u202f", "")) == expected
     assert "< 11" in expected  # the demo has small communes: the test proves something
-    assert not any(v in {str(n) for n in range(1, 11)} for v in shown["Jeunes"].astype(str))
+    assert not any(
+        v in {str(n) for n in range(1, 11)} for v in shown["Jeunes inscrits"].astype(str)
+    )
     notes = " ".join(c.value for c in association.caption)
     assert "Masqués ci-dessus et dans le fichier CSV" in notes
     # The direction sees every count, and is told the CSV hides them.
-    assert raw["Jeunes"].map(lambda v: isinstance(v, int | float)).all()
-    assert (raw["Jeunes"] < 11).any()
+    assert raw["Jeunes inscrits"].map(lambda v: isinstance(v, int | float)).all()
+    assert (raw["Jeunes inscrits"] < 11).any()
     direction = as_viewer(app("territoires"), "direction").run()
     assert "Masqués dans le fichier CSV" in " ".join(c.value for c in direction.caption)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from domain.steps import STEPS
+from indicators.catalogue import BY_ID
 from store.db import make_engine
 from tests.conftest import TEST_KEY
 
@@ -34,14 +35,22 @@ def test_json_shape_and_figures(demo_db_url):
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert set(report) == {
-        "du", "au", "entonnoir", "honorabilite", "associations", "territoires", "conformite",
+        "du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir", "honorabilite",
+        "associations", "territoires", "conformite",
     }  # fmt: skip
     assert (report["du"], report["au"]) == (DU, AU)
+    # the headline figures are keyed by catalogue ids and agree with the detailed sections
+    key = report["chiffres_cles"]
+    assert set(key) == {e for e in key if e in BY_ID} and "parcours_bloques" in key
+    assert key["jeunes_inscrits"] == report["entonnoir"][0]["effectif"]
+    assert key["delai_median_b2"] == report["honorabilite"]["delai_median_jours"]
+    assert key["binomes_actifs"] == sum(a["binomes_actifs"] for a in report["associations"])
+    assert report["seuil_parcours_bloques"] == 90
     assert [s["etape"] for s in report["entonnoir"]] == STEPS
     for step in report["entonnoir"]:
         assert set(step) == {
             "etape", "effectif", "taux_etape_precedente", "taux_depuis_inscription",
-            "delai_median_jours",
+            "delai_etape_jours",
         }  # fmt: skip
     counts = [s["effectif"] for s in report["entonnoir"]]
     assert counts == sorted(counts, reverse=True)  # never rises from one step to the next
@@ -51,7 +60,7 @@ def test_json_shape_and_figures(demo_db_url):
     }  # fmt: skip
     assert set(report["territoires"]) == {"rural", "urbain"}
     for values in report["territoires"].values():
-        assert set(values) == {"jeunes", "demarrages", "part_presentiel"}
+        assert set(values) == {"jeunes_inscrits", "demarrages", "part_presentiel"}
 
     engine = make_engine(demo_db_url)
     with engine.connect() as conn:
@@ -89,7 +98,7 @@ def test_json_shape_and_figures(demo_db_url):
     assert report["honorabilite"]["demandes"] == requests
     assert {a["association"]: a["binomes_actifs"] for a in report["associations"]} == active
     rural, urban = report["territoires"]["rural"], report["territoires"]["urbain"]
-    assert rural["jeunes"] + urban["jeunes"] <= cohort
+    assert rural["jeunes_inscrits"] + urban["jeunes_inscrits"] <= cohort
 
 
 def test_readable_summary_and_bad_dates(demo_db_url):
@@ -97,6 +106,8 @@ def test_readable_summary_and_bad_dates(demo_db_url):
     assert out.returncode == 0
     assert "Entonnoir" in out.stdout and "Inscription" in out.stdout
     assert "du 01/11/2025 au 31/10/2026" in out.stdout
+    assert "Chiffres clés" in out.stdout and "Binômes démarrés (cohorte)" in out.stdout
+    assert "sans nouvelle étape depuis 90 jours" in out.stdout
     bad = run(demo_db_url, "--du", "2026-10-31", "--au", "2025-11-01")
     assert bad.returncode == 1 and "--du" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run(demo_db_url, "--du", "31/10/2025", "--au", AU)

@@ -134,12 +134,12 @@ def test_rural_urban_split_with_unknown_apart():
     table = rural_urban(coverage_example(), PERIOD)
     assert list(table.columns) == METRICS
     assert table.index.tolist() == ["rural", "urbain", "inconnu"]
-    assert table["jeunes"].tolist() == [3, 3, 2]
+    assert table["jeunes_inscrits"].tolist() == [3, 3, 2]
     assert table["demarrages"].tolist() == [2, 2, 1]
     # presentiel only; the démarrage of unknown modality is not in the base
     assert table["part_presentiel"].tolist() == [0.5, 1.0, 0.0]
     assert table["part_mixte"].tolist() == [0.5, 0.0, 0.0]
-    assert table["delai_median_jours"].tolist() == [59.5, 25.0, 28.0]
+    assert table["delai_avant_demarrage"].tolist() == [59.5, 25.0, 28.0]
     assert table.at["rural", "distance_mediane_km"] == FAR
     assert table.at["urbain", "distance_mediane_km"] == 0.0
     assert np.isnan(table.at["inconnu", "distance_mediane_km"])
@@ -147,15 +147,15 @@ def test_rural_urban_split_with_unknown_apart():
 
 def test_territories_json_has_both_classes_even_when_absent():
     assert territories_json(coverage_example(), PERIOD) == {
-        "rural": {"jeunes": 3, "demarrages": 2, "part_presentiel": 0.5},
-        "urbain": {"jeunes": 3, "demarrages": 2, "part_presentiel": 1.0},
+        "rural": {"jeunes_inscrits": 3, "demarrages": 2, "part_presentiel": 0.5},
+        "urbain": {"jeunes_inscrits": 3, "demarrages": 2, "part_presentiel": 1.0},
     }
     urban_only = make_dataset(
         {"commune_insee": "59002", "date_inscription": "2025-01-05"}, communes=COMMUNES
     )
     assert territories_json(urban_only, PERIOD) == {
-        "rural": {"jeunes": 0, "demarrages": 0, "part_presentiel": None},
-        "urbain": {"jeunes": 1, "demarrages": 0, "part_presentiel": None},
+        "rural": {"jeunes_inscrits": 0, "demarrages": 0, "part_presentiel": None},
+        "urbain": {"jeunes_inscrits": 1, "demarrages": 0, "part_presentiel": None},
     }
     assert rural_urban(urban_only, PERIOD).index.tolist() == ["rural", "urbain"]
 
@@ -166,7 +166,7 @@ def test_by_commune_for_the_map():
     rural = frame.iloc[0]
     assert (rural["nom"], rural["classe"], rural["population"]) == ("Ruralville", "rural", 800)
     assert (rural["latitude"], rural["longitude"]) == (50.0, 3.0)
-    assert (rural["jeunes"], rural["demarrages"], rural["part_presentiel"]) == (3, 2, 0.5)
+    assert (rural["jeunes_inscrits"], rural["demarrages"], rural["part_presentiel"]) == (3, 2, 0.5)
     assert rural["antenne_proche"] == "Antenne d'Urbaine"
     assert rural["association_antenne"] == "Asso A"
     assert rural["distance_km"] == FAR
@@ -178,9 +178,9 @@ def test_by_epci_sums_youths_and_population():
     frame = by_epci(coverage_example(), PERIOD)
     assert frame["epci_nom"].tolist() == ["CC Test"]  # 59003 has no EPCI: left out
     row = frame.iloc[0]
-    assert (row["jeunes"], row["communes"], row["demarrages"]) == (6, 2, 4)
+    assert (row["jeunes_inscrits"], row["communes"], row["demarrages"]) == (6, 2, 4)
     assert row["population"] == 800 + 20000 + 1200  # the whole EPCI
-    assert row["part_rural"] == 0.5
+    assert row["part_rurale"] == 0.5
     assert row["part_presentiel"] == round(2 / 3, 4)  # 2 of 3 known modalities
     assert row["distance_mediane_km"] == round((0.0 + FAR) / 2, 1)
     assert 50.0 < row["latitude"] < 50.5
@@ -191,7 +191,7 @@ def test_uncovered_communes_have_youths_waiting_far_from_antennes():
     frame = uncovered_communes(ds, AU, radius_km=30)
     assert frame["insee"].tolist() == ["59001"]  # Urbaine has the antenne
     row = frame.iloc[0]
-    assert (row["nom"], row["en_attente"], row["distance_km"]) == ("Ruralville", 1, FAR)
+    assert (row["nom"], row["en_attente_binome"], row["distance_km"]) == ("Ruralville", 1, FAR)
     assert uncovered_communes(ds, AU, radius_km=60).empty
     # No antenne at all: every commune with waiting youths and a position is uncovered.
     bare = make_dataset(
@@ -214,7 +214,7 @@ def test_distance_bands_of_the_cohort_with_unknown_last():
         "30 km et plus",
         "distance inconnue",
     ]
-    assert frame["jeunes"].tolist() == [3, 0, 0, 0, 3, 2]
+    assert frame["jeunes_inscrits"].tolist() == [3, 0, 0, 0, 3, 2]
     assert frame["part"].tolist() == [0.375, 0.0, 0.0, 0.0, 0.375, 0.25]
     # a band holds its lower edge; no "inconnue" row when every distance is known
     near = make_dataset(
@@ -224,6 +224,6 @@ def test_distance_bands_of_the_cohort_with_unknown_last():
     )
     frame = distance_bands(near, PERIOD, edges=(0.5, 60))
     assert frame["tranche"].tolist() == ["moins de 0,5 km", "0,5 à 60 km", "60 km et plus"]
-    assert frame["jeunes"].tolist() == [1, 0, 0]
+    assert frame["jeunes_inscrits"].tolist() == [1, 0, 0]
     empty = distance_bands(near, period("2020-01-01", "2020-12-31"))
-    assert empty["jeunes"].sum() == 0 and empty["part"].isna().all()
+    assert empty["jeunes_inscrits"].sum() == 0 and empty["part"].isna().all()

@@ -96,8 +96,8 @@ def test_binomes_started_by_au_with_censoring():
 def test_summary_all_binomes_as_of_au():
     # KM over 30, 121+, 180+, 394: S = 3/4 from day 30, 0 at day 394.
     assert summary(durations_example(), None, AU) == {
-        "binomes": 4,
-        "termines": 2,
+        "binomes_suivis": 4,
+        "binomes_termines": 2,
         "part_6_mois": 0.75,
         "part_12_mois": 0.75,
         "duree_mediane_jours": 394.0,
@@ -107,16 +107,16 @@ def test_summary_all_binomes_as_of_au():
 def test_summary_of_binomes_started_in_the_period():
     # KM over 30, 121+, 180+: S = 2/3 from day 30; nobody followed to 183 days.
     assert summary(durations_example(), period("2025-01-01", "2025-06-30")) == {
-        "binomes": 3,
-        "termines": 1,
+        "binomes_suivis": 3,
+        "binomes_termines": 1,
         "part_6_mois": None,
         "part_12_mois": None,
         "duree_mediane_jours": None,
     }
     empty = summary(make_dataset({"date_inscription": "2025-01-01"}), None, AU)
     assert empty == {
-        "binomes": 0,
-        "termines": 0,
+        "binomes_suivis": 0,
+        "binomes_termines": 0,
         "part_6_mois": None,
         "part_12_mois": None,
         "duree_mediane_jours": None,
@@ -128,11 +128,11 @@ def test_end_reasons_of_ended_binomes_only():
     labels = category_labels("motif_fin")
     assert frame["motif_fin"].tolist() == [*labels, None]
     assert frame["libelle"].tolist() == [*labels.values(), "Non renseigné"]
-    counts = dict(zip(frame["libelle"], frame["binomes"], strict=True))
+    counts = dict(zip(frame["libelle"], frame["binomes_termines"], strict=True))
     # B1 (arrêt du jeune) and B7 (no reason); B4 ended before its start: a loss, not counted
     assert counts["arrêt du jeune"] == 1 and counts["Non renseigné"] == 1
-    assert frame["binomes"].sum() == 2
+    assert frame["binomes_termines"].sum() == 2
     assert frame.set_index("libelle").at["arrêt du jeune", "part"] == 0.5
     none_ended = end_reasons(make_dataset({"date_debut": "2025-01-01"}), None, AU)
-    assert none_ended["binomes"].sum() == 0 and none_ended["part"].isna().all()
+    assert none_ended["binomes_termines"].sum() == 0 and none_ended["part"].isna().all()
     assert None not in none_ended["motif_fin"].tolist()

@@ -227,13 +227,13 @@ def test_funnel_counts_rates_and_delays():
     assert rows.loc["honorabilite", "taux_etape_precedente"] is None  # base 0
     assert rows.loc["honorabilite", "taux_depuis_inscription"] == 0.0
     # Attribution delays 1, 2, 3, 4, 10 days: median 3; p90 = 4 + 0.6 × (10 − 4) = 7.6.
-    assert rows.loc["attribution", "delai_median_jours"] == 3.0
-    assert rows.loc["attribution", "delai_p90_jours"] == 7.6
+    assert rows.loc["attribution", "delai_etape_jours"] == 3.0
+    assert rows.loc["attribution", "delai_etape_p90_jours"] == 7.6
     # Autorisation delays 5 and 2: median 3.5; p90 = 2 + 0.9 × (5 − 2) = 4.7.
-    assert rows.loc["autorisation_parentale", "delai_median_jours"] == 3.5
-    assert rows.loc["autorisation_parentale", "delai_p90_jours"] == 4.7
-    assert rows.loc["inscription", "delai_median_jours"] is None
-    assert rows.loc["convention", "delai_p90_jours"] is None
+    assert rows.loc["autorisation_parentale", "delai_etape_jours"] == 3.5
+    assert rows.loc["autorisation_parentale", "delai_etape_p90_jours"] == 4.7
+    assert rows.loc["inscription", "delai_etape_jours"] is None
+    assert rows.loc["convention", "delai_etape_p90_jours"] is None
 
 
 def test_stats_interpolate_linearly_and_ignore_missing():
@@ -254,9 +254,9 @@ def test_step_delay_stats_skip_unknown_and_negative_delays():
     assert stats["etape"].tolist() == STEPS[1:]
     assert stats["etape_precedente"].tolist() == STEPS[:-1]
     row = stats.set_index("etape").loc["attribution"]
-    assert row["n"] == 1 and row["delai_median_jours"] == 3.0 and row["delai_p90_jours"] == 3.0
+    assert row["n"] == 1 and row["delai_etape_jours"] == 3.0 and row["delai_etape_p90_jours"] == 3.0
     assert stats.set_index("etape").loc["mise_en_relation", "n"] == 0
-    assert stats.set_index("etape").loc["mise_en_relation", "delai_median_jours"] is None
+    assert stats.set_index("etape").loc["mise_en_relation", "delai_etape_jours"] is None
 
 
 def test_empty_cohort_gives_zero_counts_and_no_rates():
@@ -281,7 +281,7 @@ def test_funnel_by_column():
     assert fiche.loc["inscription", "effectif"] == 2
     assert fiche.loc["attribution", "effectif"] == 1
     assert fiche.loc["attribution", "taux_etape_precedente"] == 0.5
-    assert fiche.loc["attribution", "delai_median_jours"] == 2.0
+    assert fiche.loc["attribution", "delai_etape_jours"] == 2.0
     by_asso = funnel_by(ds, per, "association")
     assert by_asso["association"].drop_duplicates().tolist() == ["Asso A", "Asso B", None]
 
@@ -342,7 +342,7 @@ def test_stuck_buckets_and_order():
     table = stuck(ds, period("2025-01-01", "2025-06-30"))
     assert list(table.columns) == STUCK_COLUMNS
     assert table["id_source"].tolist() == ["H", "E", "D", "C", "B"]
-    assert table["jours"].tolist() == [121, 90, 60, 59, 30]
+    assert table["jours_sans_etape"].tolist() == [121, 90, 60, 59, 30]
     assert table["tranche"].tolist() == [
         "90 jours et plus",
         "90 jours et plus",
@@ -453,8 +453,8 @@ def test_demo_stuck_are_open_and_sorted(demo):
     per = DEMO_PERIODS[1]
     table = stuck(dataset, per)
     assert not table.empty
-    assert (table["jours"] >= 30).all()
-    assert table["jours"].is_monotonic_decreasing
+    assert (table["jours_sans_etape"] >= 30).all()
+    assert table["jours_sans_etape"].is_monotonic_decreasing
     ids = set(table["id_source"])
     c = cohort(dataset, per)
     stuck_rows = c[c["id_source"].isin(ids)]

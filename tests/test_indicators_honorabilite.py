@@ -174,11 +174,13 @@ def test_pending_overdue_first(dataset):
 def test_segments(dataset):
     table = segments(dataset, APRIL).set_index("segment")
     assert table.index.tolist() == ["association_cd", "cd_service", "service_retour"]
-    assert table.loc["association_cd", "n"] == 5  # 2, 0, 3, 3, 4
+    assert table.loc["association_cd", "demandes_mesurees"] == 5  # 2, 0, 3, 3, 4
     assert table.loc["association_cd", "delai_median_jours"] == 3.0
-    assert table.loc["cd_service", "n"] == 4  # 1, 2, 3, 1
+    assert table.loc["cd_service", "demandes_mesurees"] == 4  # 1, 2, 3, 1
     assert table.loc["cd_service", "delai_median_jours"] == 1.5
-    assert table.loc["service_retour", "n"] == 3  # 4, 2, 0 (R5's return is after au)
+    assert (
+        table.loc["service_retour", "demandes_mesurees"] == 3
+    )  # 4, 2, 0 (R5's return is after au)
     assert table.loc["service_retour", "delai_median_jours"] == 2.0
     assert table.loc["association_cd", "libelle"] == "Association → CD"
 

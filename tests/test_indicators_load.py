@@ -188,9 +188,9 @@ def test_waiting_youths_longest_first_and_summary():
     assert rows["id_source"].tolist() == ["P6", "P5"]
     assert rows["jours_attente"].tolist() == [29, 20]
     summary = waiting_summary(ds, AU).set_index("association")
-    assert summary.at["Asso A", "en_attente"] == 2
+    assert summary.at["Asso A", "en_attente_binome"] == 2
     assert summary.at["Asso A", "attente_mediane_jours"] == 24.5
-    assert summary.at["Asso B", "en_attente"] == 0
+    assert summary.at["Asso B", "en_attente_binome"] == 0
     assert np.isnan(summary.at["Asso B", "attente_mediane_jours"])
 
 
@@ -219,9 +219,9 @@ def test_median_days_to_mentor_on_the_cohort():
     )  # fmt: skip
     frame = median_days_to_mentor(ds, period("2025-01-01", "2025-06-30")).set_index("association")
     assert frame.at["Asso A", "mis_en_relation"] == 2
-    assert frame.at["Asso A", "delai_median_jours"] == 20.0
+    assert frame.at["Asso A", "delai_mise_en_relation"] == 20.0
     assert frame.at["Asso B", "mis_en_relation"] == 0
-    assert np.isnan(frame.at["Asso B", "delai_median_jours"])
+    assert np.isnan(frame.at["Asso B", "delai_mise_en_relation"])
 
 
 def test_flow_share_of_the_cohort():
@@ -234,8 +234,8 @@ def test_flow_share_of_the_cohort():
         {"association": None, "date_inscription": "2025-03-05"},  # fiche not sent
     )
     frame = flow_share(ds, period("2025-01-01", "2025-06-30")).set_index("association")
-    assert frame["jeunes"].tolist() == [3, 1]
-    assert frame["part"].tolist() == [0.75, 0.25]
+    assert frame["jeunes_confies"].tolist() == [3, 1]
+    assert frame["part_du_flux"].tolist() == [0.75, 0.25]
 
 
 def test_imbalance_reads_over_and_under_capacity():
@@ -364,7 +364,7 @@ def test_demo_coverage_matches_sql_counts(demo, au):
     territories = territories_json(dataset, per)
     for classe in ("rural", "urbain"):
         assert youths[classe] > 0
-        assert table.at[classe, "jeunes"] == youths[classe]
+        assert table.at[classe, "jeunes_inscrits"] == youths[classe]
         assert territories[classe]["demarrages"] == starts.get(classe, 0)
         share = round(in_person.get(classe, 0) / known_mode[classe], 4)
         assert territories[classe]["part_presentiel"] == share
@@ -390,10 +390,10 @@ def test_demo_durations_and_dispatch_hold_together(demo):
         ).scalar_one()
         served = conn.execute(select(Association.nom, Association.communes_servies)).all()
     figures = summary(dataset, None, au)
-    assert (figures["binomes"], figures["termines"]) == (started, ended)
+    assert (figures["binomes_suivis"], figures["binomes_termines"]) == (started, ended)
     assert 0 < figures["part_12_mois"] <= figures["part_6_mois"] <= 1
     reasons = end_reasons(dataset, None, au)
-    assert reasons["binomes"].sum() == ended
+    assert reasons["binomes_termines"].sum() == ended
     assert math.isclose(reasons["part"].sum(), 1.0, abs_tol=1e-3)
 
     # With no wish expressed, serving the commune (40 points) outweighs everything else

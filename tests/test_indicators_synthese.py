@@ -108,14 +108,14 @@ def test_delay_distribution_counts_every_calendar_day_up_to_the_longest():
 def test_delay_distribution_groups_the_long_tail():
     frame = delay_distribution(requests_dataset(*ROWS), APRIL, last=4)
     assert frame["libelle"].tolist()[-1] == "4 j et plus"
-    assert frame["demandes"].tolist() == [0, 0, 0, 1, 2]
+    assert frame["traitees"].tolist() == [0, 0, 0, 1, 2]
     assert frame["part"].tolist()[-1] == 0.6667
 
 
 def test_delay_distribution_is_empty_without_a_treated_request():
     frame = delay_distribution(requests_dataset(ROWS[3]), APRIL)  # R4 only: pending
     assert frame.empty
-    assert list(frame.columns) == ["delai_jours", "libelle", "demandes", "part"]
+    assert list(frame.columns) == ["delai_jours", "libelle", "traitees", "part"]
 
 
 def test_overdue_alert_counts_per_voie_and_names_the_oldest():

@@ -63,13 +63,15 @@ def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_data
 
     waiting = workload.waiting_summary(demo_dataset, period.au)
     shown = at.dataframe[1].value
-    assert shown["Jeunes en attente"].tolist() == waiting["en_attente"].tolist()
+    assert shown["Jeunes en attente de mentor"].tolist() == waiting["en_attente_binome"].tolist()
     assert shown["Attente médiane (jours)"].tolist() == [
         number(m, 1) for m in waiting["attente_mediane_jours"]
     ]
     detail = at.dataframe[2].value
     assert (
-        len(detail) == len(workload.waiting(demo_dataset, period.au)) == waiting["en_attente"].sum()
+        len(detail)
+        == len(workload.waiting(demo_dataset, period.au))
+        == waiting["en_attente_binome"].sum()
     )
 
     inflow = workload.monthly_inflow(demo_dataset, period)
@@ -83,8 +85,13 @@ def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_data
     assert shown["Jeunes mis en relation"].tolist() == delays["mis_en_relation"].tolist()
     share = workload.flow_share(demo_dataset, period)
     shown = at.dataframe[5].value
-    assert shown["Jeunes"].tolist() == share["jeunes"].tolist()
-    assert shown["Part"].tolist() == [percent(p) for p in share["part"]]
+    assert (
+        shown["Jeunes inscrits confiés à l'association"].tolist()
+        == share["jeunes_confies"].tolist()
+    )
+    assert shown["Part du flux départemental"].tolist() == [
+        percent(p) for p in share["part_du_flux"]
+    ]
 
 
 def test_dispatch_form_ranks_the_associations(demo_app, demo_dataset):
@@ -130,6 +137,8 @@ def test_association_filter_shows_that_association_only(demo_app, demo_dataset):
     assert set(waiting["Association"]) == {ASSOCIATION}
     share = at.dataframe[5].value
     assert share["Association"].tolist() == [ASSOCIATION]
-    assert share["Part"].tolist() == [percent(1.0)]  # the whole of its own flow
+    assert share["Part du flux départemental"].tolist() == [
+        percent(1.0)
+    ]  # the whole of its own flow
     # the dispatch ranking still ranks every association of the referential
     assert len(at.dataframe[-1].value) == len(demo_dataset.associations)

@@ -32,11 +32,11 @@ def default_period() -> Period:
 def tiles(facts: dict) -> dict[str, str]:
     median = facts["duree_mediane_jours"]
     return {
-        "Binômes démarrés": number(facts["binomes"]),
-        "Dont terminés": number(facts["termines"]),
+        "Binômes démarrés pris en compte": number(facts["binomes_suivis"]),
+        "Binômes terminés": number(facts["binomes_termines"]),
         "Durent au moins 6 mois": percent(facts["part_6_mois"]),
         "Durent au moins 12 mois": percent(facts["part_12_mois"]),
-        "Durée médiane": "–" if median is None else f"{number(median)} jours",
+        "Durée médiane des binômes": "–" if median is None else f"{number(median)} j",
     }
 
 
@@ -48,7 +48,7 @@ def test_tiles_curve_and_end_reasons_of_every_binome_by_au(demo_app, demo_datase
     at = run_page()
     au = default_period().au
     facts = durations.summary(demo_dataset, None, au)
-    assert facts["binomes"] > 0 and facts["part_6_mois"] is not None
+    assert facts["binomes_suivis"] > 0 and facts["part_6_mois"] is not None
     assert shown_tiles(at) == tiles(facts)
 
     curve = durations.survival_curve(demo_dataset, None, au)
@@ -57,17 +57,17 @@ def test_tiles_curve_and_end_reasons_of_every_binome_by_au(demo_app, demo_datase
     table = at.dataframe[0].value
     assert table["Jours depuis le démarrage"].tolist() == curve["jours"].tolist()
     assert table["Encore en cours (estimation)"].tolist() == [percent(s) for s in curve["survie"]]
-    assert table["Binômes suivis jusque-là"].iloc[0] == facts["binomes"]
+    assert table["Binômes suivis jusque-là"].iloc[0] == facts["binomes_suivis"]
 
     reasons = durations.end_reasons(demo_dataset, None, au)
     bars = pio.from_json(at.get("plotly_chart")[1].proto.spec).data[0]
     assert list(bars.y) == reasons["libelle"].tolist()
     assert list(bars.text) == [
         f"{number(n)} ({percent(p)})"
-        for n, p in zip(reasons["binomes"], reasons["part"], strict=True)
+        for n, p in zip(reasons["binomes_termines"], reasons["part"], strict=True)
     ]
     table = at.dataframe[1].value
-    assert table["Binômes terminés"].sum() == facts["termines"]
+    assert table["Binômes terminés"].sum() == facts["binomes_termines"]
 
 
 def test_binomes_started_in_the_period(demo_app, demo_dataset):
@@ -87,5 +87,5 @@ def test_association_filter_gives_its_binomes_only(demo_app, demo_dataset):
     mine = demo_dataset.scoped(Filters(association=ASSOCIATION))
     facts = durations.summary(mine, None, default_period().au)
     everyone = durations.summary(demo_dataset, None, default_period().au)
-    assert 0 < facts["binomes"] < everyone["binomes"]
+    assert 0 < facts["binomes_suivis"] < everyone["binomes_suivis"]
     assert shown_tiles(at) == tiles(facts)

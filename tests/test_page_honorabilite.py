@@ -27,13 +27,30 @@ def page(demo_app):
     return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
 
 
-def tiles(figures: dict) -> list[tuple[str, str]]:
-    return [
-        ("Demandes transmises", number(figures["demandes"])),
-        ("En attente de retour", number(figures["en_attente"])),
-        ("Délai médian", in_days(figures["delai_median_jours"])),
-        ("Dans l'objectif", percent(figures["part_dans_objectif"])),
-    ]
+NAMES = {
+    "cd_b2_fijais": (
+        "Demandes B2 / FIJAIS transmises",
+        "Demandes B2 / FIJAIS en attente",
+        "Délai médian B2 / FIJAIS",
+        "B2 / FIJAIS dans l'objectif",
+    ),
+    ATTESTATION: (
+        "Attestations nationales demandées",
+        "Attestations nationales en attente",
+        "Délai médian attestation nationale",
+        "Attestations dans l'objectif",
+    ),
+}
+
+
+def tiles(figures: dict, voie: str = "cd_b2_fijais") -> list[tuple[str, str]]:
+    values = (
+        number(figures["demandes"]),
+        number(figures["en_attente"]),
+        in_days(figures["delai_median_jours"]),
+        percent(figures["part_dans_objectif"]),
+    )
+    return list(zip(NAMES[voie], values, strict=True))
 
 
 def frame_with(at: AppTest, column: str):
@@ -49,8 +66,8 @@ def test_tiles_of_both_voies(page):
     shown = [(m.label, m.value) for m in at.metric]
     assert shown == [
         *tiles(b2),
-        ("En retard sur l'objectif", number(late)),
-        *tiles(attestation),
+        ("Demandes en retard sur l'objectif", number(late)),
+        *tiles(attestation, ATTESTATION),
     ]
     assert b2["demandes"] and attestation["demandes"]  # the demo has both voies
     assert attestation["objectif_jours_ouvres"] == honorabilite.ATTESTATION_TARGET_WORKING_DAYS
@@ -70,8 +87,8 @@ def test_pending_requests_overdue_first_then_oldest(page):
 
 def test_distribution_segments_months_and_associations(page):
     at, data, period = page
-    spread = frame_with(at, "Demandes traitées")
-    assert spread["Demandes traitées"].sum() == honorabilite.summary(data, period)["traitees"]
+    spread = frame_with(at, "Délai")
+    assert spread["Traitées"].sum() == honorabilite.summary(data, period)["traitees"]
     segments = frame_with(at, "Segment")
     assert segments["Segment"].tolist() == [s[1] for s in honorabilite.SEGMENTS]
     months = frame_with(at, "Mois de transmission")
@@ -87,11 +104,11 @@ def test_changing_the_target_changes_the_share_within_target(page):
     at.number_input[0].set_value(5).run()
     assert not at.exception, at.exception
     shown = [(m.label, m.value) for m in at.metric]
-    assert shown[3] == ("Dans l'objectif", percent(after))
+    assert shown[3] == ("B2 / FIJAIS dans l'objectif", percent(after))
     assert "5 jours ouvrés ou moins" in at.metric[3].help
     assert at.subheader[0].value.endswith("(objectif : 5 jours ouvrés)")
     late = honorabilite.pending(data, period, {"cd_b2_fijais": 5})["en_retard"].sum()
-    assert shown[4] == ("En retard sur l'objectif", number(int(late)))
+    assert shown[4] == ("Demandes en retard sur l'objectif", number(int(late)))
     by_month = honorabilite.monthly(data, period, target=5)["part_dans_objectif"]
     shown_months = frame_with(at, "Mois de transmission")["Part dans l'objectif"]
     assert shown_months.tolist() == [percent(v) for v in by_month]

@@ -35,7 +35,7 @@ def test_page_shows_the_compliance_counts_and_the_scores(demo_app, demo_dataset)
     assert ("Commune", "Bellevue-en-Flandre", 1) in set(
         zip(unknown["Champ"], unknown["Libellé"], unknown["Lignes"], strict=True)
     )
-    assert rules["Alertes"].tolist() == [c["nombre"] for c in counts]
+    assert rules["Alertes de la règle"].tolist() == [c["nombre"] for c in counts]
     assert rules["Règle"].tolist() == [label for label, _g in compliance.RULES.values()]
     assert len(listed) == min(sum(c["nombre"] for c in counts), 1000)
     assert listed["Gravité"].iloc[0] == "critique"

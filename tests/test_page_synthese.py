@@ -59,15 +59,15 @@ def test_tiles_show_the_figures_of_the_period(page):
     days = (cohort["date_debut"] - cohort["date_inscription"]).dt.days
     days = days[(cohort["date_debut"] <= period.end) & (days >= 0)]
     b2 = honorabilite.summary(data, period)
-    places = coverage.rural_urban(data, period)["jeunes"]
+    places = coverage.rural_urban(data, period)["jeunes_inscrits"]
     assert shown == {
         "Jeunes inscrits": number(youths),
-        "Binômes démarrés": number(starts),
+        "Binômes démarrés (cohorte)": number(starts),
         "Binômes actifs": number(
             int(workload.association_load(data, period.au)["binomes_actifs"].sum())
         ),
         "Taux de démarrage": percent(round(starts / youths, 4)),
-        "Délai avant démarrage": in_days(float(np.median(days))),
+        "Délai médian inscription → démarrage": in_days(float(np.median(days))),
         "Délai médian B2 / FIJAIS": in_days(b2["delai_median_jours"]),
         "B2 / FIJAIS dans l'objectif": percent(b2["part_dans_objectif"]),
         "Part rurale": percent(round(places["rural"] / (places["rural"] + places["urbain"]), 4)),
@@ -85,7 +85,7 @@ def test_tiles_compare_with_the_previous_period(page):
     good, bad = MetricProto.MetricColor.GREEN, MetricProto.MetricColor.RED
     assert youths.proto.color == (good if diff > 0 else bad)
     # a delay that goes down is good: green with a down arrow, red with an up arrow
-    delay = tiles["Délai avant démarrage"]
+    delay = tiles["Délai médian inscription → démarrage"]
     if delay.delta.startswith("−"):
         assert (delay.proto.color, delay.proto.direction) == (good, MetricProto.DOWN)
     elif delay.delta.startswith("+"):
@@ -106,7 +106,7 @@ def test_alerts_give_the_counts_and_what_to_do(page):
     assert late and len(blocked)  # both happen in the demo
     assert alerts[0].startswith(f"**{number(late)} demandes d'honorabilité en retard")
     assert alerts[1].startswith(f"**{number(len(blocked))} parcours sans nouvelle étape")
-    assert f"depuis {number(int(blocked['jours'].max()))} jours" in alerts[1]
+    assert f"depuis {number(int(blocked['jours_sans_etape'].max()))} jours" in alerts[1]
     assert all("À faire :" in a for a in alerts)
     loads = workload.association_load(data, period.au)
     if (loads["taux_charge"] >= workload.OVERLOAD).any():
@@ -120,5 +120,6 @@ def test_tables_hold_both_periods_and_the_funnel(page):
     tiles = at.dataframe[0].value
     assert len(tiles) == 2 and tiles.iloc[0]["Jeunes inscrits"] == started(data, period)[0]
     steps = at.dataframe[1].value
-    assert steps["Parcours"].tolist() == funnel.funnel(data, period)["effectif"].tolist()
+    expected = funnel.funnel(data, period)["effectif"].tolist()
+    assert steps["Parcours ayant atteint l'étape"].tolist() == expected
     assert len(at.get("plotly_chart")) == 1

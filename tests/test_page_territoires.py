@@ -32,39 +32,37 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def expected_tiles(split) -> dict[str, str]:
-    tiles = {}
-    for classe in ("rural", "urbain"):
-        row = split.loc[classe]
-        tiles |= {
-            f"Jeunes ({classe})": number(row["jeunes"]),
-            f"Démarrages ({classe})": number(row["demarrages"]),
-            f"En présentiel ({classe})": percent(row["part_presentiel"]),
-            f"Délai médian ({classe})": f"{number(row['delai_median_jours'])} j",
-            f"Distance médiane ({classe})": f"{number(row['distance_mediane_km'], 1)} km",
-        }
-    return tiles
-
-
 def test_rural_urban_tiles_and_tables(demo_app, demo_dataset):
     at = run_page()
     period = default_period()
     split = coverage.rural_urban(demo_dataset, period)
-    shown = metrics(at)
-    for label, value in expected_tiles(split).items():
-        assert shown[label] == value, label
-    assert at.dataframe[0].value["Jeunes"].tolist() == split["jeunes"].tolist()
+    rural, urban = split.loc["rural", "jeunes_inscrits"], split.loc["urbain", "jeunes_inscrits"]
+    assert metrics(at)["Part rurale"] == percent(round(rural / (rural + urban), 4))
+    rows = at.dataframe[0].value.set_index("Classe")
+    assert rows["Jeunes inscrits"].tolist() == split["jeunes_inscrits"].tolist()
+    for classe in ("rural", "urbain"):
+        row, expected = rows.loc[classe], split.loc[classe]
+        assert row["Démarrages"] == expected["demarrages"]
+        assert row["Part en présentiel"] == percent(expected["part_presentiel"])
+        assert row["Délai médian inscription → démarrage"] == number(
+            expected["delai_avant_demarrage"], 1
+        )
+        assert row["Distance médiane à une antenne (km)"] == number(
+            expected["distance_mediane_km"], 1
+        )
 
     communes = coverage.by_commune(demo_dataset, period)
     table = at.dataframe[1].value
     assert table["Code INSEE"].tolist() == communes["insee"].tolist()
-    assert table["Jeunes"].sum() == communes["jeunes"].sum()
+    assert table["Jeunes inscrits"].sum() == communes["jeunes_inscrits"].sum()
 
     bands = coverage.distance_bands(demo_dataset, period)
     table = at.dataframe[2].value
     assert table["Distance"].tolist() == bands["tranche"].tolist()
-    assert table["Jeunes"].tolist() == bands["jeunes"].tolist()
-    assert table["Jeunes"].sum() == split["jeunes"].sum()  # every youth of the cohort
+    assert table["Jeunes inscrits"].tolist() == bands["jeunes_inscrits"].tolist()
+    assert (
+        table["Jeunes inscrits"].sum() == split["jeunes_inscrits"].sum()
+    )  # every youth of the cohort
     epci = coverage.by_epci(demo_dataset, period)
     assert at.dataframe[4].value["EPCI"].tolist() == epci["epci_nom"].tolist()
 
@@ -92,7 +90,7 @@ def test_offline_map_draws_outlines_youths_uncovered_and_antennes(demo_app, demo
     assert len(youths.text) == len(placed)
     top = placed.iloc[0]
     assert youths.text[0].startswith(f"<b>{top['nom']}</b> ({top['insee']})")
-    assert f"{number(int(top['jeunes']))} jeunes" in youths.text[0]
+    assert f"{number(int(top['jeunes_inscrits']))} jeunes" in youths.text[0]
 
     far = coverage.uncovered_communes(demo_dataset, period.au, 30)
     assert len(uncovered.text) == len(far) > 0
@@ -121,7 +119,8 @@ def test_rural_filter_leaves_urban_tiles_empty(demo_app, demo_dataset):
     at.sidebar.selectbox(key="f_classe").set_value("rural").run()
     assert not at.exception, at.exception
     split = coverage.rural_urban(demo_dataset.scoped(Filters(classe="rural")), default_period())
-    shown = metrics(at)
-    assert shown["Jeunes (rural)"] == number(split.loc["rural", "jeunes"])
-    assert shown["Jeunes (urbain)"] == "0"
-    assert shown["Délai médian (urbain)"] == "–"
+    assert metrics(at)["Part rurale"] == percent(1.0)
+    rows = at.dataframe[0].value.set_index("Classe")
+    assert rows.loc["rural", "Jeunes inscrits"] == split.loc["rural", "jeunes_inscrits"]
+    assert rows.loc["urbain", "Jeunes inscrits"] == 0
+    assert rows.loc["urbain", "Délai médian inscription → démarrage"] == "–"

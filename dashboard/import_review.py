@@ -1,0 +1,134 @@
+"""The Importer page's steps for each upload: what kind of file and whose, then for each
+file the questions, the corrections, the report before writing and the confirmation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from auth.roles import Identity, Right
+from dashboard import mapping_editor
+from dashboard.data import dataset, engine
+from dashboard.importing import (
+    DONE,
+    Plan,
+    Upload,
+    confirm,
+    done_message,
+    new_association,
+    planned,
+    show_plan,
+    table_of,
+)
+from dashboard.markdown import message, plain
+from domain.formatting import paris_time
+from domain.schema import KIND_LABELS, Kind
+from pipelines.errors import IngestError
+from pipelines.ingest import already_imported, initial_mapping
+from pipelines.mapping import with_fixes
+from pipelines.preview import unknown_labels
+from pipelines.pseudonyms import load_key
+
+AUTO = "Détecter automatiquement"
+NEW = "Nouvelle association…"
+
+
+def pseudonym_key() -> bytes:
+    """The pseudonymisation key, or a French message and the page stops."""
+    try:
+        return load_key()
+    except IngestError as exc:
+        st.error(message(exc.message))
+        st.stop()
+
+
+def source_choice(viewer: Identity) -> tuple[Kind | None, str | None]:
+    """The kind of file and its association: fixed for an association's own exports,
+    chosen (or left to detection) by an administrator."""
+    if not viewer.may(Right.IMPORT_ANY_FILE):
+        return Kind.ASSOCIATION, viewer.association
+    kinds = {AUTO: None} | {KIND_LABELS[k].capitalize(): k for k in Kind}
+    left, right = st.columns(2)
+    kind = kinds[left.selectbox("Type de fichier", list(kinds), key="importer_type")]
+    known = dataset().associations
+    names = sorted(known["nom"].dropna().astype(str)) if "nom" in known else []
+    chosen = (
+        right.selectbox("Association", [AUTO, *names, NEW], key="importer_association")
+        if names
+        else NEW
+    )
+    if chosen != NEW:
+        return kind, None if chosen == AUTO else chosen
+    typed = right.text_input(
+        "Nouvelle association" if names else "Association",
+        key="importer_nouvelle",
+        help="Son nom tel qu'il doit apparaître dans le tableau de bord ; laisser vide pour "
+        "la détecter d'après le fichier.",
+    )
+    return kind, " ".join(typed.split()) or None
+
+
+def review(
+    upload: Upload, secret: bytes, kind: Kind | None, association: str | None, viewer: Identity
+) -> tuple[Plan, bool, bool] | None:
+    """One uploaded file: its questions, corrections and report, and its own « Confirmer
+    l'import » button. Returns (plan, keep the answers, create the association) when the
+    file is ready to load, None while something is missing or wrong (said on the page)."""
+    st.subheader(plain(upload.name))
+    report = st.session_state.get(DONE, {}).get(upload.sha256)
+    if report is not None:
+        st.success(done_message(upload.name, report), icon=":material/check_circle:")
+    previous = already_imported(engine(), upload.sha256)
+    if previous is not None:
+        st.info(
+            f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
+            f"(import n° {previous.id}) : rien à confirmer.",
+            icon=":material/inventory:",
+        )
+        return None
+    try:
+        raw = table_of(upload)
+        understood = initial_mapping(engine(), raw, kind, association)
+    except IngestError as exc:
+        st.error(message(exc.message))
+        return None
+    widget = f"colonne_{upload.sha256[:16]}"
+    answers = mapping_editor.questions(widget, raw.header, understood)
+    if answers is None:
+        return None  # the questions first: nothing can be planned yet
+    notice = st.empty()
+    fixes = answers | mapping_editor.corrections(
+        widget, raw.header, with_fixes(understood, raw.header, answers), raw.frame, set(answers)
+    )
+    try:
+        if mapping_editor.warn_missing(notice, with_fixes(understood, raw.header, fixes)):
+            return None
+        plan = planned(upload, secret, kind, association, fixes)
+        values = mapping_editor.value_answers(widget, unknown_labels(plan))
+        if values:
+            plan = planned(upload, secret, kind, association, fixes, values)
+    except IngestError as exc:
+        st.error(message(exc.message))
+        return None
+    show_plan(plan)
+    create = new_association(plan, upload.sha256[:16], viewer.may(Right.ADD_ASSOCIATION))
+    answered = bool(fixes or plan.value_answers)
+    may_save = viewer.may(Right.SAVE_MAPPING)
+    if answered and not may_save:
+        st.caption(
+            "Cette correspondance vaut pour ce fichier : pour qu'elle soit retenue les mois "
+            "suivants, demandez au chargé(e) de projet de l'enregistrer."
+        )
+    keep = (
+        answered
+        and may_save
+        and st.checkbox(
+            f"Enregistrer cette correspondance pour les prochains fichiers "
+            f"{'de ' + plain(plan.association) if plan.association else 'de ce type'}",
+            value=True,
+            key=f"garder_{upload.sha256}",
+        )
+    )
+    clicked = st.button("Confirmer l'import", key=f"confirmer_{upload.sha256}", type="primary")
+    if clicked and confirm(upload, plan, viewer, keep, create):
+        st.rerun()
+    return plan, keep, create

@@ -1,0 +1,135 @@
+"""The headline figures (Synthèse tiles, command line `chiffres_cles`) and their change
+against a comparison period. Ids, names, units and definitions are in `catalogue`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from domain.formatting import number
+from indicators import coverage, funnel, honorabilite, workload
+from indicators.catalogue import Unit, entry
+from indicators.dataset import Dataset, Period
+from indicators.settings import stuck_days
+from indicators.stats import rate
+
+TILES = (
+    "jeunes_inscrits",
+    "binomes_demarres_cohorte",
+    "binomes_actifs",
+    "taux_demarrage",
+    "delai_avant_demarrage",
+    "delai_median_b2",
+    "part_b2_dans_objectif",
+    "part_rurale",
+)
+# The tiles an association compares with the whole département: no per-association row,
+# and shares taken over the youths registered (hidden together when that count is small).
+DEPARTEMENT_TILES = ("jeunes_inscrits", "binomes_demarres_cohorte", "taux_demarrage", "part_rurale")
+
+
+def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
+    """Every headline figure of `period` ({catalogue id: value}; None when it cannot be
+    computed), plus `parcours_bloques` at the threshold of `settings.stuck_days`."""
+    steps = funnel.funnel(dataset, period).set_index("etape")
+    b2 = honorabilite.summary(dataset, period)
+    places = coverage.rural_urban(dataset, period)["jeunes_inscrits"]
+    values = {
+        "jeunes_inscrits": int(steps.at["inscription", "effectif"]),
+        "binomes_demarres_cohorte": int(steps.at["demarrage", "effectif"]),
+        "binomes_actifs": int(
+            workload.association_load(dataset, period.au)["binomes_actifs"].sum()
+        ),
+        "taux_demarrage": steps.at["demarrage", "taux_depuis_inscription"],
+        "delai_avant_demarrage": funnel.median_days_to_start(dataset, period),
+        "delai_median_b2": b2["delai_median_jours"],
+        "part_b2_dans_objectif": b2["part_dans_objectif"],
+        "part_rurale": rate(int(places["rural"]), int(places[coverage.CLASSES].sum())),
+        "parcours_bloques": len(funnel.stuck(dataset, period, stuck_days())),
+    }
+    return {k: None if v is None or pd.isna(v) else v for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a figure moved against the comparison period."""
+
+    text: str | None  # "+12", "−3,5 pts", "+4 j"; None when either value is unknown
+    direction: str  # up | down | off
+    good: bool | None  # None when neither way is better, or nothing moved
+
+
+def change(id_: str, now, before) -> Change:
+
+    if now is None or before is None:
+        return Change(None, "off", None)
+    figure = entry(id_)
+    share = figure.unit is Unit.SHARE
+    diff = round((now - before) * (100 if share else 1), 1)
+    unit = " pts" if share else " j" if figure.unit in (Unit.DAYS, Unit.WORKING_DAYS) else ""
+    sign = "+" if diff > 0 else "−" if diff < 0 else ""
+    text = sign + number(abs(diff), 1 if diff % 1 else 0) + unit
+    direction = "up" if diff > 0 else "down" if diff < 0 else "off"
+    good = None
+    if direction != "off" and figure.rise_is_good is not None:
+        good = (direction == "up") == figure.rise_is_good
+    return Change(text, direction, good)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One of the Synthèse's urgent alerts: `finding` and `action` in French, or `calm`
+    (what is fine) when there is nothing to act on."""
+
+    finding: str | None
+    action: str | None
+    calm: str
+
+
+def alerts(dataset: Dataset, period: Period) -> list[Alert]:
+    """The three urgent alerts, most urgent first: overdue honorabilité checks (the mentor
+    waits to start), parcours bloqués (at `settings.stuck_days`), associations at or over
+    capacity."""
+    days = stuck_days()
+    late = honorabilite.overdue_alert(honorabilite.pending(dataset, period))
+    blocked = funnel.stuck_alert(funnel.stuck(dataset, period, days), days)
+    loads = workload.association_load(dataset, period.au)
+    crowded = None
+    if (loads["taux_charge"] >= workload.OVERLOAD).any():  # imbalance puts them first
+        crowded = (
+            workload.imbalance(loads, dataset.associations)[0] + ".",
+            "Orienter les prochaines fiches vers une association qui a des places, ou revoir "
+            "avec elle la capacité financée par la convention.",
+        )
+    calm = (
+        "Aucune demande d'honorabilité en retard.",
+        f"Aucun parcours sans nouvelle étape depuis {days} jours ou plus.",
+        "Aucune association au-delà de sa capacité.",
+    )
+    return [
+        Alert(*(found or (None, None)), quiet)
+        for found, quiet in zip((late, blocked, crowded), calm, strict=True)
+    ]
+
+
+def alerts_definition() -> str:
+    return (
+        "Par ordre d'urgence : **demandes d'honorabilité en retard** (sans retour alors que "
+        "leur ancienneté en jours ouvrés dépasse l'objectif de leur voie : le mentor attend "
+        "pour démarrer) ; **parcours bloqués** (parcours en cours de la cohorte sans nouvelle "
+        f"étape depuis au moins {stuck_days()} jours à la date de fin de période, réglage "
+        "`PILOTAGE_JOURS_PARCOURS_BLOQUE`, le même sur toutes les pages) ; **associations "
+        "au-delà de leur capacité** (binômes actifs au moins égaux aux binômes financés par "
+        "la convention)."
+    )
+
+
+def tiles_definition() -> str:
+    """What the tiles mean, from the catalogue."""
+    lines = [
+        "Chaque chiffre est comparé à la **période précédente de même durée** (flèche verte : "
+        "évolution favorable)."
+    ]
+    lines += [f"- **{entry(i).name}** : {entry(i).definition}" for i in TILES]
+    return "\n".join(lines)
