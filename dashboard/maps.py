@@ -112,6 +112,86 @@ def _km(value: float) -> str:
     return "distance inconnue" if pd.isna(value) else f"{number(float(value), 1)} km"
 
 
+def _youths_trace(placed: pd.DataFrame, small: pd.Series, count) -> go.Scatter:
+    """A circle per commune with youths, its area proportional to their number."""
+    biggest = max(int(placed["jeunes_inscrits"].max()) if len(placed) else 1, 1)
+    return go.Scatter(
+        x=placed["longitude"],
+        y=placed["latitude"],
+        mode="markers",
+        name="Jeunes inscrits sur la période (taille du cercle)",
+        marker=dict(
+            size=placed["jeunes_inscrits"],
+            sizemode="area",
+            sizeref=2.0 * biggest / MAX_BUBBLE_PX**2,
+            sizemin=3,
+            color="rgba(0, 114, 178, 0.75)",
+            line=dict(color="white", width=1),
+        ),
+        text=[
+            f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
+            f"{count(row.jeunes_inscrits, hidden_flag, 'jeune')}, "
+            f"{count(row.demarrages, hidden_flag, 'démarrage')}"
+            f"<br>Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
+            f"({_km(row.distance_km)})"
+            for row, hidden_flag in zip(placed.itertuples(), small, strict=True)
+        ],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _uncovered_trace(uncovered: pd.DataFrame, radius_km: float, count, hidden) -> go.Scatter:
+    """A cross per commune whose youths wait for a mentor far from every antenne."""
+    return go.Scatter(
+        x=uncovered["longitude"],
+        y=uncovered["latitude"],
+        mode="markers",
+        name=f"Jeunes en attente à plus de {number(radius_km)} km d'une antenne",
+        marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
+        text=[
+            f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
+            f"{count(row.en_attente_binome, hidden(row.Index), 'jeune')} "
+            "en attente de mentor<br>"
+            f"Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
+            f"({_km(row.distance_km)})"
+            for row in uncovered.itertuples()
+        ],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _antennes_trace(sites: pd.DataFrame) -> go.Scatter:
+    """A star per antenne, named."""
+    return go.Scatter(
+        x=sites["longitude"],
+        y=sites["latitude"],
+        mode="markers+text",
+        name="Antenne de mentorat (étoile)",
+        marker=dict(symbol="star", size=17, color=PALETTE[1], line=dict(color="#1f1f1f", width=1)),
+        text=[chart_text(name) for name in sites["nom"]],
+        textposition=_label_positions(sites),
+        textfont=dict(size=12, color="#1f1f1f"),
+        customdata=sites[["association", "commune"]].to_numpy(),
+        hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+    )
+
+
+def _map_layout(fig: go.Figure, latitudes: pd.Series, height: int) -> go.Figure:
+    """No axes, distances true at the map's latitude, legend above, panning."""
+    middle = float(latitudes.mean()) if len(latitudes) else 50.5
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(middle)))
+    french(fig, height=height)
+    return fig.update_layout(
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", itemsizing="constant"
+        ),
+        margin=dict(l=0, r=0, t=60, b=0),
+        plot_bgcolor="white",
+        dragmode="pan",
+    )
+
+
 def commune_map(
     communes: pd.DataFrame,
     antennes: pd.DataFrame,
@@ -125,28 +205,25 @@ def commune_map(
     """The département's communes, youths per commune and antennes.
 
     `communes`: `coverage.by_commune` rows (`insee`, `nom`, `classe`, `latitude`,
-    `longitude`, `jeunes_inscrits`, `demarrages`, `antenne_proche`, `distance_km`); `antennes`: the
-    dataset's antennes (`association`, `nom`, `commune`, `latitude`, `longitude`);
-    `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map. With
-    `hide_below` (the small-count threshold), the communes whose youths count is hidden
-    (`hidden`, aligned on `communes`: the table's primary and secondary suppression; by
-    default the counts under the threshold) are written "< hide_below" and drawn at the
+    `longitude`, `jeunes_inscrits`, `demarrages`, `antenne_proche`, `distance_km`);
+    `antennes`: the dataset's antennes (`association`, `nom`, `commune`, `latitude`,
+    `longitude`); `uncovered`: `coverage.uncovered_communes` rows, crossed out on the map.
+    With `hide_below` (the small-count threshold), the communes whose youths count is
+    hidden (`hidden`, aligned on `communes`: the table's primary and secondary suppression;
+    by default the counts under the threshold) are written "< hide_below" and drawn at the
     threshold's size, so neither gives it away; likewise the waiting youths of `uncovered`
     (`hidden_waiting`)."""
     placed = communes.dropna(subset=["latitude", "longitude"])
     placed = placed[placed["jeunes_inscrits"] > 0]
+    small = pd.Series(False, index=placed.index)
+    waiting_mask = None
     if hide_below:
         mask = communes["jeunes_inscrits"] < hide_below if hidden is None else hidden
         small = mask.reindex(placed.index).fillna(False).astype(bool)
-        placed = placed.assign(jeunes=placed["jeunes_inscrits"].where(~small, hide_below))
-        waiting_mask = (
-            uncovered["en_attente_binome"] < hide_below
-            if hidden_waiting is None and uncovered is not None
-            else hidden_waiting
-        )
-    else:
-        small = pd.Series(False, index=placed.index)
-        waiting_mask = None
+        placed = placed.assign(jeunes_inscrits=placed["jeunes_inscrits"].where(~small, hide_below))
+        waiting_mask = hidden_waiting
+        if waiting_mask is None and uncovered is not None:
+            waiting_mask = uncovered["en_attente_binome"] < hide_below
 
     def count(n, flag: bool, word: str) -> str:
         if flag:
@@ -158,88 +235,12 @@ def commune_map(
 
     departements = {str(code)[:2] for code in communes["insee"].dropna()}
     fig = go.Figure(_outline_traces(departements))
-
-    biggest = max(int(placed["jeunes_inscrits"].max()) if len(placed) else 1, 1)
-    fig.add_trace(
-        go.Scatter(
-            x=placed["longitude"],
-            y=placed["latitude"],
-            mode="markers",
-            name="Jeunes inscrits sur la période (taille du cercle)",
-            marker=dict(
-                size=placed["jeunes_inscrits"],
-                sizemode="area",
-                sizeref=2.0 * biggest / MAX_BUBBLE_PX**2,
-                sizemin=3,
-                color="rgba(0, 114, 178, 0.75)",
-                line=dict(color="white", width=1),
-            ),
-            text=[
-                f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
-                f"{count(row.jeunes_inscrits, hidden_flag, 'jeune')}, "
-                f"{count(row.demarrages, hidden_flag, 'démarrage')}"
-                f"<br>Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
-                f"({_km(row.distance_km)})"
-                for row, hidden_flag in zip(placed.itertuples(), small, strict=True)
-            ],
-            hovertemplate="%{text}<extra></extra>",
-        )
-    )
-
+    fig.add_trace(_youths_trace(placed, small, count))
     if uncovered is not None and not uncovered.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=uncovered["longitude"],
-                y=uncovered["latitude"],
-                mode="markers",
-                name=f"Jeunes en attente à plus de {number(radius_km)} km d'une antenne",
-                marker=dict(symbol="x-thin-open", size=16, line=dict(color=PALETTE[3], width=3)),
-                text=[
-                    f"<b>{chart_text(row.nom)}</b> ({row.insee})<br>"
-                    f"{count(row.en_attente_binome, waiting_hidden(row.Index), 'jeune')} "
-                    "en attente de mentor<br>"
-                    f"Antenne la plus proche : {chart_text(row.antenne_proche or '–')} "
-                    f"({_km(row.distance_km)})"
-                    for row in uncovered.itertuples()
-                ],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
-
+        fig.add_trace(_uncovered_trace(uncovered, radius_km, count, waiting_hidden))
     sites = antennes.dropna(subset=["latitude", "longitude"]) if not antennes.empty else antennes
+    latitudes = [placed["latitude"]]
     if not sites.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=sites["longitude"],
-                y=sites["latitude"],
-                mode="markers+text",
-                name="Antenne de mentorat (étoile)",
-                marker=dict(
-                    symbol="star", size=17, color=PALETTE[1], line=dict(color="#1f1f1f", width=1)
-                ),
-                text=[chart_text(name) for name in sites["nom"]],
-                textposition=_label_positions(sites),
-                textfont=dict(size=12, color="#1f1f1f"),
-                customdata=sites[["association", "commune"]].to_numpy(),
-                hovertemplate=(
-                    "<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
-                ),
-            )
-        )
-
-    latitudes = pd.concat(
-        [placed["latitude"], sites["latitude"]] if len(sites) else [placed["latitude"]]
-    )
-    middle = float(latitudes.mean()) if len(latitudes) else 50.5
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(middle)))
-    french(fig, height=height)
-    fig.update_layout(
-        legend=dict(
-            orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", itemsizing="constant"
-        ),
-        margin=dict(l=0, r=0, t=60, b=0),
-        plot_bgcolor="white",
-        dragmode="pan",
-    )
-    return fig
+        fig.add_trace(_antennes_trace(sites))
+        latitudes.append(sites["latitude"])
+    return _map_layout(fig, pd.concat(latitudes), height)

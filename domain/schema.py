@@ -170,10 +170,6 @@ def field(kind: Kind, name: str) -> Field:
     raise KeyError(name)
 
 
-def field_names(kind: Kind) -> list[str]:
-    return [f.name for f in FIELDS[kind]]
-
-
 def identity_fields() -> set[str]:
     """Every field that must never be stored, whatever the kind."""
     return {

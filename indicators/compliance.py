@@ -120,22 +120,16 @@ def _date_rule(p: pd.DataFrame, rule: str, wrong) -> pd.DataFrame:
     return _rows(p, mask, rule, since, details)
 
 
-def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
-    """One row per (parcours known at `au`, rule broken): `association`, `id_source`,
-    `regle` (a key of RULES), `libelle`, `gravite` (1 critique, 2 majeure, 3 à vérifier),
-    `depuis` (datetime: when the breach started), `detail` (French, the dates involved).
-    Most serious first, then oldest `depuis`, then association and id."""
-    p = known_parcours(dataset, au)
-    at = as_of(au)
-    d = {c: known_by(p[c], at) for c in DATE_LABELS}
-    debut, convention = d["date_debut"], d["date_convention"]
-    started = debut.notna()
-    frames = []
+Dates = dict[str, pd.Series]  # date column -> its values known at the as-of date
 
-    # any activity (convention or start) while the mentor's honorabilité is défavorable
+
+def _honorabilite_rules(p: pd.DataFrame, d: Dates, at: pd.Timestamp) -> list[pd.DataFrame]:
+    """Activity after a défavorable check; a start before a favourable one."""
+    debut, convention = d["date_debut"], d["date_convention"]
     activity = pd.concat([convention, debut], axis=1).min(axis=1)
     defavorable = p["resultat_honorabilite"].astype("object") == "defavorable"
-    frames.append(
+    favourable = d["date_honorabilite"]
+    return [
         _rows(
             p,
             defavorable & activity.notna(),
@@ -145,13 +139,10 @@ def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
                 f"honorabilité défavorable (retour le {_day(r.date_honorabilite_defavorable)}), "
                 f"convention le {_day(r.date_convention)}, démarrage le {_day(r.date_debut)}"
             ),
-        )
-    )
-    favourable = d["date_honorabilite"]
-    frames.append(
+        ),
         _rows(
             p,
-            started & (favourable.isna() | (favourable > debut)),
+            debut.notna() & (favourable.isna() | (favourable > debut)),
             "debut_avant_honorabilite",
             debut,
             lambda r: (
@@ -162,11 +153,18 @@ def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
                     else "absent"
                 )
             ),
-        )
-    )
+        ),
+    ]
+
+
+def _start_rules(p: pd.DataFrame, d: Dates) -> list[pd.DataFrame]:
+    """A minor started without parental authorisation; a start without a convention, or
+    before it."""
+    debut, convention = d["date_debut"], d["date_convention"]
+    started = debut.notna()
     age = p["age_inscription"]
     minor = (age.notna() & (age < ADULT_AGE)).fillna(False).astype(bool)
-    frames.append(
+    return [
         _rows(
             p,
             minor & started & d["date_autorisation_parentale"].isna(),
@@ -176,56 +174,67 @@ def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
                 f"{r.age_inscription} ans à l'inscription, démarrage le {_day(r.date_debut)}, "
                 "autorisation parentale absente"
             ),
-        )
-    )
-    frames.append(
+        ),
         _rows(
             p,
             started & convention.isna(),
             "debut_sans_convention",
             debut,
             lambda r: f"démarrage le {_day(r.date_debut)}, convention absente",
-        )
-    )
-    frames.append(
+        ),
         _rows(
             p,
             started & convention.notna() & (debut < convention),
             "debut_avant_convention",
             debut,
             lambda r: f"démarrage le {_day(r.date_debut)}, convention le {_day(r.date_convention)}",
-        )
-    )
+        ),
+    ]
+
+
+def _order_rule(p: pd.DataFrame, d: Dates, at: pd.Timestamp) -> pd.DataFrame:
+    """A convention before the mise en relation, or an end before the start."""
+    debut, convention = d["date_debut"], d["date_convention"]
     relation, fin = d["date_mise_en_relation"], d["date_fin"]
     convention_early = convention.notna() & relation.notna() & (convention < relation)
-    fin_early = fin.notna() & started & (fin < debut)
-    since = pd.concat([convention.where(convention_early), fin.where(fin_early)], axis=1).min(
-        axis=1
+    fin_early = fin.notna() & debut.notna() & (fin < debut)
+    since = pd.concat([convention.where(convention_early), fin.where(fin_early)], axis=1)
+    return _rows(
+        p,
+        convention_early | fin_early,
+        "dates_desordre",
+        since.min(axis=1),
+        lambda r: "; ".join(
+            part
+            for part in (
+                f"convention le {_day(r.date_convention)} avant la mise en relation le "
+                f"{_day(r.date_mise_en_relation)}"
+                if _before(r.date_convention, r.date_mise_en_relation, at)
+                else "",
+                f"fin le {_day(r.date_fin)} avant le démarrage le {_day(r.date_debut)}"
+                if _before(r.date_fin, r.date_debut, at)
+                else "",
+            )
+            if part
+        ),
     )
-    frames.append(
-        _rows(
-            p,
-            convention_early | fin_early,
-            "dates_desordre",
-            since,
-            lambda r: "; ".join(
-                part
-                for part in (
-                    f"convention le {_day(r.date_convention)} avant la mise en relation le "
-                    f"{_day(r.date_mise_en_relation)}"
-                    if _before(r.date_convention, r.date_mise_en_relation, at)
-                    else "",
-                    f"fin le {_day(r.date_fin)} avant le démarrage le {_day(r.date_debut)}"
-                    if _before(r.date_fin, r.date_debut, at)
-                    else "",
-                )
-                if part
-            ),
-        )
-    )
-    frames.append(_date_rule(p, "date_future", lambda s: s > at))
-    frames.append(_date_rule(p, "date_trop_ancienne", lambda s: s < OLDEST_PLAUSIBLE))
 
+
+def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
+    """One row per (parcours known at `au`, rule broken): `association`, `id_source`,
+    `regle` (a key of RULES), `libelle`, `gravite` (1 critique, 2 majeure, 3 à vérifier),
+    `depuis` (datetime: when the breach started), `detail` (French, the dates involved).
+    Most serious first, then oldest `depuis`, then association and id."""
+    p = known_parcours(dataset, au)
+    at = as_of(au)
+    d = {c: known_by(p[c], at) for c in DATE_LABELS}
+    frames = [
+        *_honorabilite_rules(p, d, at),
+        *_start_rules(p, d),
+        _order_rule(p, d, at),
+        _date_rule(p, "date_future", lambda s: s > at),
+        _date_rule(p, "date_trop_ancienne", lambda s: s < OLDEST_PLAUSIBLE),
+    ]
     out = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
     out["gravite"] = out["gravite"].astype("int64")
     out["depuis"] = pd.to_datetime(out["depuis"])

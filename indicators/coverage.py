@@ -28,7 +28,7 @@ import pandas as pd
 
 from indicators.dataset import Dataset, Period
 from indicators.geo import nearest_antenne
-from indicators.stats import rounded
+from indicators.stats import rate, rounded
 from indicators.workload import known, ratios, waiting
 
 DEFINITION = (
@@ -144,6 +144,13 @@ def rural_urban(dataset: Dataset, period: Period) -> pd.DataFrame:
         frame[["jeunes_inscrits", "demarrages"]].fillna(0).astype("int64")
     )
     return frame[METRICS]
+
+
+def rural_share(dataset: Dataset, period: Period) -> float | None:
+    """« Part rurale »: youths of the cohort living in a rural commune, over those whose
+    commune has a known class (4 decimals); None when no youth has one."""
+    youths = rural_urban(dataset, period)["jeunes_inscrits"]
+    return rate(int(youths["rural"]), int(youths[CLASSES].sum()))
 
 
 def territories_json(dataset: Dataset, period: Period) -> dict:

@@ -67,6 +67,97 @@ def _distance_credit(distance: float) -> float:
     return float(np.clip((FAR_KM - distance) / (FAR_KM - NEAR_KM), 0.0, 1.0))
 
 
+Scored = tuple[float, list[str]]  # points of one criterion, and what counted, in French
+
+
+def _commune(code: str | None, served: frozenset[str]) -> Scored:
+    if not code:
+        return WEIGHTS["commune"] * UNKNOWN_CREDIT, ["commune du jeune non renseignée"]
+    if not served:
+        return WEIGHTS["commune"] * UNKNOWN_CREDIT, ["communes desservies non renseignées"]
+    if code in served:
+        return WEIGHTS["commune"], ["dessert la commune"]
+    return 0.0, ["ne dessert pas la commune"]
+
+
+def _objectives(wanted: list[str], offered: frozenset[str], labels: dict[str, str]) -> Scored:
+    if not wanted:
+        return WEIGHTS["objectifs"], []
+    if not offered:
+        return WEIGHTS["objectifs"] * UNKNOWN_CREDIT, ["objectifs proposés non renseignés"]
+    yes = [o for o in wanted if o in offered]
+    no = [o for o in wanted if o not in offered]
+    reasons = []
+    if yes:
+        reasons.append("propose " + _listed([labels.get(o, o) for o in yes]))
+    if no:
+        reasons.append("ne propose pas " + _listed([labels.get(o, o) for o in no]))
+    return WEIGHTS["objectifs"] * len(yes) / len(wanted), reasons
+
+
+def _modality(wanted: str | None, offered: frozenset[str], labels: dict[str, str]) -> Scored:
+    if wanted is None:
+        return WEIGHTS["modalite"], []
+    label = labels.get(wanted, wanted)
+    if not offered:
+        return WEIGHTS["modalite"] * UNKNOWN_CREDIT, ["modalités proposées non renseignées"]
+    if wanted in offered:
+        return WEIGHTS["modalite"], [f"propose le {label}"]
+    return 0.0, [f"ne propose pas le {label}"]
+
+
+def _places(capacity: object, running: int, queued: int) -> Scored:
+    if capacity is None or pd.isna(capacity):
+        return WEIGHTS["places"] * UNKNOWN_CREDIT, ["capacité non renseignée"]
+    places = int(capacity) - running
+    points = 0.0
+    if places > 0:
+        points = WEIGHTS["places"] * min(1.0, places / FULL_PLACES)
+        text = _plural(places, "place") + (" disponibles" if places > 1 else " disponible")
+    else:
+        text = f"complet ({running} binômes actifs pour {int(capacity)} financés)"
+    if queued:
+        text += f", {_plural(queued, 'jeune')} déjà en attente"
+    return points, [text]
+
+
+def _distance(place: pd.DataFrame, antennes: pd.DataFrame) -> tuple[float, list[str], float]:
+    """Points, reasons and the distance to the association's nearest antenne (NaN when
+    unknown)."""
+    if antennes.empty:
+        return 0.0, ["aucune antenne connue"], np.nan
+    nearest = nearest_antenne(place, antennes) if not place.empty else None
+    if nearest is None or pd.isna(nearest["distance_km"].iloc[0]):
+        return 0.0, ["distance à l'antenne inconnue"], np.nan
+    distance = float(nearest["distance_km"].iloc[0])
+    reason = f"antenne à {format_km(distance)} ({nearest['antenne'].iloc[0]})"
+    return WEIGHTS["distance"] * _distance_credit(distance), [reason], distance
+
+
+def _wishes(objectifs: list[str], modalite: str | None) -> tuple[list[str], str | None]:
+    """The youth's objectives (canonical, in the order given) and wanted modality."""
+    wanted: list[str] = []
+    for found in _canonical_sets(pd.Series(list(objectifs), dtype=object), "objectifs"):
+        wanted += [o for o in sorted(found) if o not in wanted]
+    modality = None
+    if modalite:
+        found = _canonical_sets(pd.Series([modalite], dtype=object), "modalite")[0]
+        modality = next(iter(found)) if len(found) == 1 else modalite
+    return wanted, modality
+
+
+def _place(dataset: Dataset, commune_insee: str | None) -> tuple[str | None, pd.DataFrame]:
+    """The commune code as the referential writes it ("1004" -> "01004") and its row."""
+    code = str(commune_insee).strip().upper() if commune_insee else None
+    if code and code.isdigit() and len(code) == 4:
+        code = code.zfill(5)
+    place = pd.DataFrame(columns=["insee", "latitude", "longitude"])
+    if code and not dataset.communes.empty:
+        communes = dataset.communes
+        place = communes.loc[communes["insee"] == code, ["insee", "latitude", "longitude"]]
+    return code, place.head(1)
+
+
 def rank_associations(
     dataset: Dataset,
     au: dt.date,
@@ -80,118 +171,34 @@ def rank_associations(
     if refs is None or refs.empty:
         return pd.DataFrame(columns=COLUMNS)
     refs = refs.drop_duplicates("nom").reset_index(drop=True)
-    objective_labels = category_labels("objectifs")
-    modality_labels = category_labels("modalite")
-    wanted_objectives: list[str] = []  # canonical, in the order given
-    for found in _canonical_sets(pd.Series(list(objectifs), dtype=object), "objectifs"):
-        wanted_objectives += [o for o in sorted(found) if o not in wanted_objectives]
-    wanted_modality = None
-    if modalite:
-        found = _canonical_sets(pd.Series([modalite], dtype=object), "modalite")[0]
-        wanted_modality = next(iter(found)) if len(found) == 1 else modalite
+    objective_labels, modality_labels = category_labels("objectifs"), category_labels("modalite")
+    wanted_objectives, wanted_modality = _wishes(objectifs, modalite)
     nothing = pd.Series([None] * len(refs), dtype=object)
     offered_objectives = _canonical_sets(refs.get("objectifs", nothing), "objectifs")
     offered_modalities = _canonical_sets(refs.get("modalites", nothing), "modalite")
-
     p = dataset.parcours
     active = p.loc[active_mask(p, au), "association"].value_counts()
     waiting = p.loc[waiting_mask(p, au), "association"].value_counts()
-
-    code = str(commune_insee).strip().upper() if commune_insee else None
-    if code and code.isdigit() and len(code) == 4:
-        code = code.zfill(5)
-    place = pd.DataFrame(columns=["insee", "latitude", "longitude"])
-    if code and not dataset.communes.empty:
-        place = dataset.communes.loc[
-            dataset.communes["insee"] == code, ["insee", "latitude", "longitude"]
-        ].head(1)
+    code, place = _place(dataset, commune_insee)
+    antennes = dataset.antennes
 
     rows = []
     for i, ref in refs.iterrows():
         name = ref["nom"]
-        points = 0.0
-        reasons: list[str] = []
-
-        served = served_communes(ref.get("communes_servies"))
-        if not code:
-            points += WEIGHTS["commune"] * UNKNOWN_CREDIT
-            reasons.append("commune du jeune non renseignée")
-        elif not served:
-            points += WEIGHTS["commune"] * UNKNOWN_CREDIT
-            reasons.append("communes desservies non renseignées")
-        elif code in served:
-            points += WEIGHTS["commune"]
-            reasons.append("dessert la commune")
-        else:
-            reasons.append("ne dessert pas la commune")
-
-        offered = offered_objectives[i]
-        if not wanted_objectives:
-            points += WEIGHTS["objectifs"]
-        elif not offered:
-            points += WEIGHTS["objectifs"] * UNKNOWN_CREDIT
-            reasons.append("objectifs proposés non renseignés")
-        else:
-            yes = [o for o in wanted_objectives if o in offered]
-            no = [o for o in wanted_objectives if o not in offered]
-            points += WEIGHTS["objectifs"] * len(yes) / len(wanted_objectives)
-            if yes:
-                reasons.append("propose " + _listed([objective_labels.get(o, o) for o in yes]))
-            if no:
-                reasons.append(
-                    "ne propose pas " + _listed([objective_labels.get(o, o) for o in no])
-                )
-
-        modalities = offered_modalities[i]
-        if wanted_modality is None:
-            points += WEIGHTS["modalite"]
-        else:
-            label = modality_labels.get(wanted_modality, wanted_modality)
-            if not modalities:
-                points += WEIGHTS["modalite"] * UNKNOWN_CREDIT
-                reasons.append("modalités proposées non renseignées")
-            elif wanted_modality in modalities:
-                points += WEIGHTS["modalite"]
-                reasons.append(f"propose le {label}")
-            else:
-                reasons.append(f"ne propose pas le {label}")
-
-        capacity = ref.get("capacite")
-        running = int(active.get(name, 0))
-        queued = int(waiting.get(name, 0))
-        if capacity is None or pd.isna(capacity):
-            points += WEIGHTS["places"] * UNKNOWN_CREDIT
-            reasons.append("capacité non renseignée")
-        else:
-            places = int(capacity) - running
-            if places > 0:
-                points += WEIGHTS["places"] * min(1.0, places / FULL_PLACES)
-                text = _plural(places, "place") + (" disponibles" if places > 1 else " disponible")
-            else:
-                text = f"complet ({running} binômes actifs pour {int(capacity)} financés)"
-            if queued:
-                text += f", {_plural(queued, 'jeune')} déjà en attente"
-            reasons.append(text)
-
-        mine = dataset.antennes
-        mine = mine[mine["association"] == name] if not mine.empty else mine
-        distance = np.nan
-        if mine.empty:
-            reasons.append("aucune antenne connue")
-        else:
-            nearest = nearest_antenne(place, mine) if not place.empty else None
-            if nearest is None or pd.isna(nearest["distance_km"].iloc[0]):
-                reasons.append("distance à l'antenne inconnue")
-            else:
-                distance = float(nearest["distance_km"].iloc[0])
-                reasons.append(f"antenne à {format_km(distance)} ({nearest['antenne'].iloc[0]})")
-        points += WEIGHTS["distance"] * _distance_credit(distance)
-
+        mine = antennes[antennes["association"] == name] if not antennes.empty else antennes
+        near, near_reasons, distance = _distance(place, mine)
+        scored = [
+            _commune(code, served_communes(ref.get("communes_servies"))),
+            _objectives(wanted_objectives, offered_objectives[i], objective_labels),
+            _modality(wanted_modality, offered_modalities[i], modality_labels),
+            _places(ref.get("capacite"), int(active.get(name, 0)), int(waiting.get(name, 0))),
+            (near, near_reasons),
+        ]
         rows.append(
             {
                 "association": name,
-                "score": round(points, 1),
-                "raisons": " ; ".join(reasons),
+                "score": round(sum(points for points, _ in scored), 1),
+                "raisons": " ; ".join(r for _, reasons in scored for r in reasons),
                 "_distance": distance,
             }
         )

@@ -165,26 +165,6 @@ def funnel_by(dataset: Dataset, period: Period, column: str) -> pd.DataFrame:
     return table[[column, *FUNNEL_COLUMNS]].reset_index(drop=True)
 
 
-def step_delay_stats(dataset: Dataset, period: Period) -> pd.DataFrame:
-    """Per consecutive pair of steps: `etape_precedente`, `etape`, `libelle`, `n` (parcours
-    with both dates known by `au` and in order), `delai_etape_jours`, `delai_etape_p90_jours`."""
-    c = cohort(dataset, period)
-    delays = _delays(c, period, _group_key(c, None))
-    rows = pd.DataFrame(
-        {
-            "etape_precedente": STEPS[:-1],
-            "etape": STEPS[1:],
-            "libelle": [STEP_LABELS[s] for s in STEPS[1:]],
-            "n": [int(delays["n"][s].get(_ALL, 0) or 0) for s in STEPS[1:]],
-            "delai_etape_jours": [delays["median"][s].get(_ALL) for s in STEPS[1:]],
-            "delai_etape_p90_jours": [delays["p90"][s].get(_ALL) for s in STEPS[1:]],
-        }
-    )
-    for col in ("delai_etape_jours", "delai_etape_p90_jours"):
-        rows[col] = rows[col].astype(float).round(_DELAY_DIGITS)
-    return none_if_nan(rows, ["delai_etape_jours", "delai_etape_p90_jours"])
-
-
 def cohort_table(dataset: Dataset, period: Period) -> pd.DataFrame:
     """Month of inscription × step: `mois` (first day of the month, every month of the
     period), then one column per step with the count reached by `au`."""
@@ -215,12 +195,13 @@ def ageing_buckets(threshold_days: int) -> list[tuple[int, str]]:
     ]
 
 
-def stuck(dataset: Dataset, period: Period, threshold_days: int = 30) -> pd.DataFrame:
+def stuck(dataset: Dataset, period: Period, threshold_days: int) -> pd.DataFrame:
     """Open parcours of the cohort (status "en_cours", clôture not reached) whose last
-    reached step was reached `threshold_days` days or more before `au`; oldest first.
+    reached step was reached `threshold_days` days or more before `au`; oldest first. The
+    app passes the one setting `indicators.settings.stuck_days()`.
 
     `etape_atteinte` is the French label of the last step reached, `depuis` its date,
-    `jours` the days since then at `au`, `tranche` the ageing bucket ("30-59 jours",
+    `jours_sans_etape` the days since then at `au`, `tranche` the ageing bucket ("30-59 jours",
     "60-89 jours", "90 jours et plus" for a threshold of 30)."""
     if threshold_days < 1:
         raise ValueError("threshold_days must be at least 1")

@@ -12,7 +12,6 @@ from indicators import coverage, funnel, honorabilite, workload
 from indicators.catalogue import Unit, entry
 from indicators.dataset import Dataset, Period
 from indicators.settings import stuck_days
-from indicators.stats import rate
 
 TILES = (
     "jeunes_inscrits",
@@ -34,7 +33,6 @@ def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
     computed), plus `parcours_bloques` at the threshold of `settings.stuck_days`."""
     steps = funnel.funnel(dataset, period).set_index("etape")
     b2 = honorabilite.summary(dataset, period)
-    places = coverage.rural_urban(dataset, period)["jeunes_inscrits"]
     values = {
         "jeunes_inscrits": int(steps.at["inscription", "effectif"]),
         "binomes_demarres_cohorte": int(steps.at["demarrage", "effectif"]),
@@ -45,7 +43,7 @@ def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
         "delai_avant_demarrage": funnel.median_days_to_start(dataset, period),
         "delai_median_b2": b2["delai_median_jours"],
         "part_b2_dans_objectif": b2["part_dans_objectif"],
-        "part_rurale": rate(int(places["rural"]), int(places[coverage.CLASSES].sum())),
+        "part_rurale": coverage.rural_share(dataset, period),
         "parcours_bloques": len(funnel.stuck(dataset, period, stuck_days())),
     }
     return {k: None if v is None or pd.isna(v) else v for k, v in values.items()}

@@ -11,7 +11,7 @@ from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
 from dashboard.sections import chart, data_table, section, tile
 from domain.formatting import day, number, percent
-from indicators import coverage, geo, headline
+from indicators import coverage, geo
 from indicators.small_counts import must_suppress, threshold
 
 data, view, viewer = start("territoires")
@@ -27,7 +27,7 @@ PLACE_RATES = {
 GROUPS = ["epci_nom", "classe", "tranche_distance"]
 
 section("Rural et urbain", coverage.DEFINITION)
-tile(st, "part_rurale", compute(headline.figures, view.filters, view.period)["part_rurale"])
+tile(st, "part_rurale", compute(coverage.rural_share, view.filters, view.period))
 split = compute(coverage.rural_urban, view.filters, view.period).reset_index()
 data_table(split, "rural_urbain")
 

@@ -59,12 +59,6 @@ def percent(certitude: float | None) -> str:
     return "" if certitude is None else f"{round(100 * certitude)} %"
 
 
-def mapping_preview(plan: Plan) -> pd.DataFrame:
-    """One row per column of the file, in order: its header, the field it feeds (or
-    "ignorée"), how sure the matcher is, and an example cell."""
-    return columns_preview(plan.mapping, plan.raw.header, plan.raw.frame)
-
-
 def columns_preview(mapping: ColumnMapping, header: list[str], frame: pd.DataFrame) -> pd.DataFrame:
     kind = mapping.kind
     rows = []

@@ -46,6 +46,12 @@ def test_json_shape_and_figures(demo_db_url):
     assert key["delai_median_b2"] == report["honorabilite"]["delai_median_jours"]
     assert key["binomes_actifs"] == sum(a["binomes_actifs"] for a in report["associations"])
     assert report["seuil_parcours_bloques"] == 90
+    # every figure key of every section is a catalogue id: one name, one definition each
+    keys = set(report["honorabilite"]) | {k for s in report["entonnoir"] for k in s}
+    keys |= {k for a in report["associations"] for k in a}
+    keys |= {k for t in report["territoires"].values() for k in t}
+    keys |= {k for c in report["conformite"] for k in c}
+    assert keys - set(BY_ID) == set()
     assert [s["etape"] for s in report["entonnoir"]] == STEPS
     for step in report["entonnoir"]:
         assert set(step) == {

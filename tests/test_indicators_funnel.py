@@ -24,7 +24,6 @@ from indicators.funnel import (
     cohort_table,
     funnel,
     funnel_by,
-    step_delay_stats,
     stuck,
 )
 from indicators.stats import median, p90
@@ -243,28 +242,12 @@ def test_stats_interpolate_linearly_and_ignore_missing():
     assert median([]) is None and p90(pd.Series([], dtype=float)) is None
 
 
-def test_step_delay_stats_skip_unknown_and_negative_delays():
-    ds = make_dataset(
-        {"date_inscription": "2025-01-06", "date_attribution": "2025-01-09"},  # 3
-        {"date_inscription": "2025-01-06", "date_attribution": "2025-01-02"},  # negative
-        {"date_inscription": "2025-01-06", "date_attribution": "2025-08-01"},  # after au
-        {"date_inscription": "2025-01-06", "date_mise_en_relation": "2025-02-01"},
-    )
-    stats = step_delay_stats(ds, period("2025-01-01", "2025-06-30"))
-    assert stats["etape"].tolist() == STEPS[1:]
-    assert stats["etape_precedente"].tolist() == STEPS[:-1]
-    row = stats.set_index("etape").loc["attribution"]
-    assert row["n"] == 1 and row["delai_etape_jours"] == 3.0 and row["delai_etape_p90_jours"] == 3.0
-    assert stats.set_index("etape").loc["mise_en_relation", "n"] == 0
-    assert stats.set_index("etape").loc["mise_en_relation", "delai_etape_jours"] is None
-
-
 def test_empty_cohort_gives_zero_counts_and_no_rates():
     table = funnel(make_dataset(), period("2025-01-01", "2025-06-30"))
     assert table["effectif"].tolist() == [0] * 8
     assert table["taux_depuis_inscription"].isna().all()
     assert table["taux_etape_precedente"].tolist() == [None] * 8
-    assert stuck(make_dataset(), period("2025-01-01", "2025-06-30")).empty
+    assert stuck(make_dataset(), period("2025-01-01", "2025-06-30"), 30).empty
 
 
 def test_funnel_by_column():
@@ -339,7 +322,7 @@ def test_stuck_buckets_and_order():
             "association": "Asso B",
         },
     )
-    table = stuck(ds, period("2025-01-01", "2025-06-30"))
+    table = stuck(ds, period("2025-01-01", "2025-06-30"), 30)
     assert list(table.columns) == STUCK_COLUMNS
     assert table["id_source"].tolist() == ["H", "E", "D", "C", "B"]
     assert table["jours_sans_etape"].tolist() == [121, 90, 60, 59, 30]
@@ -451,7 +434,7 @@ def test_demo_breakdowns_add_up(demo):
 def test_demo_stuck_are_open_and_sorted(demo):
     _, dataset = demo
     per = DEMO_PERIODS[1]
-    table = stuck(dataset, per)
+    table = stuck(dataset, per, 30)
     assert not table.empty
     assert (table["jours_sans_etape"] >= 30).all()
     assert table["jours_sans_etape"].is_monotonic_decreasing
@@ -460,3 +443,16 @@ def test_demo_stuck_are_open_and_sorted(demo):
     stuck_rows = c[c["id_source"].isin(ids)]
     assert stuck_rows["date_fin"].isna().all() | (stuck_rows["date_fin"] > per.end).all()
     assert set(table["tranche"]) <= {"30-59 jours", "60-89 jours", "90 jours et plus"}
+
+
+def test_step_delays_skip_unknown_and_negative_delays():
+    ds = make_dataset(
+        {"date_inscription": "2025-01-06", "date_attribution": "2025-01-09"},  # 3
+        {"date_inscription": "2025-01-06", "date_attribution": "2025-01-02"},  # negative
+        {"date_inscription": "2025-01-06", "date_attribution": "2025-08-01"},  # after au
+        {"date_inscription": "2025-01-06", "date_mise_en_relation": "2025-02-01"},
+    )
+    rows = funnel(ds, period("2025-01-01", "2025-06-30")).set_index("etape")
+    assert rows.loc["attribution", "delai_etape_jours"] == 3.0
+    assert rows.loc["attribution", "delai_etape_p90_jours"] == 3.0
+    assert rows.loc["mise_en_relation", "delai_etape_jours"] is None

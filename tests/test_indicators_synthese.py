@@ -101,7 +101,7 @@ def test_delay_distribution_counts_every_calendar_day_up_to_the_longest():
     frame = delay_distribution(requests_dataset(*ROWS), APRIL)  # R3 3, R2 4, R1 5 days
     assert frame["delai_jours"].tolist() == [0, 1, 2, 3, 4, 5]
     assert frame["libelle"].tolist() == ["0 j", "1 j", "2 j", "3 j", "4 j", "5 j"]
-    assert frame["demandes"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert frame["traitees"].tolist() == [0, 0, 0, 1, 1, 1]
     assert frame["part"].tolist() == [0.0, 0.0, 0.0, 0.3333, 0.3333, 0.3333]
 
 

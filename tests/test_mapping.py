@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from domain.schema import FIELDS, Kind, field_names
+from domain.schema import FIELDS, Kind
 from domain.text import normalise_key
 from pipelines.errors import IngestError
 from pipelines.mapping import (
@@ -37,12 +37,12 @@ def test_every_synonym_targets_a_known_field():
     for section, table in raw.items():
         assert set(table) <= all_fields, section
         if section != "commun":
-            assert set(table) <= set(field_names(Kind(section))), section
+            assert set(table) <= {f.name for f in FIELDS[Kind(section)]}, section
 
 
 def test_every_profile_targets_fields_of_its_kind():
     for profile in load_profiles():
-        allowed = set(field_names(profile.kind)) | {""}
+        allowed = {f.name for f in FIELDS[profile.kind]} | {""}
         assert set(profile.columns.values()) <= allowed, profile.name
 
 

@@ -14,8 +14,8 @@ from pipelines.preview import (
     IGNORED,
     batch_name,
     batch_sha256,
+    columns_preview,
     layout_label,
-    mapping_preview,
     quarantine_preview,
 )
 from store.db import init_db, make_engine
@@ -128,7 +128,7 @@ def test_export_without_association_asks_for_it(db):
 
 def test_mapping_and_quarantine_previews(engine, key):
     plan = plan_import(engine, EXPORT, "envol.csv", key, association="Envol")
-    mapping = mapping_preview(plan)
+    mapping = columns_preview(plan.mapping, plan.raw.header, plan.raw.frame)
     assert list(mapping["Colonne du fichier"]) == [*HEADER, "Remarque"]
     fields = dict(zip(mapping["Colonne du fichier"], mapping["Champ"], strict=True))
     assert fields["Remarque"] == IGNORED

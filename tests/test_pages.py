@@ -60,7 +60,11 @@ def test_data_page_shows_consolidated_counts_and_history(db_url, key):
     assert report.statut == "charge"
     at = run_app()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Parcours consolidés": "2", "Binômes démarrés": "1", "Associations": "1"}
+    assert metrics == {
+        "Parcours consolidés": "2",
+        "Parcours avec un démarrage enregistré": "1",
+        "Associations": "1",
+    }
     by_association = at.dataframe[0].value
     assert by_association.to_dict("records") == [
         {

@@ -146,7 +146,3 @@ def match_label(text: str, table: str) -> str | None:
         # « Placement (AEMO) »: the precision alone says what the label means.
         found = lookup.get(hint) or _by_words(label_words(hint), table)
     return found
-
-
-def is_missing(text: str) -> bool:
-    return normalise_key(text) in MISSING_KEYS
