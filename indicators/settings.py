@@ -16,22 +16,33 @@ STUCK_ENV_VAR = "PILOTAGE_JOURS_PARCOURS_BLOQUE"
 DEFAULT_STUCK_DAYS = 90
 
 
-def stuck_days(env: Mapping[str, str] | None = None) -> int:
-    """Days without a new step from which a parcours is « bloqué ». A value that is not a
-    whole number of at least 1 is a ValueError with a French message (the app stops rather
-    than show a figure under a definition nobody chose)."""
+def whole_number(
+    env: Mapping[str, str] | None, name: str, default: int, minimum: int, advice: str
+) -> int:
+    """The whole number set in `name` (`env`, default the process environment); `default`
+    when unset or blank. Anything else than a whole number of at least `minimum` is a
+    ValueError with a French message ending with `advice`, so a typo in the deployment
+    stops the app instead of showing figures under a definition nobody chose."""
     env = os.environ if env is None else env
-    raw = env.get(STUCK_ENV_VAR)
+    raw = env.get(name)
     if raw is None or not raw.strip():
-        return DEFAULT_STUCK_DAYS
+        return default
     text = raw.strip()
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(
-            f"Réglage {STUCK_ENV_VAR} invalide (« {text} ») : indiquez un nombre entier de "
-            f"jours, au moins 1 (par exemple {DEFAULT_STUCK_DAYS})."
-        )
+        value = minimum - 1
+    if value < minimum:
+        raise ValueError(f"Réglage {name} invalide (« {text} ») : {advice}")
     return value
+
+
+def stuck_days(env: Mapping[str, str] | None = None) -> int:
+    """Days without a new step from which a parcours is « bloqué » (at least 1)."""
+    return whole_number(
+        env,
+        STUCK_ENV_VAR,
+        DEFAULT_STUCK_DAYS,
+        1,
+        f"indiquez un nombre entier de jours, au moins 1 (par exemple {DEFAULT_STUCK_DAYS}).",
+    )

@@ -36,12 +36,13 @@ are hidden; 0 or 1 hides nothing).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from indicators.settings import whole_number
 
 ENV_VAR = "PILOTAGE_SEUIL_PETITS_EFFECTIFS"
 DEFAULT_THRESHOLD = 11
@@ -63,22 +64,14 @@ def threshold(env: Mapping[str, str] | None = None) -> int:
     unset or blank gives 11. A value that is not a whole number >= 0 is a ValueError with a
     French message, so a typo in the deployment stops the app instead of showing small counts.
     """
-    env = os.environ if env is None else env
-    raw = env.get(ENV_VAR)
-    if raw is None or not raw.strip():
-        return DEFAULT_THRESHOLD
-    text = raw.strip()
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ValueError(
-            f"Réglage {ENV_VAR} invalide (« {text} ») : indiquez un nombre entier positif ou "
-            f"nul, par exemple {DEFAULT_THRESHOLD} pour masquer les effectifs de 1 à "
-            f"{DEFAULT_THRESHOLD - 1}."
-        )
-    return value
+    return whole_number(
+        env,
+        ENV_VAR,
+        DEFAULT_THRESHOLD,
+        0,
+        f"indiquez un nombre entier positif ou nul, par exemple {DEFAULT_THRESHOLD} pour "
+        f"masquer les effectifs de 1 à {DEFAULT_THRESHOLD - 1}.",
+    )
 
 
 _threshold_setting = threshold  # `suppress` has a parameter of the same name
