@@ -8,9 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.data import compute
-from dashboard.markdown import plain
 from dashboard.sections import data_table, section
-from domain.formatting import day, number
+from domain.formatting import day
 from domain.text import normalise_key
 from domain.values import category_labels
 from indicators import dispatch
@@ -44,16 +43,16 @@ def orientation(data: Dataset, au: dt.date) -> None:
             key="dispatch_modalite",
         )
         st.form_submit_button("Classer les associations", icon=":material/sort:")
+    if commune is None:  # nothing to rank on yet: no ranking of tied associations
+        st.info(
+            "Choisissez la commune du jeune (et, s'il y a lieu, ses objectifs et la modalité "
+            "souhaitée), puis « Classer les associations ».",
+            icon=":material/touch_app:",
+        )
+        return
     st.caption(
         "Classement calculé sur l'ensemble des parcours (places disponibles au "
         f"{day(au)}), quels que soient les filtres."
     )
     ranking = compute(dispatch.rank_associations, Filters(), au, commune, tuple(wanted), modality)
     data_table(ranking, "orientation_fiche")
-    st.markdown(
-        "\n".join(
-            f"{row.rang}. **{plain(row.association)}** ({number(row.score, 1)} / 100) : "
-            f"{plain(row.raisons)}"
-            for row in ranking.itertuples()
-        )
-    )

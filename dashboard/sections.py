@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.widgets import definition, table
 from indicators.catalogue import BY_ID, Unit, entry, french_names, shown
@@ -29,6 +30,17 @@ def section(title: str, explained: str | None = None) -> None:
 
 
 explain = definition  # a definition under a block that has no title of its own
+
+
+def link_to(stem: str) -> None:
+    """A link to another page of the app (declared in the registry)."""
+    from dashboard.registry import page
+
+    target = page(stem)
+    try:
+        st.page_link(target.path, label=f"Voir la page « {target.title} »", icon=target.icon)
+    except StreamlitAPIException:  # a page run on its own, outside the app's navigation
+        st.caption(f"Voir la page « {target.title} ».")
 
 
 def chart(figure: go.Figure, **config) -> None:

@@ -85,7 +85,15 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "delai_median_b2",
-        "Délai médian B2 / FIJAIS",
+        "Délai médian B2 / FIJAIS (jours ouvrés)",
+        _W,
+        "Médiane des jours ouvrés (l'unité de l'objectif) de la transmission au CD au retour, "
+        "demandes B2 / FIJAIS transmises dans la période et revenues.",
+        False,
+    ),
+    Entry(
+        "delai_median_b2_calendaires",
+        "Délai médian B2 / FIJAIS (jours calendaires)",
         _D,
         "Médiane des jours calendaires de la transmission au CD au retour, demandes B2 / "
         "FIJAIS transmises dans la période et revenues.",
@@ -111,8 +119,9 @@ ENTRIES: tuple[Entry, ...] = (
         "parcours_bloques",
         "Parcours bloqués",
         _C,
-        "Parcours en cours de la cohorte sans nouvelle étape depuis au moins le seuil de "
-        "jours (un seul réglage pour toute l'application) à la date de fin de période.",
+        "Parcours en cours de la cohorte, hors binômes actifs (démarrés et non terminés), sans "
+        "nouvelle étape depuis au moins le seuil de jours (un seul réglage pour toute "
+        "l'application) à la date de fin de période.",
         False,
     ),
     # --- funnel --------------------------------------------------------------------------
@@ -250,10 +259,23 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "delai_median_attestation",
-        "Délai médian attestation nationale",
+        "Délai médian attestation nationale (jours ouvrés)",
+        _W,
+        "Médiane des jours ouvrés de la demande au retour de l'attestation.",
+        False,
+    ),
+    Entry(
+        "delai_median_attestation_calendaires",
+        "Délai médian attestation nationale (jours calendaires)",
         _D,
         "Médiane des jours calendaires de la demande au retour de l'attestation.",
         False,
+    ),
+    Entry(
+        "delai_jours_ouvres",
+        "Délai (jours ouvrés)",
+        _W,
+        "Jours ouvrés de la transmission au retour.",
     ),
     Entry(
         "part_attestation_dans_objectif",
@@ -470,8 +492,10 @@ def shown(id_: str, value) -> str:
     unit = BY_ID[id_].unit
     if unit is Unit.SHARE:
         return percent(value)
-    if unit in (Unit.DAYS, Unit.WORKING_DAYS):
+    if unit is Unit.DAYS:
         return number(value, 1 if value % 1 else 0) + " j"
+    if unit is Unit.WORKING_DAYS:
+        return number(value, 1 if value % 1 else 0) + " j ouvrés"
     if unit is Unit.KM:
         return number(value, 1) + " km"
     return number(value, 1 if isinstance(value, float) and value % 1 else 0)

@@ -259,6 +259,25 @@ def counts(dataset: Dataset, au: dt.date) -> list[dict]:
     ]
 
 
+def critical_alert(dataset: Dataset, au: dt.date) -> tuple[str, str] | None:
+    """Plain French reading of the critical breaches (gravity 1) at `au`: (finding, what to
+    do), None when there is none. Each rule broken is named with its count."""
+    found = [c for c in counts(dataset, au) if c["gravite"] == GRAVITY_LABELS[1] and c["nombre"]]
+    if not found:
+        return None
+    total = sum(c["nombre"] for c in found)
+    parts = " ; ".join(f"{RULES[c['regle']][0].lower()} : {c['nombre']}" for c in found)
+    finding = (
+        f"{total} alerte{'s' if total > 1 else ''} de conformité critique"
+        f"{'s' if total > 1 else ''} ({parts})."
+    )
+    action = (
+        "Régulariser avec les associations concernées avant toute nouvelle séance (liste "
+        "détaillée dans la page Qualité et conformité, « Alertes de conformité »)."
+    )
+    return finding, action
+
+
 def alert_counts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     """`counts` as a frame with the French label of each rule (for the page)."""
     frame = pd.DataFrame(counts(dataset, au), columns=["regle", "gravite", "nombre"])

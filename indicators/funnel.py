@@ -197,7 +197,8 @@ def ageing_buckets(threshold_days: int) -> list[tuple[int, str]]:
 
 def stuck(dataset: Dataset, period: Period, threshold_days: int) -> pd.DataFrame:
     """Open parcours of the cohort (status "en_cours", clôture not reached) whose last
-    reached step was reached `threshold_days` days or more before `au`; oldest first. The
+    reached step was reached `threshold_days` days or more before `au`; oldest first. An
+    active binôme (last step « Démarrage »: mentoring under way) is not stuck. The
     app passes the one setting `indicators.settings.stuck_days()`.
 
     `etape_atteinte` is the French label of the last step reached, `depuis` its date,
@@ -209,7 +210,7 @@ def stuck(dataset: Dataset, period: Period, threshold_days: int) -> pd.DataFrame
     au = period.au
     last = last_step(c, au)
     dates = step_dates(c, au)
-    open_ = (status(c, au) == "en_cours") & last.notna()
+    open_ = (status(c, au) == "en_cours") & last.notna() & (last != "demarrage")
     c, last, dates = c[open_], last[open_], dates[open_]
     since = pd.Series(pd.NaT, index=c.index, dtype=dates["inscription"].dtype)
     for step in STEPS:

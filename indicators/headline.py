@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from domain.formatting import number
-from indicators import coverage, funnel, honorabilite, workload
+from indicators import compliance, coverage, funnel, honorabilite, workload
 from indicators.catalogue import Unit, entry
 from indicators.dataset import Dataset, Period
 from indicators.settings import stuck_days
@@ -29,8 +29,8 @@ DEPARTEMENT_TILES = ("jeunes_inscrits", "binomes_demarres_cohorte", "taux_demarr
 
 
 def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
-    """Every headline figure of `period` ({catalogue id: value}; None when it cannot be
-    computed), plus `parcours_bloques` at the threshold of `settings.stuck_days`."""
+    """The headline figures of `period` ({catalogue id: value, in TILES order}; None when
+    it cannot be computed)."""
     steps = funnel.funnel(dataset, period).set_index("etape")
     b2 = honorabilite.summary(dataset, period)
     values = {
@@ -41,10 +41,9 @@ def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
         ),
         "taux_demarrage": steps.at["demarrage", "taux_depuis_inscription"],
         "delai_avant_demarrage": funnel.median_days_to_start(dataset, period),
-        "delai_median_b2": b2["delai_median_jours"],
+        "delai_median_b2": b2["delai_median_jours_ouvres"],
         "part_b2_dans_objectif": b2["part_dans_objectif"],
         "part_rurale": coverage.rural_share(dataset, period),
-        "parcours_bloques": len(funnel.stuck(dataset, period, stuck_days())),
     }
     return {k: None if v is None or pd.isna(v) else v for k, v in values.items()}
 
@@ -77,19 +76,27 @@ def change(id_: str, now, before) -> Change:
 
 @dataclass(frozen=True)
 class Alert:
-    """One of the Synthèse's urgent alerts: `finding` and `action` in French, or `calm`
-    (what is fine) when there is nothing to act on."""
+    """One of the Synthèse's alerts: `finding` and `action` in French, or `calm` (what is
+    fine) when there is nothing to act on; `page` is the page that lists them (registry
+    stem)."""
 
     finding: str | None
     action: str | None
     calm: str
+    page: str
+
+
+ALERT_PAGES = ("qualite", "honorabilite", "entonnoir", "associations")
 
 
 def alerts(dataset: Dataset, period: Period) -> list[Alert]:
-    """The three urgent alerts, most urgent first: overdue honorabilité checks (the mentor
-    waits to start), parcours bloqués (at `settings.stuck_days`), associations at or over
-    capacity."""
+    """The Synthèse's alerts, most urgent first, every kind: critical compliance breaches
+    (a minor started without parental authorisation, a start without a convention or
+    before a favourable check, activity after a défavorable one), overdue honorabilité
+    checks (the mentor waits to start), parcours bloqués (at `settings.stuck_days`),
+    associations at or over capacity. Those with something to act on come first."""
     days = stuck_days()
+    critical = compliance.critical_alert(dataset, period.au)
     late = honorabilite.overdue_alert(honorabilite.pending(dataset, period))
     blocked = funnel.stuck_alert(funnel.stuck(dataset, period, days), days)
     loads = workload.association_load(dataset, period.au)
@@ -101,25 +108,32 @@ def alerts(dataset: Dataset, period: Period) -> list[Alert]:
             "avec elle la capacité financée par la convention.",
         )
     calm = (
+        "Aucune alerte de conformité critique.",
         "Aucune demande d'honorabilité en retard.",
         f"Aucun parcours sans nouvelle étape depuis {days} jours ou plus.",
         "Aucune association au-delà de sa capacité.",
     )
-    return [
-        Alert(*(found or (None, None)), quiet)
-        for found, quiet in zip((late, blocked, crowded), calm, strict=True)
+    found = [
+        Alert(*(alert or (None, None)), quiet, page)
+        for alert, quiet, page in zip(
+            (critical, late, blocked, crowded), calm, ALERT_PAGES, strict=True
+        )
     ]
+    return sorted(found, key=lambda a: a.finding is None)  # stable: urgency kept within
 
 
 def alerts_definition() -> str:
     return (
-        "Par ordre d'urgence : **demandes d'honorabilité en retard** (sans retour alors que "
+        "Par ordre d'urgence : **alertes de conformité critiques** (mineur démarré sans "
+        "autorisation parentale, démarrage sans convention ou avant un retour favorable "
+        "d'honorabilité, activité malgré un retour défavorable ; tous les parcours connus à "
+        "la date de fin de période) ; **demandes d'honorabilité en retard** (sans retour alors que "
         "leur ancienneté en jours ouvrés dépasse l'objectif de leur voie : le mentor attend "
-        "pour démarrer) ; **parcours bloqués** (parcours en cours de la cohorte sans nouvelle "
-        f"étape depuis au moins {stuck_days()} jours à la date de fin de période, réglage "
-        "`PILOTAGE_JOURS_PARCOURS_BLOQUE`, le même sur toutes les pages) ; **associations "
-        "au-delà de leur capacité** (binômes actifs au moins égaux aux binômes financés par "
-        "la convention)."
+        "pour démarrer) ; **parcours bloqués** (parcours en cours de la cohorte, hors binômes "
+        f"actifs, sans nouvelle étape depuis au moins {stuck_days()} jours à la date de fin "
+        "de période, réglage `PILOTAGE_JOURS_PARCOURS_BLOQUE`, le même sur toutes les pages) ; "
+        "**associations au-delà de leur capacité** (binômes actifs au moins égaux aux binômes "
+        "financés par la convention)."
     )
 
 

@@ -307,20 +307,26 @@ def pending(
 
 
 def delay_distribution(
-    dataset: Dataset, period: Period, voie: str | None = DEFAULT_VOIE, last: int = 15
+    dataset: Dataset,
+    period: Period,
+    voie: str | None = DEFAULT_VOIE,
+    last: int = 15,
+    working_days: bool = False,
 ) -> pd.DataFrame:
-    """How many treated requests took each number of calendar days: `delai_jours` (every
+    """How many treated requests took each number of calendar days (of working days with
+    `working_days`, the unit of the target): `delai_jours` or `delai_jours_ouvres` (every
     day from 0 to the longest delay, zeros included; delays of `last` days or more are
     counted together on the row `last`), `libelle` ("3 j", "15 j et plus"), `traitees`,
     `part` (fraction 0-1 of the treated requests with a consistent delay, 4 decimals).
     Empty when none is treated."""
     r = _of_voie(requests(dataset, period), voie)
-    days = r["delai_jours"].dropna().astype("int64").clip(upper=last)
+    column = "delai_jours_ouvres" if working_days else "delai_jours"
+    days = r[column].dropna().astype("int64").clip(upper=last)
     counts = days.value_counts().reindex(range(int(days.max()) + 1 if len(days) else 0))
     counts = counts.fillna(0).astype("int64")
     frame = pd.DataFrame(
         {
-            "delai_jours": counts.index.to_numpy(dtype="int64"),
+            column: counts.index.to_numpy(dtype="int64"),
             "libelle": [f"{d} j" + (" et plus" if d == last else "") for d in counts.index],
             "traitees": counts.to_numpy(dtype="int64"),
             "part": (counts / max(len(days), 1)).round(4).to_numpy(dtype=float),

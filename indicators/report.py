@@ -38,7 +38,10 @@ def indicators_report(data: Dataset, period: Period) -> dict:
     return {
         "du": period.du.isoformat(),
         "au": period.au.isoformat(),
-        "chiffres_cles": {k: _plain(v) for k, v in headline.figures(data, period).items()},
+        "chiffres_cles": {
+            **{k: _plain(v) for k, v in headline.figures(data, period).items()},
+            "parcours_bloques": len(funnel.stuck(data, period, stuck_days())),
+        },
         "seuil_parcours_bloques": stuck_days(),
         "entonnoir": _records(
             steps,

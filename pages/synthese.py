@@ -7,7 +7,7 @@ from dashboard.charts import bars
 from dashboard.data import compute, compute_departement
 from dashboard.markdown import plain
 from dashboard.page import start
-from dashboard.sections import chart, data_table, explain, section, tile
+from dashboard.sections import chart, data_table, explain, link_to, section, tile
 from domain.formatting import day, number, percent
 from indicators import funnel, headline
 from indicators.catalogue import shown
@@ -51,15 +51,16 @@ rows = [
 ]
 data_table(pd.DataFrame(rows), "synthese")
 
-section("Les trois alertes les plus urgentes", headline.alerts_definition())
+section("Alertes, de la plus urgente à la moins urgente", headline.alerts_definition())
 for alert in compute(headline.alerts, view.filters, view.period):
     if alert.finding is None:
         st.success(alert.calm, icon=":material/check_circle:")
-    else:
-        st.error(
-            f"**{plain(alert.finding)}**\n\nÀ faire : {plain(alert.action)}",
-            icon=":material/priority_high:",
-        )
+        continue
+    st.error(
+        f"**{plain(alert.finding)}**\n\nÀ faire : {plain(alert.action)}",
+        icon=":material/priority_high:",
+    )
+    link_to(alert.page)
 
 section("Entonnoir de la période", funnel.DEFINITION)
 steps = compute(funnel.funnel, view.filters, view.period)

@@ -43,7 +43,7 @@ def test_json_shape_and_figures(demo_db_url):
     key = report["chiffres_cles"]
     assert set(key) == {e for e in key if e in BY_ID} and "parcours_bloques" in key
     assert key["jeunes_inscrits"] == report["entonnoir"][0]["effectif"]
-    assert key["delai_median_b2"] == report["honorabilite"]["delai_median_jours"]
+    assert key["delai_median_b2"] == report["honorabilite"]["delai_median_jours_ouvres"]
     assert key["binomes_actifs"] == sum(a["binomes_actifs"] for a in report["associations"])
     assert report["seuil_parcours_bloques"] == 90
     # every figure key of every section is a catalogue id: one name, one definition each

@@ -357,6 +357,23 @@ def test_stuck_threshold_buckets_follow_the_threshold():
     assert table["tranche"].tolist() == ["20-29 jours", "10-19 jours"]
 
 
+def test_an_active_binome_is_not_stuck():
+    started = {
+        "date_inscription": "2025-01-06",
+        "date_attribution": "2025-01-10",
+        "date_mise_en_relation": "2025-01-20",
+        "date_convention": "2025-01-25",
+        "date_debut": "2025-02-01",  # 149 days at au, mentoring under way: not stuck
+        "date_honorabilite": "2025-01-24",
+        "age_inscription": 19,
+    }
+    waiting = {"date_inscription": "2025-01-06", "date_attribution": "2025-01-10"}  # 171 days
+    ds = make_dataset({**started, "id_source": "S"}, {**waiting, "id_source": "W"})
+    table = stuck(ds, period("2025-01-01", "2025-06-30"), 30)
+    assert table["id_source"].tolist() == ["W"]
+    assert table["jours_sans_etape"].tolist() == [171]
+
+
 # --- property: counts never rise ------------------------------------------------------
 
 _DAY0 = dt.date(2024, 1, 1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -31,24 +32,25 @@ NAMES = {
     "cd_b2_fijais": (
         "Demandes B2 / FIJAIS transmises",
         "Demandes B2 / FIJAIS en attente",
-        "Délai médian B2 / FIJAIS",
         "B2 / FIJAIS dans l'objectif",
+        "Délai médian B2 / FIJAIS (jours ouvrés)",
     ),
     ATTESTATION: (
         "Attestations nationales demandées",
         "Attestations nationales en attente",
-        "Délai médian attestation nationale",
         "Attestations dans l'objectif",
+        "Délai médian attestation nationale (jours ouvrés)",
     ),
 }
 
 
 def tiles(figures: dict, voie: str = "cd_b2_fijais") -> list[tuple[str, str]]:
+    """The tiles of one voie, delays in working days (the target's unit, the default)."""
     values = (
         number(figures["demandes"]),
         number(figures["en_attente"]),
-        in_days(figures["delai_median_jours"]),
         percent(figures["part_dans_objectif"]),
+        in_days(figures["delai_median_jours_ouvres"]) + " ouvrés",
     )
     return list(zip(NAMES[voie], values, strict=True))
 
@@ -104,11 +106,37 @@ def test_changing_the_target_changes_the_share_within_target(page):
     at.number_input[0].set_value(5).run()
     assert not at.exception, at.exception
     shown = [(m.label, m.value) for m in at.metric]
-    assert shown[3] == ("B2 / FIJAIS dans l'objectif", percent(after))
-    assert "5 jours ouvrés ou moins" in at.metric[3].help
+    assert shown[2] == ("B2 / FIJAIS dans l'objectif", percent(after))
+    assert "5 jours ouvrés ou moins" in at.metric[2].help
     assert at.subheader[0].value.endswith("(objectif : 5 jours ouvrés)")
     late = honorabilite.pending(data, period, {"cd_b2_fijais": 5})["en_retard"].sum()
     assert shown[4] == ("Demandes en retard sur l'objectif", number(int(late)))
     by_month = honorabilite.monthly(data, period, target=5)["part_dans_objectif"]
     shown_months = frame_with(at, "Mois de transmission")["Part dans l'objectif"]
     assert shown_months.tolist() == [percent(v) for v in by_month]
+
+
+def test_one_unit_at_a_time_and_the_target_drawn(page):
+    at, data, period = page
+    b2 = honorabilite.summary(data, period)
+    spread = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    target = honorabilite.DEFAULT_TARGET_WORKING_DAYS
+    assert [s.x0 for s in spread.layout.shapes] == [target + 0.5]  # the target line
+    working = honorabilite.delay_distribution(data, period, working_days=True)
+    assert list(spread.data[0].y) == working["traitees"].tolist()
+    months = frame_with(at, "Mois de transmission")  # segments alone stay in calendar days
+    assert "Délai médian du contrôle (jours ouvrés)" in months.columns
+    assert "Délai médian du contrôle (jours)" not in months.columns
+
+    at.radio(key="honorabilite_unite").set_value("jours calendaires").run()
+    assert not at.exception, at.exception
+    shown = dict((m.label, m.value) for m in at.metric)
+    assert shown["Délai médian B2 / FIJAIS (jours calendaires)"] == in_days(
+        b2["delai_median_jours"]
+    )
+    assert not any("ouvrés" in m.label for m in at.metric)
+    spread = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert not spread.layout.shapes
+    calendar = honorabilite.delay_distribution(data, period)
+    assert list(spread.data[0].y) == calendar["traitees"].tolist()
+    assert any("L'objectif se compte en jours ouvrés" in c.value for c in at.caption)

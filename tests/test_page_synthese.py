@@ -12,7 +12,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number, percent
-from indicators import coverage, funnel, honorabilite, workload
+from indicators import compliance, coverage, funnel, honorabilite, workload
 from indicators.dataset import Dataset, Period
 from store import queries
 from store.db import make_engine
@@ -68,7 +68,8 @@ def test_tiles_show_the_figures_of_the_period(page):
         ),
         "Taux de démarrage": percent(round(starts / youths, 4)),
         "Délai médian inscription → démarrage": in_days(float(np.median(days))),
-        "Délai médian B2 / FIJAIS": in_days(b2["delai_median_jours"]),
+        "Délai médian B2 / FIJAIS (jours ouvrés)": in_days(b2["delai_median_jours_ouvres"])
+        + " ouvrés",
         "B2 / FIJAIS dans l'objectif": percent(b2["part_dans_objectif"]),
         "Part rurale": percent(round(places["rural"] / (places["rural"] + places["urbain"]), 4)),
     }
@@ -102,15 +103,29 @@ def test_alerts_give_the_counts_and_what_to_do(page):
     waiting = honorabilite.pending(data, period)
     late = int(waiting["en_retard"].sum())
     blocked = funnel.stuck(data, period, 90)
+    critical = [
+        c for c in compliance.counts(data, period.au) if c["gravite"] == "critique" and c["nombre"]
+    ]
     alerts = [e.value for e in at.error]
-    assert late and len(blocked)  # both happen in the demo
-    assert alerts[0].startswith(f"**{number(late)} demandes d'honorabilité en retard")
-    assert alerts[1].startswith(f"**{number(len(blocked))} parcours sans nouvelle étape")
-    assert f"depuis {number(int(blocked['jours_sans_etape'].max()))} jours" in alerts[1]
+    assert late and len(blocked) and critical  # all three happen in the demo
+    # every kind, the critical compliance breaches first
+    total = sum(c["nombre"] for c in critical)
+    assert alerts[0].startswith(f"**{total} alertes de conformité critiques (")
+    assert "mineur démarré sans autorisation parentale : " in alerts[0]
+    assert alerts[1].startswith(f"**{number(late)} demandes d'honorabilité en retard")
+    assert alerts[2].startswith(f"**{number(len(blocked))} parcours sans nouvelle étape")
+    assert f"depuis {number(int(blocked['jours_sans_etape'].max()))} jours" in alerts[2]
     assert all("À faire :" in a for a in alerts)
+    # each alert points to the page that lists it (as text when the page runs alone)
+    links = [c.value for c in at.caption if c.value.startswith("Voir la page")]
+    assert links[:3] == [
+        "Voir la page « Qualité et conformité ».",
+        "Voir la page « Honorabilité ».",
+        "Voir la page « Entonnoir ».",
+    ]
     loads = workload.association_load(data, period.au)
     if (loads["taux_charge"] >= workload.OVERLOAD).any():
-        assert len(alerts) == 3
+        assert len(alerts) == 4
     else:
         assert [s.value for s in at.success] == ["Aucune association au-delà de sa capacité."]
 
