@@ -9,6 +9,7 @@ from auth.roles import Identity
 from dashboard.access import require
 from dashboard.data import dataset, load_overview
 from dashboard.filters import View, sidebar
+from dashboard.registry import page
 from dashboard.widgets import freshness
 from indicators.dataset import Dataset
 
@@ -31,4 +32,7 @@ def start(stem: str) -> tuple[Dataset, View, Identity]:
         st.stop()
     view = sidebar(everything)
     freshness(load_overview()["fraicheur"])
+    ignored = page(stem).ignores
+    if ignored:
+        st.caption(f"Filtres sans effet sur une partie de cette page : {ignored}.")
     return dataset(view.filters), view, identity

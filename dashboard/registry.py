@@ -19,6 +19,7 @@ class Page:
     icon: str  # a Material icon name: shipped with Streamlit, nothing fetched
     opened_by: tuple[Right, ...] = ()  # any of these rights opens it; () = every role
     writes: str = ""  # what the page may change in the database, in French ("" = nothing)
+    ignores: str = ""  # the filters some of its figures do not follow, and why, in French
 
     @property
     def path(self) -> str:
@@ -30,13 +31,49 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("synthese", "Synthèse", ":material/dashboard:"),
+    Page(
+        "synthese",
+        "Synthèse",
+        ":material/dashboard:",
+        ignores="le début de la période pour les binômes actifs et les alertes de conformité "
+        "(situation à la date de fin, toutes cohortes confondues)",
+    ),
     Page("entonnoir", "Entonnoir", ":material/filter_alt:"),
-    Page("honorabilite", "Honorabilité", ":material/verified_user:"),
-    Page("associations", "Associations", ":material/groups:"),
-    Page("territoires", "Territoires", ":material/map:"),
-    Page("durees", "Durée des binômes", ":material/timelapse:"),
-    Page("qualite", "Qualité et conformité", ":material/rule:"),
+    Page(
+        "honorabilite",
+        "Honorabilité",
+        ":material/verified_user:",
+        ignores="canal, territoire, rural / urbain, âge et type d'accueil : les demandes "
+        "d'honorabilité concernent les mentors, seul le filtre d'association s'y applique",
+    ),
+    Page(
+        "associations",
+        "Associations",
+        ":material/groups:",
+        ignores="le début de la période pour la charge et les jeunes en attente (situation à "
+        "la date de fin) ; tous les filtres pour l'aide à l'orientation d'une fiche",
+    ),
+    Page(
+        "territoires",
+        "Territoires",
+        ":material/map:",
+        ignores="le début de la période pour les communes non couvertes (jeunes en attente à "
+        "la date de fin)",
+    ),
+    Page(
+        "durees",
+        "Durée des binômes",
+        ":material/timelapse:",
+        ignores="le début de la période quand « Tous les binômes démarrés » est choisi "
+        "(binômes démarrés au plus tard à la date de fin)",
+    ),
+    Page(
+        "qualite",
+        "Qualité et conformité",
+        ":material/rule:",
+        ignores="le début de la période : score, complétude et alertes portent sur tous les "
+        "parcours connus à la date de fin",
+    ),
     Page(
         "importer",
         "Importer",

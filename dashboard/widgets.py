@@ -48,7 +48,8 @@ def csv_for_excel(frame: pd.DataFrame) -> bytes:
 def for_display(
     frame: pd.DataFrame, percent_columns: tuple[str, ...] = (), decimals: int = 1
 ) -> pd.DataFrame:
-    """French formats on screen: dates "12/03/2025", shares "12,5 %", decimals "4,5";
+    """French formats on screen: dates "12/03/2025" (also Python dates in a text column),
+    shares "12,5 %", decimals "4,5" and whole values "79" (not "79,0"), "–" when missing;
     whole numbers stay numbers (so columns still sort)."""
     shown = frame.copy()
     for col in shown.columns:
@@ -57,13 +58,28 @@ def for_display(
             shown[col] = s.map(lambda v: percent(None if pd.isna(v) else float(v)))
         elif pd.api.types.is_datetime64_any_dtype(s):
             shown[col] = s.map(lambda v: day(None if pd.isna(v) else v.date()))
+        elif s.dtype == object and s.map(lambda v: isinstance(v, dt.date)).any():
+            shown[col] = s.map(_french_date)
         elif pd.api.types.is_float_dtype(s) or (
             s.dtype == object and s.map(lambda v: isinstance(v, float)).any()
         ):
-            shown[col] = s.map(
-                lambda v: "–" if v is None or pd.isna(v) else number(float(v), decimals)
-            )
+            shown[col] = s.map(lambda v: _french_number(v, decimals))
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            shown[col] = s.map(lambda v: "–" if v is None or v is pd.NA or v != v else v)
     return shown
+
+
+def _french_date(value: object) -> object:
+    if isinstance(value, dt.date):
+        return day(value)
+    return "–" if value is None or pd.isna(value) else value
+
+
+def _french_number(value: object, decimals: int) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    value = float(value)
+    return number(value, decimals if value % 1 else 0)
 
 
 def table(

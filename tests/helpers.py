@@ -108,3 +108,12 @@ def as_viewer(at, role: str = "admin", association: str | None = None, name: str
     engine.dispose()
     at.session_state[IDENTITY] = Identity(identifiant, Role(role), association, "local")
     return at
+
+
+def shown_number(value: float) -> str:
+    """A decimal as a page's table shows it: one decimal, none when whole ("79", "4,5")."""
+    from domain.formatting import number
+
+    if value is None or value != value:
+        return "–"
+    return number(float(value), 1 if float(value) % 1 else 0)

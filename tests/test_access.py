@@ -432,3 +432,18 @@ def test_every_page_for_every_role(demo_app, role):
             assert "ne donne pas accès" in at.error[0].value and shows_nothing(at)
         else:
             assert not shows_nothing(at), (role, page)
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in registry.PAGES if p.ignores])
+def test_a_page_says_which_filters_it_ignores(demo_app, stem):
+    at = as_viewer(app(stem), "admin").run()
+    assert not at.exception, at.exception
+    notes = [c.value for c in at.caption if c.value.startswith("Filtres sans effet")]
+    assert notes == [
+        f"Filtres sans effet sur une partie de cette page : {registry.page(stem).ignores}."
+    ]
+
+
+def test_a_page_that_follows_every_filter_says_nothing_of_the_kind(demo_app):
+    at = as_viewer(app("entonnoir"), "admin").run()
+    assert not any(c.value.startswith("Filtres sans effet") for c in at.caption)

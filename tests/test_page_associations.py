@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from domain.formatting import number, percent
 from indicators import dispatch, workload
 from indicators.dataset import Filters, Period
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, shown_number
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSOCIATION = "La Boussole Mentorat"
@@ -67,7 +67,7 @@ def test_load_waiting_flow_and_readings_match_the_indicators(demo_app, demo_data
     shown = at.dataframe[1].value
     assert shown["Jeunes en attente de mentor"].tolist() == waiting["en_attente_binome"].tolist()
     assert shown["Attente médiane (jours)"].tolist() == [
-        number(m, 1) for m in waiting["attente_mediane_jours"]
+        shown_number(m) for m in waiting["attente_mediane_jours"]
     ]
     detail = at.dataframe[2].value
     assert (
@@ -113,7 +113,7 @@ def test_dispatch_form_ranks_the_associations(demo_app, demo_dataset):
     shown = at.dataframe[-1].value
     assert shown["Rang"].tolist() == expected["rang"].tolist()
     assert shown["Association"].tolist() == expected["association"].tolist()
-    assert shown["Score (sur 100)"].tolist() == [number(s, 1) for s in expected["score"]]
+    assert shown["Score (sur 100)"].tolist() == [shown_number(s) for s in expected["score"]]
     assert shown["Raisons"].tolist() == expected["raisons"].tolist()
     assert "dessert la commune" in shown["Raisons"].iloc[0]
     # shown once, as a table: no second list of the same ranking

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from domain.formatting import number, percent
 from indicators import coverage
 from indicators.dataset import Filters, Period
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, shown_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,11 +44,11 @@ def test_rural_urban_tiles_and_tables(demo_app, demo_dataset):
         row, expected = rows.loc[classe], split.loc[classe]
         assert row["Démarrages"] == expected["demarrages"]
         assert row["Part en présentiel"] == percent(expected["part_presentiel"])
-        assert row["Délai médian inscription → démarrage"] == number(
-            expected["delai_avant_demarrage"], 1
+        assert row["Délai médian inscription → démarrage"] == shown_number(
+            expected["delai_avant_demarrage"]
         )
-        assert row["Distance médiane à une antenne (km)"] == number(
-            expected["distance_mediane_km"], 1
+        assert row["Distance médiane à une antenne (km)"] == shown_number(
+            expected["distance_mediane_km"]
         )
 
     communes = coverage.by_commune(demo_dataset, period)
