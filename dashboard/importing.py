@@ -11,7 +11,7 @@ from auth.roles import Identity
 from dashboard.access import origin
 from dashboard.data import data_version, engine, prewarm
 from dashboard.markdown import message, plain
-from domain.formatting import number
+from domain.formatting import count, number
 from domain.schema import KIND_LABELS, Kind
 from domain.steps import STEP_LABELS
 from pipelines.answers import Answers, apply_answers
@@ -146,9 +146,9 @@ def done_message(name: str, report: FileReport) -> str:
         f"{STEP_LABELS[step]} : {number(n)}" for step, n in report.etapes_atteintes.items() if n
     ]
     text = (
-        f"« {plain(name)} » importé : {number(report.nouveaux)} nouveaux, "
-        f"{number(report.mis_a_jour)} mis à jour, {number(report.absents)} absents du "
-        f"dernier export, {number(report.lignes_en_quarantaine)} ligne(s) en quarantaine. "
+        f"« {plain(name)} » importé : {count(report.nouveaux, 'nouveau', 'nouveaux')}, "
+        f"{number(report.mis_a_jour)} mis à jour, {count(report.absents, 'absent')} du "
+        f"dernier export, {count(report.lignes_en_quarantaine, 'ligne')} en quarantaine. "
     )
     if report.type != Kind.ASSOCIATIONS.value:
         text += (

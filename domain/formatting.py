@@ -21,6 +21,12 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun agreed in French: "0 jeune", "1 jeune", "2 jeunes", "1 234
+    lignes" (`plural` when the plural is not the singular plus « s »: "nouveaux")."""
+    return f"{number(n)} {singular if abs(n) < 2 else (plural or singular + 's')}"
+
+
 def percent(share: float | None, decimals: int = 1) -> str:
     """A share 0-1 as "12,5 %" (narrow no-break space before %, as French typography)."""
     if share is None:

@@ -11,7 +11,7 @@ from dashboard.markdown import message
 from dashboard.orientation import orientation
 from dashboard.page import start
 from dashboard.sections import chart, data_table, section
-from domain.formatting import day, number, percent, short_month
+from domain.formatting import count, day, number, percent, short_month
 from indicators import workload
 
 data, view, viewer = start("associations")
@@ -90,7 +90,7 @@ section("Délai pour trouver un mentor", workload.DELAY_DEFINITION)
 delays = mine(compute(workload.median_days_to_mentor, view.filters, view.period))
 days, matched = delays["delai_mise_en_relation"], delays["mis_en_relation"]
 text = [
-    f"{number(d)} j ({number(n)} jeunes)" if pd.notna(d) else "–"
+    f"{number(d)} j ({count(n, 'jeune')})" if pd.notna(d) else "–"
     for d, n in zip(days, matched, strict=True)
 ]
 chart(

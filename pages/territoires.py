@@ -10,7 +10,7 @@ from dashboard.maps import commune_map
 from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
 from dashboard.sections import chart, data_table, section, tile
-from domain.formatting import day, number, percent
+from domain.formatting import count, day, number, percent
 from indicators import coverage, geo
 from indicators.small_counts import must_suppress, threshold
 
@@ -76,7 +76,7 @@ data_table(bands, "distance_antenne", {"tranche": "Distance"})
 section(f"Communes sans antenne à moins de {radius} km", coverage.UNCOVERED_DEFINITION)
 # Their total would give back a hidden cell: only the roles that see small counts get it.
 waiting_total = int(uncovered["en_attente_binome"].sum())
-note = None if on_screen else f"{number(waiting_total)} jeunes en attente dans ces communes"
+note = None if on_screen else f"{count(waiting_total, 'jeune')} en attente dans ces communes"
 tile(st, "communes_non_couvertes", len(uncovered), help=note)
 uncovered_places = uncovered.drop(columns=["latitude", "longitude"])
 place_table(uncovered_places, "communes_non_couvertes", viewer, PLACE_COUNTS, PLACE_RATES)

@@ -213,7 +213,7 @@ def test_questions_first_then_corrections_then_next_month_needs_no_fixing(db):
     assert not [c for c in at.checkbox if c.key.startswith("garder_")]
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
     assert not at.exception, at.exception
-    assert "1 nouveaux, 2 mis à jour" in at.success[0].value
+    assert "1 nouveau, 2 mis à jour" in at.success[0].value
     assert "Inscription : 1 · Attribution : 1 · Mise en relation : 1." in at.success[0].value
     assert counts(db)["imports"] == 2 and counts(db)["parcours"] == 3
 
