@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard.registry import page
 from dashboard.widgets import definition, table
 from indicators.catalogue import BY_ID, Unit, entry, french_names, shown
 from indicators.headline import Change
@@ -34,8 +35,6 @@ explain = definition  # a definition under a block that has no title of its own
 
 def link_to(stem: str) -> None:
     """A link to another page of the app (declared in the registry)."""
-    from dashboard.registry import page
-
     target = page(stem)
     try:
         st.page_link(target.path, label=f"Voir la page « {target.title} »", icon=target.icon)

@@ -58,13 +58,16 @@ class Change:
 
 
 def change(id_: str, now, before) -> Change:
-
+    """How `id_` moved from `before` to `now`: points for a share, days for a delay (in its
+    unit), the count otherwise; good or bad by the catalogue's direction."""
     if now is None or before is None:
         return Change(None, "off", None)
     figure = entry(id_)
     share = figure.unit is Unit.SHARE
     diff = round((now - before) * (100 if share else 1), 1)
-    unit = " pts" if share else " j" if figure.unit in (Unit.DAYS, Unit.WORKING_DAYS) else ""
+    unit = {Unit.SHARE: " pts", Unit.DAYS: " j", Unit.WORKING_DAYS: " j ouvrés"}.get(
+        figure.unit, ""
+    )
     sign = "+" if diff > 0 else "−" if diff < 0 else ""
     text = sign + number(abs(diff), 1 if diff % 1 else 0) + unit
     direction = "up" if diff > 0 else "down" if diff < 0 else "off"

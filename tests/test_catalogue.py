@@ -64,6 +64,8 @@ def test_change_against_the_comparison_period():
     assert (share.text, share.direction, share.good) == ("−3,5 pts", "down", False)
     same = headline.change("jeunes_inscrits", 7, 7)
     assert (same.text, same.direction, same.good) == ("0", "off", None)
+    b2 = headline.change("delai_median_b2", 3, 4.5)
+    assert (b2.text, b2.direction, b2.good) == ("−1,5 j ouvrés", "down", True)
     unknown = headline.change("delai_median_b2", None, 4)
     assert (unknown.text, unknown.direction) == (None, "off")
 
