@@ -33,6 +33,10 @@ class Unit(StrEnum):
     TEXT = "texte"
 
 
+# what follows a value of the unit, on screen and in a change ("4 j", "+1,5 j ouvrés")
+SUFFIXES = {Unit.DAYS: " j", Unit.WORKING_DAYS: " j ouvrés", Unit.KM: " km"}
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str
@@ -492,10 +496,6 @@ def shown(id_: str, value) -> str:
     unit = BY_ID[id_].unit
     if unit is Unit.SHARE:
         return percent(value)
-    if unit is Unit.DAYS:
-        return number(value, 1 if value % 1 else 0) + " j"
-    if unit is Unit.WORKING_DAYS:
-        return number(value, 1 if value % 1 else 0) + " j ouvrés"
     if unit is Unit.KM:
-        return number(value, 1) + " km"
-    return number(value, 1 if isinstance(value, float) and value % 1 else 0)
+        return number(value, 1) + SUFFIXES[unit]
+    return number(value, 1 if value % 1 else 0) + SUFFIXES.get(unit, "")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from domain.formatting import number
 from indicators import compliance, coverage, funnel, honorabilite, workload
-from indicators.catalogue import Unit, entry
+from indicators.catalogue import SUFFIXES, Unit, entry
 from indicators.dataset import Dataset, Period
 from indicators.settings import stuck_days
 
@@ -65,9 +65,7 @@ def change(id_: str, now, before) -> Change:
     figure = entry(id_)
     share = figure.unit is Unit.SHARE
     diff = round((now - before) * (100 if share else 1), 1)
-    unit = {Unit.SHARE: " pts", Unit.DAYS: " j", Unit.WORKING_DAYS: " j ouvrés"}.get(
-        figure.unit, ""
-    )
+    unit = " pts" if share else SUFFIXES.get(figure.unit, "")
     sign = "+" if diff > 0 else "−" if diff < 0 else ""
     text = sign + number(abs(diff), 1 if diff % 1 else 0) + unit
     direction = "up" if diff > 0 else "down" if diff < 0 else "off"

@@ -9,10 +9,6 @@ from domain.steps import STEP_LABELS
 from indicators.catalogue import name, shown
 
 
-def _days(value: float | None) -> str:
-    return "–" if value is None else f"{number(value, 1 if value % 1 else 0)} j"
-
-
 def summary_text(report: dict) -> str:
     du, au = dt.date.fromisoformat(report["du"]), dt.date.fromisoformat(report["au"])
     lines = [f"Indicateurs des inscriptions du {day(du)} au {day(au)} (données au {day(au)})", ""]
@@ -32,7 +28,7 @@ def summary_text(report: dict) -> str:
             f"  {STEP_LABELS[step['etape']]:<24}{number(step['effectif']):>8}"
             + (f"   {percent(rate)} de l'étape précédente" if rate is not None else "")
             + (
-                f", délai médian {_days(step['delai_etape_jours'])}"
+                f", délai médian {shown('delai_etape_jours', step['delai_etape_jours'])}"
                 if step["delai_etape_jours"] is not None
                 else ""
             )
@@ -43,9 +39,10 @@ def summary_text(report: dict) -> str:
         "Honorabilité (B2/FIJAIS par le CD)",
         f"  {number(h['demandes'])} demandes transmises, {number(h['traitees'])} traitées, "
         f"{number(h['en_attente'])} en attente",
-        f"  délai médian {_days(h['delai_median_jours'])} "
-        f"({_days(h['delai_median_jours_ouvres'])} ouvrés), 90e centile "
-        f"{_days(h['delai_p90_jours'])} ; {percent(h['part_dans_objectif'])} dans l'objectif "
+        f"  délai médian {shown('delai_median_jours', h['delai_median_jours'])} "
+        f"({shown('delai_median_jours_ouvres', h['delai_median_jours_ouvres'])}), 90e centile "
+        f"{shown('delai_p90_jours', h['delai_p90_jours'])} ; "
+        f"{percent(h['part_dans_objectif'])} dans l'objectif "
         f"de {h['objectif_jours_ouvres']} jours ouvrés",
         "",
         "Charge des associations (binômes actifs / capacité, jeunes en attente d'un mentor)",

@@ -10,7 +10,7 @@ from dashboard.page import start
 from dashboard.sections import chart, data_table, explain, link_to, section, tile
 from domain.formatting import day, number, percent
 from indicators import funnel, headline
-from indicators.catalogue import shown
+from indicators.catalogue import Unit, entry, shown
 from indicators.small_counts import threshold
 
 data, view, viewer = start("synthese")
@@ -36,9 +36,10 @@ if not viewer.sees_everything:  # an association compares itself with the whole 
     few = 0 < everyone["jeunes_inscrits"] < seuil  # shares are over the youths registered
     for column, id_ in zip(st.columns(4), headline.DEPARTEMENT_TILES, strict=True):
         value = everyone[id_]
-        if isinstance(value, int) and 0 < value < seuil:
+        unit = entry(id_).unit
+        if unit is Unit.COUNT and value is not None and 0 < value < seuil:
             value = f"< {seuil}"
-        elif id_.startswith(("taux", "part")) and few:
+        elif unit is Unit.SHARE and few:
             value = "–"
         tile(column, id_, value)
     st.caption(

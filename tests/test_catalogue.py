@@ -20,7 +20,8 @@ def test_ids_are_unique_and_two_figures_never_share_a_name():
     with pytest.raises(ValueError, match="« A » names a and b"):
         check([Entry("a", "A", Unit.COUNT, "."), Entry("b", "A", Unit.SHARE, ".")])
     # descriptive columns may share a name (an « Étape » code and its label)
-    check([Entry("a", "A", Unit.TEXT, "."), Entry("b", "A", Unit.TEXT, ".")])
+    shared = check([Entry("a", "A", Unit.TEXT, "."), Entry("b", "A", Unit.TEXT, ".")])
+    assert set(shared) == {"a", "b"}
 
 
 def test_the_cohort_and_the_other_counts_of_started_binomes_are_different_figures():

@@ -6,6 +6,7 @@ demo files imported by a person (not the demo builder), so sign-in is required."
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -62,6 +63,20 @@ def _open(page, name: str) -> None:
     page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=60_000)
 
 
+def _logged(url: str, action: str, timeout: float = 30) -> None:
+    """Wait until the audit log holds `action`: a download's entry is written by the rerun
+    its click starts, which a click elsewhere right after could otherwise overtake."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        engine = make_engine(url)
+        found = action in entries(engine)["action"].tolist()
+        engine.dispose()
+        if found:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no « {action} » entry in the audit log after {timeout} s")
+
+
 def _registered(page) -> int:
     tile = page.locator('[data-testid="stMetric"]').filter(has_text="Jeunes inscrits").first
     tile.wait_for(timeout=60_000)
@@ -81,6 +96,7 @@ def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
     page.get_by_role("button", name="Se connecter").click()
     before = _registered(page)
     page.get_by_role("button", name="Télécharger (CSV)").first.click()
+    _logged(url, "export")
 
     _open(page, "Importer")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
