@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from auth import passwords
@@ -25,7 +25,8 @@ from auth.roles import ROLE_LABELS, Identity, Role, parse_role
 from domain.formatting import PARIS
 from domain.text import normalise_key
 from store.audit import Actor, record
-from store.models import Association, Compte
+from store.db import writing
+from store.models import Association, Compte, SessionConnexion
 
 FAILURES_ENV = "PILOTAGE_ECHECS_AVANT_BLOCAGE"
 LOCK_ENV = "PILOTAGE_DUREE_BLOCAGE_MINUTES"
@@ -37,6 +38,7 @@ _IDENTIFIANT = re.compile(r"^\w[\w.@+'-]*$")
 WRONG = "Identifiant ou mot de passe incorrect."
 DISABLED = "Ce compte est désactivé : adressez-vous à l'administrateur du tableau de bord."
 TABLE = Compte.__table__
+SESSIONS = SessionConnexion.__table__
 
 LIST_COLUMNS = [
     "identifiant",
@@ -308,6 +310,7 @@ def set_password(
             .where(TABLE.c.id == row.id)
             .values(mot_de_passe=hashed, echecs=0, bloque_jusqua=None, modifie_le=_now())
         )
+        end_sessions(conn, row.identifiant)
         _audit(conn, actor, f"nouveau mot de passe pour « {row.identifiant} »")
 
 
@@ -331,6 +334,7 @@ def disable(engine: Engine, identifiant: str, actor: Actor | None = None) -> boo
         conn.execute(
             update(TABLE).where(TABLE.c.id == row.id).values(actif=False, modifie_le=_now())
         )
+        end_sessions(conn, row.identifiant)
         _audit(conn, actor, f"désactivation du compte « {row.identifiant} »")
     return True
 
@@ -584,9 +588,15 @@ def current_identity(engine: Engine, identity: Identity) -> Identity | None:
     """A signed-in local identity as the accounts table says now: None once the account is
     disabled or deleted; its role and association as they are now (a change made with
     `users` applies at the next page, not at the next sign-in)."""
+    return account_identity(engine, identity.identifiant, identity.source)
+
+
+def account_identity(engine: Engine, identifiant: str, source: str) -> Identity | None:
+    """The identity of an account as the table says now; None if it is missing, disabled
+    or inconsistent."""
     with engine.connect() as conn:
         row = conn.execute(
-            select(TABLE).where(TABLE.c.identifiant == normalise_identifiant(identity.identifiant))
+            select(TABLE).where(TABLE.c.identifiant == normalise_identifiant(identifiant))
         ).first()
     if row is None or not row.actif:
         return None
@@ -594,4 +604,69 @@ def current_identity(engine: Engine, identity: Identity) -> Identity | None:
     if role is None or (role is Role.ASSOCIATION) != bool(row.association):
         return None
     association = row.association if role is Role.ASSOCIATION else None
-    return Identity(row.identifiant, role, association, identity.source)
+    return Identity(row.identifiant, role, association, source)
+
+
+def end_sessions(engine_or_conn: Engine | Connection, identifiant: str) -> int:
+    """End every open sign-in session of an account (auth/sessions.py): sign-out, a new
+    password, a disabled account. Returns how many were open."""
+    statement = (
+        update(SESSIONS)
+        .where(
+            SESSIONS.c.identifiant == normalise_identifiant(identifiant),
+            SESSIONS.c.fin_le.is_(None),
+        )
+        .values(fin_le=_now())
+    )
+    if isinstance(engine_or_conn, Engine):
+        with engine_or_conn.begin() as conn:
+            return conn.execute(statement).rowcount
+    return engine_or_conn.execute(statement).rowcount
+
+
+def any_admin(engine: Engine) -> bool:
+    """Whether an administrator account was ever created (active or not): until then, the
+    local machine may create the first one (dashboard/first_admin.py)."""
+    with engine.connect() as conn:
+        query = select(TABLE.c.id).where(TABLE.c.role == Role.ADMIN.value).limit(1)
+        return conn.execute(query).first() is not None
+
+
+def create_first_admin(
+    engine: Engine, identifiant: str, password: str | None, origine: str | None = None
+) -> Identity:
+    """The first administrator, created from the app on the local machine while no
+    administrator exists (without a password: an identity-provider account). Under the
+    dataset's write lock, so two visitors cannot both create one; AccountError when one
+    exists already."""
+    _valid_identifiant(identifiant)
+    if password is not None:
+        _check_password(identifiant, password)
+    hashed = passwords.hash_password(password) if password is not None else None
+    now = _now()
+    with writing(engine) as conn:
+        if conn.execute(select(TABLE.c.id).where(TABLE.c.role == Role.ADMIN.value)).first():
+            raise AccountError(
+                "Un compte administrateur existe déjà : connectez-vous avec lui, ou demandez-lui "
+                "de vous ouvrir un compte."
+            )
+        name, role, _ = _validate_new(conn, identifiant, Role.ADMIN, None, oidc=hashed is None)
+        conn.execute(
+            insert(TABLE).values(
+                identifiant=name,
+                role=role.value,
+                association=None,
+                mot_de_passe=hashed,
+                actif=True,
+                echecs=0,
+                bloque_jusqua=None,
+                cree_le=now,
+                modifie_le=now,
+                derniere_connexion=now if hashed else None,
+            )
+        )
+        actor = Actor(name, role.value, None, origine)
+        record(conn, actor, "compte", f"création du premier compte administrateur « {name} »")
+        if hashed:
+            record(conn, actor, "connexion", "connexion avec un compte local")
+    return Identity(name, role, None, "local" if hashed else "oidc")

@@ -15,14 +15,19 @@ from dataclasses import replace
 import streamlit as st
 from sqlalchemy import select
 
+from auth import sessions
 from auth.accounts import (
     AccountError,
+    any_admin,
     authenticate,
     current_identity,
+    end_sessions,
     record_oidc_sign_in,
 )
 from auth.roles import Identity, Role, identity_from_oidc
+from dashboard import session_cookie
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
+from dashboard.first_admin import first_admin_form
 from dashboard.markdown import message
 from dashboard.registry import page
 from domain.text import normalise_key
@@ -30,6 +35,8 @@ from store import audit
 from store.models import Association
 
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
+TOKEN = "_pilotage_token"  # session state: the lasting sign-in's token (auth/sessions.py)
+SIGNED_OUT = "_pilotage_signed_out"  # session state: the browser must drop its token
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
 DEMO_IDENTITY = Identity("démonstration", Role.ADMIN, None, "demo")
 DEMO_BANNER = (
@@ -129,23 +136,60 @@ def _as_referential_spells(identity: Identity) -> Identity:
     return identity if name is None else replace(identity, association=name)
 
 
-def viewer() -> Identity | None:
-    """The signed-in identity (checked against the accounts table at every run: a disabled
-    account is signed out at once); the demo identity on a local demo server; else None."""
+def _local_session() -> Identity | None:
+    """The local account signed in for this browser session, checked against the database
+    at every run: an ended session (signed out in another tab), an expired one or a disabled
+    account signs out at once. A page opened with a valid session cookie (a reload, a new
+    tab, a shared link) signs in without asking again."""
     identity = st.session_state.get(IDENTITY)
+    token = st.session_state.get(TOKEN)
     if isinstance(identity, Identity):
-        identity = current_identity(engine(), identity)
-        if identity is None:
+        # Every sign-in from the form holds a token; an identity without one comes from a
+        # test harness and is checked against the accounts table only.
+        now = sessions.resume(engine(), token) if token else current_identity(engine(), identity)
+        if now is None:
             st.session_state.pop(IDENTITY, None)
+            st.session_state.pop(TOKEN, None)
+            st.session_state[SIGNED_OUT] = True
         else:
-            st.session_state[IDENTITY] = identity
-            return _as_referential_spells(identity)
+            st.session_state[IDENTITY] = now
+        return now
+    if st.session_state.get(SIGNED_OUT):
+        return None  # the cookie this page was opened with is no longer valid
+    token = session_cookie.sent_token()
+    identity = sessions.resume(engine(), token) if token else None
+    if identity is not None:
+        st.session_state[IDENTITY] = identity
+        st.session_state[TOKEN] = token
+    return identity
+
+
+def viewer() -> Identity | None:
+    """The signed-in identity (a local session or the identity provider, as the accounts
+    table says now); the demo identity on a local demo server; else None."""
+    identity = _local_session()
+    if identity is not None:
+        return _as_referential_spells(identity)
     identity = _from_identity_provider()
     if identity is not None:
         return _as_referential_spells(identity)
     if listens_locally() and load_is_demo():
         return DEMO_IDENTITY
     return None
+
+
+def first_admin_wanted() -> bool:
+    """Whether this visitor may create the first administrator: none was ever created, and
+    the visitor is on the machine the server listens on (dashboard/first_admin.py)."""
+    return listens_locally() and not any_admin(engine())
+
+
+def signed_in(identity: Identity) -> None:
+    """Start a lasting session for a local account that has just signed in."""
+    token, _ = sessions.open_session(engine(), identity)
+    st.session_state[IDENTITY] = identity
+    st.session_state[TOKEN] = token
+    st.session_state.pop(SIGNED_OUT, None)
 
 
 def _sign_in_form() -> None:
@@ -177,13 +221,19 @@ def _sign_in_form() -> None:
         if result.identity is None:
             st.error(message(result.message))
             return
-        st.session_state[IDENTITY] = result.identity
+        signed_in(result.identity)
         st.rerun()
 
 
 def sign_out() -> None:
+    """End the session here and everywhere: every open session of the account (other tabs,
+    other browsers) is ended in the database, and this browser drops its cookie."""
     identity = st.session_state.pop(IDENTITY, None) or st.session_state.pop(SIGNED_IN_ONCE, None)
+    st.session_state.pop(TOKEN, None)
+    st.session_state[SIGNED_OUT] = True
     if isinstance(identity, Identity):
+        if identity.source == "local":
+            end_sessions(engine(), identity.identifiant)
         audit.record(engine(), identity.actor(origin()), "deconnexion", "Déconnexion")
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
@@ -198,6 +248,9 @@ def _sidebar(identity: Identity) -> None:
         who += f" — {identity.association}"
     st.sidebar.caption(f"Connecté : {who} ({identity.role_label})")
     st.sidebar.button("Se déconnecter", on_click=sign_out, key="se_deconnecter")
+    token = st.session_state.get(TOKEN)
+    if token:
+        session_cookie.keep(token, sessions.session_hours() * 3600)
 
 
 def require(stem: str) -> Identity:
@@ -210,7 +263,12 @@ def require(stem: str) -> Identity:
     st.session_state.pop(SCOPE, None)
     identity = viewer()
     if identity is None:
-        _sign_in_form()
+        if st.session_state.get(SIGNED_OUT) or session_cookie.sent_token():
+            session_cookie.forget()
+        if first_admin_wanted():
+            first_admin_form(engine(), origin(), oidc_configured(), signed_in)
+        else:
+            _sign_in_form()
         st.stop()
     st.title(title)
     if identity.role not in declared.roles:

@@ -263,6 +263,21 @@ class Compte(Base):
     derniere_connexion: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SessionConnexion(Base):
+    """A local sign-in that survives a reload: the browser keeps a random token in a cookie,
+    the database its SHA-256 only. Valid until `expire_le`, or until `fin_le` is set (sign-out,
+    new password, disabled account)."""
+
+    __tablename__ = "session_connexion"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jeton_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    identifiant: Mapped[str] = mapped_column(String(200), index=True)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expire_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    fin_le: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Journal(Base):
     """The audit log: who did what, when, from where. Append-only (database triggers refuse
     updates, and deletes of entries younger than the retention period)."""
