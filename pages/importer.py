@@ -11,10 +11,14 @@ import streamlit as st
 
 from auth.roles import Right
 from dashboard.access import require
+from dashboard.demo_exit import offer_demo_exit
 from dashboard.import_review import pseudonym_key, review, source_choice
 from dashboard.importing import confirm, uploads
 
 viewer = require("importer")
+if viewer.source == "demo":  # real files never go into the fictitious data
+    offer_demo_exit(viewer)
+    st.stop()
 own = not viewer.may(Right.IMPORT_ANY_FILE)  # an association: its own exports only
 st.markdown(
     (

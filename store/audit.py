@@ -35,6 +35,7 @@ ACTIONS = {
     "export": "Export",
     "telechargement": "Téléchargement",
     "acces_refuse": "Accès refusé",
+    "sortie_demo": "Sortie du mode démonstration",
 }
 MAX_DETAIL = 2000
 

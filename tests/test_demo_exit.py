@@ -1,0 +1,87 @@
+"""Leaving demo mode from the Importer (pipelines/demo_exit.py, dashboard/demo_exit.py): what
+will happen is said first, nothing happens before the person agrees, then the fictitious data
+are out, the app asks for sign-in and, on this machine, offers to create the first admin."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from pipelines.demo_exit import leave_demo
+from pipelines.errors import IngestError
+from store.audit import Actor, entries
+from store.db import make_engine
+from store.models import Association, Commune, ImportLot, Parcours
+from store.queries import is_demo
+from tests.test_access import ROOT, listening  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def demo_copy(demo_db_url, tmp_path, monkeypatch, key):
+    """A copy of the demo database this test may change."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_the_importer_on_the_demo_says_what_leaving_does_before_doing_it(demo_copy, listening):  # noqa: F811
+    listening("localhost")
+    parcours = _count(demo_copy, Parcours)
+    at = AppTest.from_file(str(ROOT / "pages" / "importer.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    warning = at.warning[0].value
+    assert "base de démonstration" in warning
+    assert f"{parcours:,}".replace(",", "\u202f") + " parcours fictifs" in warning
+    assert "créer le compte administrateur" in warning
+    assert not at.get("file_uploader")  # no real file into fictitious data
+    button = at.button[0]
+    assert button.label == "Quitter le mode démonstration" and button.disabled
+    assert _count(demo_copy, Parcours) == parcours  # nothing happened yet
+    at.checkbox(key="sortie_demo_ok").check().run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Premier démarrage : créer le compte administrateur"
+    assert _count(demo_copy, Parcours) == 0 and _count(demo_copy, Association) == 0
+    assert _count(demo_copy, Commune) > 0  # the communes referential stays
+    with demo_copy.connect() as conn:
+        assert not is_demo(conn)
+        assert conn.execute(select(ImportLot.annule)).scalars().all() == [True] * _count(
+            demo_copy, ImportLot
+        )
+    (entry,) = entries(demo_copy, actions=["sortie_demo"]).to_dict("records")
+    assert entry["utilisateur"] == "démonstration"
+    assert f"{parcours} parcours fictifs retirés" in entry["detail"]
+
+
+def test_real_data_are_never_taken_out(real_engine):
+    before = _count(real_engine, Parcours)
+    with pytest.raises(IngestError, match="rien n'a été retiré"):
+        leave_demo(real_engine, Actor("quelqu'un"))
+    assert _count(real_engine, Parcours) == before > 0
+    assert entries(real_engine, actions=["sortie_demo"]).empty
+
+
+@pytest.fixture
+def real_engine(tmp_path, key):
+    from pipelines.ingest import ingest
+    from store.db import init_db
+    from tests.helpers import csv_bytes
+    from tests.test_ingest import HEADER, ROW_A1
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'reel.db'}")
+    init_db(engine)
+    ingest(engine, csv_bytes([HEADER, ROW_A1]), "envol.csv", key, association="Envol")
+    yield engine
+    engine.dispose()
