@@ -1,5 +1,14 @@
 """The sidebar shared by every page: period, association, canal, territoire, rural/urbain,
-age band, type d'accueil. Values persist across pages for the session."""
+age band, type d'accueil.
+
+The filters are the truth of what the page shows, and they live in the address: every run
+writes the current choice into the query string (`?du=2026-01-01&au=2026-06-30&association=…`,
+defaults left out), so a reload keeps the view and a link reproduces it. An address that
+differs from what the app last wrote (a reload, a shared link, a bookmark) is applied to the
+widgets before they are drawn; a value it names that does not exist here is ignored and said.
+Across pages (the menu drops the query string) the widgets keep their values for the session
+and the new page writes them back into the address.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboard.markdown import plain
 from domain.values import category_labels
 from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
 
 ALL = "Toutes"
+PERIOD_KEY = "periode"
+WRITTEN = "_pilotage_adresse"  # session state: the query string this session last wrote
 
 
 @dataclass(frozen=True)
@@ -21,56 +33,133 @@ class View:
     filters: Filters
 
 
-def _choice(label: str, key: str, options: list[str], labels: dict[str, str] | None = None):
+@dataclass(frozen=True)
+class Choice:
+    """One select box of the sidebar and its name in the address."""
+
+    param: str  # query-string name
+    key: str  # widget key
+    label: str
+    field: str  # Filters field
+
+
+CHOICES = (
+    Choice("association", "f_association", "Association", "association"),
+    Choice("canal", "f_canal", "Canal", "canal"),
+    Choice("territoire", "f_territoire", "Territoire", "territoire"),
+    Choice("classe", "f_classe", "Rural / urbain", "classe"),
+    Choice("age", "f_age", "Âge à l'inscription", "tranche_age"),
+    Choice("accueil", "f_accueil", "Type d'accueil", "type_accueil"),
+)
+
+
+def _options(data: Dataset) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Each select box's values and their French labels."""
+    p = data.parcours
+    return {
+        "association": (_values(p["association"]), {}),
+        "canal": (_values(p["canal"]), category_labels("canal")),
+        "territoire": (_values(p["territoire"]), {}),
+        "classe": (["rural", "urbain"], {}),
+        "age": (list(AGE_BANDS), {}),
+        "accueil": (_values(p["type_accueil"]), category_labels("type_accueil")),
+    }
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _address() -> dict[str, str]:
+    return {name: st.query_params.get(name) for name in st.query_params}
+
+
+def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list[str]:
+    """Set the widgets from an address this session did not write; returns what in it
+    could not be applied (French, for the sidebar)."""
+    address = _address()
+    if not address or address == st.session_state.get(WRITTEN):
+        return []
+    ignored = []
+    for choice in CHOICES:
+        value = address.get(choice.param)
+        if value is None:
+            st.session_state[choice.key] = ALL
+        elif value in options[choice.param][0]:
+            st.session_state[choice.key] = value
+        else:
+            ignored.append(f"{choice.label.lower()} « {plain(value[:60])} » inconnue ici")
+    du, au = _date(address.get("du")), _date(address.get("au"))
+    if du and au and du <= au:
+        st.session_state[PERIOD_KEY] = (du, au)
+    elif "du" in address or "au" in address:
+        ignored.append("période illisible (attendu : du=AAAA-MM-JJ&au=AAAA-MM-JJ)")
+    return ignored
+
+
+def _write_address(period: Period, default: Period, filters: Filters) -> None:
+    wanted = {}
+    if period != default:
+        wanted = {"du": period.du.isoformat(), "au": period.au.isoformat()}
+    for choice in CHOICES:
+        value = getattr(filters, choice.field)
+        if value is not None:
+            wanted[choice.param] = value
+    if wanted != _address():
+        st.query_params.from_dict(wanted)
+    st.session_state[WRITTEN] = wanted
+
+
+def _choice(choice: Choice, options: list[str], labels: dict[str, str]):
     """A select box whose first entry, "Toutes", means no filter (None)."""
-    labels = labels or {}
+    if st.session_state.get(choice.key) not in (None, ALL, *options):
+        st.session_state[choice.key] = ALL  # a value of another scope or data version
     chosen = st.sidebar.selectbox(
-        label,
+        choice.label,
         [ALL, *options],
         format_func=lambda v: labels.get(v, v),
-        key=key,
+        key=choice.key,
         persist_state="session",
     )
     return None if chosen in (ALL, None) else chosen
 
 
 def sidebar(data: Dataset, today: dt.date | None = None) -> View:
-    """Render the shared filters and return what they select."""
+    """Render the shared filters and return what they select (also written in the
+    address)."""
     today = today or dt.date.today()
     default = Period.last_months(today, 12)
+    options = _options(data)
+    ignored = _apply_address(options)
     st.sidebar.header("Filtres")
+    if PERIOD_KEY not in st.session_state:  # the default, set here so an address can change it
+        st.session_state[PERIOD_KEY] = (default.du, default.au)
     chosen = st.sidebar.date_input(
         "Période (inscriptions du … au …)",
-        value=(default.du, default.au),
         format="DD/MM/YYYY",
-        key="periode",
+        key=PERIOD_KEY,
         persist_state="session",
     )
     # While only one date of the range is picked, keep the default period.
     complete = isinstance(chosen, tuple) and len(chosen) == 2
     period = Period(*chosen) if complete else default
-    p = data.parcours
     filters = Filters(
-        association=_choice("Association", "f_association", _values(p["association"])),
-        canal=_choice("Canal", "f_canal", _values(p["canal"]), category_labels("canal")),
-        territoire=_choice("Territoire", "f_territoire", _values(p["territoire"])),
-        classe=_choice(
-            "Rural / urbain",
-            "f_classe",
-            ["rural", "urbain"],
-            {"rural": "rural", "urbain": "urbain"},
-        ),
-        tranche_age=_choice("Âge à l'inscription", "f_age", list(AGE_BANDS)),
-        type_accueil=_choice(
-            "Type d'accueil",
-            "f_accueil",
-            _values(p["type_accueil"]),
-            category_labels("type_accueil"),
-        ),
+        **{c.field: _choice(c, *options[c.param]) for c in CHOICES},
     )
+    if ignored:
+        st.sidebar.warning(
+            "Le lien ouvert demande des filtres qui n'existent pas ici ; ils sont ignorés : "
+            + " ; ".join(ignored)
+            + "."
+        )
     st.sidebar.caption(
         f"Données au {period.au:%d/%m/%Y} : une date postérieure compte comme inconnue."
     )
+    st.sidebar.caption("L'adresse de la page reproduit cette vue : copiez-la pour la partager.")
+    _write_address(period, default, filters)
     return View(period, filters)
 
 

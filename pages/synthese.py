@@ -25,7 +25,10 @@ st.caption(
 for row in (headline.TILES[:4], headline.TILES[4:]):
     for column, id_ in zip(st.columns(4), row, strict=True):
         change = headline.change(id_, now[id_], before[id_])
-        help_text = f"Période précédente : {shown(id_, before[id_])}"
+        help_text = (
+            f"Période précédente, du {day(previous.du)} au {day(previous.au)} : "
+            f"{shown(id_, before[id_])}"
+        )
         tile(column, id_, now[id_], change, help_text)
 explain(headline.tiles_definition())
 
