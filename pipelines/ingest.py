@@ -37,6 +37,7 @@ from pipelines.mapping import (
 )
 from pipelines.prepare import Prepared, prepare
 from pipelines.saved_profiles import all_profiles, save_profile, stored_headers
+from store import snapshot
 from store.audit import Actor, record
 from store.db import Busy, writing
 from store.models import Association, ImportLot
@@ -507,7 +508,7 @@ def ingest(
             engine, data, filename, key, kind=kind, association=association, answers=answers
         )
         faults.point("lecture")
-        return apply_plan(
+        report = apply_plan(
             engine,
             plan,
             user,
@@ -516,6 +517,10 @@ def ingest(
             demo=demo,
             actor=actor,
         )
+        if report.statut == "charge" and not dry_run:
+            # The command line's imports too: a server started later finds the snapshot.
+            snapshot.refresh_kept(engine)
+        return report
     except NeedsAnswers as exc:
         mapping = exc.mapping
         return FileReport(

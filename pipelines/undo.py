@@ -22,6 +22,7 @@ from pipelines import faults
 from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
+from store import snapshot
 from store.audit import Actor, record
 from store.bulk import typed_columns, update_frame_by_id
 from store.db import Busy, writing
@@ -79,12 +80,14 @@ def undo_import(
     versions = VersionLigne.__table__
     lot = ImportLot.__table__
     try:
-        return _undo(engine, import_id, user, versions, lot, actor)
+        report = _undo(engine, import_id, user, versions, lot, actor)
     except Busy:
         raise IngestError(
             "Un import (ou une autre annulation) est en cours depuis plus d'une minute : "
             "réessayez dans un instant. Rien n'a été annulé."
         ) from None
+    snapshot.refresh_kept(engine)  # a server started later finds the undone state ready
+    return report
 
 
 def _undo(
