@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
+AXE := node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm)
 PORT ?= 8501
 
 .PHONY: run test lint format bench layouts demo communes clean help
@@ -23,6 +25,12 @@ $(DEPS): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(DEPS)
 
+# axe-core for the accessibility test (tests/browser/test_accessibility.py), the version
+# pinned in package-lock.json; `make test` installs it only where npm exists.
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 run: $(DEPS)
 	$(BIN)/python -m pipelines key --create
 	$(BIN)/python -m pipelines demo --if-missing
@@ -32,11 +40,12 @@ demo: $(DEPS)
 	$(BIN)/python -m pipelines key --create
 	$(BIN)/python -m pipelines demo
 
-test: $(DEPS)
+test: $(DEPS) $(if $(NPM),$(AXE))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	@command -v chromium >/dev/null 2>&1 || echo "Chromium absent : les tests navigateur seront ignorés (apt-get install chromium)."
+	@[ -n "$(NPM)" ] || echo "npm absent : le test d'accessibilité (axe-core) sera ignoré (apt-get install npm)."
 	@[ -n "$$PILOTAGE_TEST_PG_URL" ] || echo "PILOTAGE_TEST_PG_URL non défini : les tests de base de données tournent sur SQLite seulement."
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
@@ -61,4 +70,4 @@ communes: $(DEPS)
 	$(BIN)/python scripts/build_communes.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis
