@@ -1,7 +1,9 @@
 """Cached access to the database for the pages.
 
 Every cached loader takes the data version (bumped by each import or undo) as an argument,
-so an import invalidates every figure without clearing caches by hand.
+so an import invalidates every figure without clearing caches by hand. The dataset itself is
+loaded once per server process from its columnar snapshot (store/snapshot.py), starting when
+the server's first session imports this module.
 
 Reads are cut to the viewer's scope here, where data is read, not by hiding menu entries:
 an association's user gets its own association whatever the filters say, and every cached
@@ -12,24 +14,35 @@ nothing is read.
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit import runtime
 
 from indicators.dataset import Dataset, Filters
 from pipelines.database_setup import ensure_database
-from store import queries
+from store import queries, snapshot
 from store.db import database_url, make_engine
 
+log = logging.getLogger(__name__)
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
 
-@st.cache_resource(show_spinner=False)
+
 def _engine(url: str) -> Engine:
-    engine = make_engine(url)
-    ensure_database(engine)
-    return engine
+    """One engine per database for the process (the start-up thread and every session)."""
+    with _engines_lock:
+        if url not in _engines:
+            engine = make_engine(url)
+            ensure_database(engine)
+            _engines[url] = engine
+        return _engines[url]
 
 
 def engine() -> Engine:
@@ -112,12 +125,37 @@ def load_overview() -> dict[str, pd.DataFrame | bool]:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+KEPT_VERSIONS = 2  # datasets kept in memory: the current one, and the one before
+_datasets: dict[tuple[str, tuple[int, int]], Future] = {}
+_datasets_lock = threading.Lock()
+
+
 def _dataset(url: str, version: tuple[int, int]) -> Dataset:
-    """The whole dataset, read once per data version and shared by every session (read
-    only: indicators never modify their input)."""
-    with _engine(url).connect() as conn:
-        return Dataset(**queries.dataset_frames(conn))
+    """The whole dataset, loaded once per data version for the server process and shared by
+    every session (read only: indicators never modify their input). It comes from the
+    columnar snapshot beside the database (store/snapshot.py), read from the database and
+    written when missing. A session asking while another (or the start-up thread) loads it
+    waits for that load instead of reading a second time."""
+    key = (url, version)
+    with _datasets_lock:
+        future = _datasets.get(key)
+        mine = future is None
+        if mine:
+            future = _datasets[key] = Future()
+            for old in list(_datasets)[:-KEPT_VERSIONS]:
+                del _datasets[old]
+    if not mine:
+        return future.result()
+    try:
+        loaded = snapshot.load(_engine(url))
+    except BaseException as exc:
+        with _datasets_lock:
+            if _datasets.get(key) is future:
+                del _datasets[key]  # the next caller tries again
+        future.set_exception(exc)
+        raise
+    future.set_result(Dataset(**loaded.frames))
+    return future.result()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -132,10 +170,27 @@ def _cut(url: str, version: tuple[int, int], filters: Filters | None) -> Dataset
 
 
 def prewarm() -> None:
-    """Read the new data version into the cache every session shares, right after an
-    import or an undo: the next page anyone opens starts warm (the reading, ≈ 1-3 s at
-    100,000 parcours, is paid here, where the user already waits for the write)."""
+    """Load the new data version into the cache every session shares, right after an
+    import or an undo, and write its snapshot: the next page anyone opens starts warm, and
+    so does the next server process (the database read, ≈ 3 s at 100,000 parcours, is
+    paid here, where the user already waits for the write)."""
     _dataset(database_url(), data_version())
+
+
+def _load_at_start() -> None:
+    try:
+        _dataset(database_url(), data_version())
+    except Exception as exc:  # the first page will try again, and say what is wrong
+        log.warning("dataset not loaded at start (%s: %s)", type(exc).__name__, exc)
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading the current dataset in a thread: the server's first session imports
+    this module, and the dataset is read while the rest of the page's modules load and
+    while a visitor signs in, not after."""
+    thread = threading.Thread(target=_load_at_start, name="pilotage-dataset", daemon=True)
+    thread.start()
+    return thread
 
 
 def dataset(filters: Filters | None = None) -> Dataset:
@@ -200,3 +255,7 @@ def load_quarantine_reports() -> list[tuple[dict, pd.DataFrame]]:
     if association is None:
         return reports
     return [(row, rows) for row, rows in reports if row.get("association") == association]
+
+
+if runtime.exists():  # inside a Streamlit server; tests and scripts load on first use
+    load_in_background()
