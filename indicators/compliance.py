@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from domain.steps import ADULT_AGE
-from indicators.dataset import Dataset
+from indicators.dataset import Dataset, memoized
 from indicators.stats import as_of, known_by
 
 DEFINITION = (
@@ -74,6 +74,7 @@ def _day(value) -> str:
     return "–" if pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
 
 
+@memoized
 def known_parcours(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     """The parcours known at `au`: inscribed by `au`, or without an inscription date."""
     p = dataset.parcours
@@ -220,6 +221,7 @@ def _order_rule(p: pd.DataFrame, d: Dates, at: pd.Timestamp) -> pd.DataFrame:
     )
 
 
+@memoized
 def alerts(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     """One row per (parcours known at `au`, rule broken): `association`, `id_source`,
     `regle` (a key of RULES), `libelle`, `gravite` (1 critique, 2 majeure, 3 à vérifier),

@@ -26,7 +26,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from indicators.dataset import Dataset, Period
+from indicators.dataset import Dataset, Period, memoized
 from indicators.geo import nearest_antenne
 from indicators.stats import rate, rounded
 from indicators.workload import known, ratios, waiting
@@ -63,6 +63,7 @@ METRICS = [
 ]
 
 
+@memoized
 def commune_distances(dataset: Dataset) -> pd.DataFrame:
     """Nearest antenne of each commune of the dataset, indexed by INSEE code."""
     communes = dataset.communes
@@ -71,6 +72,7 @@ def commune_distances(dataset: Dataset) -> pd.DataFrame:
     return nearest_antenne(communes, dataset.antennes).set_index("insee")
 
 
+@memoized
 def _cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
     """Cohort parcours with `classe` (rural/urbain/inconnu) and `distance_km` of their
     commune."""

@@ -8,7 +8,11 @@ the viewer's scope and filters (`Dataset.scoped`), and a `Period`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import pandas as pd
 
@@ -88,6 +92,8 @@ class Dataset:
     associations: pd.DataFrame = field(default_factory=pd.DataFrame)
     antennes: pd.DataFrame = field(default_factory=pd.DataFrame)
     communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Results of `memoized` functions on this dataset (a new dataset starts empty).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def scoped(self, filters: Filters) -> Dataset:
         """The same dataset cut to the filters: parcours; with an association, also its
@@ -123,3 +129,45 @@ class Dataset:
             associations=associations,
             antennes=antennes,
         )
+
+
+MEMO_MAX = 256  # results kept per dataset (every period a viewer picks adds a few)
+_memo_lock = threading.Lock()
+_MISSING = object()
+Result = TypeVar("Result")
+
+
+def _shallow(value):
+    """A copy sharing the data: with copy-on-write, a caller changing it (a column added,
+    a cell set) leaves the kept result as it was."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, dict | list):
+        return type(value)(value)
+    return value
+
+
+def memoized(function: Callable[..., Result]) -> Callable[..., Result]:
+    """`function(dataset, *args)` computed once per dataset and arguments: what several
+    figures of a page start from (a period's cohort, the funnel, the compliance alerts) is
+    computed once, not once per figure. Arguments that cannot be hashed skip the memo."""
+
+    @functools.wraps(function)
+    def wrapper(dataset: Dataset, *args, **kwargs):
+        key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:
+            return function(dataset, *args, **kwargs)
+        memo = dataset._memo
+        value = memo.get(key, _MISSING)
+        if value is not _MISSING:
+            return _shallow(value)
+        value = function(dataset, *args, **kwargs)
+        with _memo_lock:
+            while len(memo) >= MEMO_MAX:
+                del memo[next(iter(memo))]
+            memo[key] = value
+        return _shallow(value)
+
+    return wrapper

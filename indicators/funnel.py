@@ -12,7 +12,7 @@ import pandas as pd
 
 from domain.formatting import number
 from domain.steps import STEP_LABELS, STEPS
-from indicators.dataset import Dataset, Period
+from indicators.dataset import Dataset, Period, memoized
 from indicators.stats import known_by, median, month_start, none_if_nan, rounded
 from indicators.steps import last_step, reached, status, step_dates
 
@@ -59,6 +59,7 @@ _DELAY_DIGITS = 1
 _ALL = "__all__"  # the single group of an ungrouped funnel
 
 
+@memoized
 def cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
     """The parcours whose `date_inscription` falls within the period (inclusive)."""
     p = dataset.parcours
@@ -147,6 +148,7 @@ def _funnel_long(c: pd.DataFrame, period: Period, column: str | None) -> pd.Data
     )
 
 
+@memoized
 def funnel(dataset: Dataset, period: Period) -> pd.DataFrame:
     """One row per step (STEPS order): count of cohort parcours that reached it by `au`,
     rates (fractions 0-1, 4 decimals; None without a base) and delays from the previous step

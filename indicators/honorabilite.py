@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.formatting import number
-from indicators.dataset import Dataset, Period
+from indicators.dataset import Dataset, Period, memoized
 from indicators.stats import (
     as_of,
     known_by,
@@ -100,6 +100,7 @@ def target_for(voie: str, targets: dict[str, int] | None = None) -> int:
     return int(merged.get(voie, merged[DEFAULT_VOIE]))
 
 
+@memoized
 def requests(
     dataset: Dataset, period: Period, targets: dict[str, int] | None = None
 ) -> pd.DataFrame:

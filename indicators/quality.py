@@ -10,7 +10,7 @@ import pandas as pd
 from domain.formatting import PARIS, number, percent
 from domain.steps import ADULT_AGE
 from indicators import compliance
-from indicators.dataset import Dataset
+from indicators.dataset import Dataset, memoized
 from indicators.stats import as_of, known_by
 
 # Weights of the score (points out of 100) and the thresholds that take them away.
@@ -99,6 +99,7 @@ def _present(p: pd.DataFrame, field: str, au: dt.date) -> pd.Series:
     return values.notna() & (values.astype("object").astype(str).str.strip() != "")
 
 
+@memoized
 def completeness(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     """Association × field: share (0-1, 4 decimals) of the association's parcours known at
     `au` that have the field, among those that should (None when none should).
@@ -106,15 +107,14 @@ def completeness(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     p = compliance.known_parcours(dataset, au)
     p = p[p["association"].notna()]
     expected = _expected(p, au)
-    out = {}
-    for field in FIELDS:
-        should = expected[field]
-        has = _present(p, field, au) & should
-        total = should.groupby(p["association"]).sum()
-        good = has.groupby(p["association"]).sum()
-        share = (good / total.where(total > 0)).round(4)
-        out[field] = share
-    frame = pd.DataFrame(out)
+    should = pd.DataFrame({field: expected[field] for field in FIELDS}, index=p.index)
+    has = pd.DataFrame(
+        {field: _present(p, field, au) & expected[field] for field in FIELDS}, index=p.index
+    )
+    # One grouping of the association names for every field (each costs ≈ 10 ms).
+    total = should.groupby(p["association"]).sum()
+    good = has.groupby(p["association"]).sum()
+    frame = (good / total.where(total > 0)).round(4)
     frame.index.name = "association"
     frame = frame.sort_index().reset_index()
     for field in FIELDS:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from domain.formatting import percent
 from domain.text import normalise_key
-from indicators.dataset import Dataset, Period
+from indicators.dataset import Dataset, Period, memoized
 from indicators.stats import as_of, known_by, month_start, rate
 from indicators.steps import reached
 
@@ -113,6 +113,7 @@ def capacities(dataset: Dataset) -> pd.Series:
     return a.drop_duplicates("nom").set_index("nom")["capacite"].astype("Int64")
 
 
+@memoized
 def association_load(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     """One row per association: `association`, `binomes_actifs`, `en_attente_binome`,
     `capacite` (Int64), `taux_charge` (fraction rounded to 4, NaN without capacity)."""
@@ -199,6 +200,7 @@ def monthly_inflow(dataset: Dataset, period: Period) -> pd.DataFrame:
     return counts.reindex(grid, fill_value=0).astype("int64").rename("attributions").reset_index()
 
 
+@memoized
 def _cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
     p = dataset.parcours
     return p[period.contains(p["date_inscription"])]
