@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, func, select
 
@@ -52,6 +53,7 @@ FORMAT = 1  # bump when the layout of a snapshot folder changes
 FRAMES = ("parcours", "demandes", "associations", "antennes", "communes")
 MANIFEST = "manifest.json"
 NAN = "__nan__:"  # prefix of the mask column of a text column holding NaN
+DICTIONARY_MAX = 1000  # a text column of this many distinct values or fewer: a dictionary
 ABOUT = b"pilotage"  # a file's own description: frame, key, columns and dtypes
 STALE_TEMPORARY_SECONDS = 3600  # a temporary folder this old was left by a killed writer
 # The code whose change changes the frames: a new release rebuilds the snapshot once.
@@ -133,8 +135,14 @@ def _column(array: pa.ChunkedArray, dtype: str) -> pd.Series:
 
 def _text(array: pa.ChunkedArray, nan: pa.ChunkedArray | None) -> pd.Series:
     """A text column: Python strings, None when missing, NaN where the frame had NaN (a
-    commune's columns joined onto a parcours whose commune is unknown)."""
-    values = array.to_numpy(zero_copy_only=False)
+    commune's columns joined onto a parcours whose commune is unknown). A column of few
+    distinct values comes as a dictionary: each string is built once, not once a row."""
+    if pa.types.is_dictionary(array.type):
+        array = array.combine_chunks()
+        words = np.append(array.dictionary.to_numpy(zero_copy_only=False), None)
+        values = words[array.indices.fill_null(len(words) - 1).to_numpy()]
+    else:
+        values = array.to_numpy(zero_copy_only=False)
     if nan is not None:
         values[nan.to_numpy(zero_copy_only=False)] = np.nan
     return pd.Series(values, dtype=object, copy=False)
@@ -143,8 +151,9 @@ def _text(array: pa.ChunkedArray, nan: pa.ChunkedArray | None) -> pd.Series:
 def _frame(data: bytes, entry: dict, name: str, key: str) -> pd.DataFrame:
     if len(data) != entry["bytes"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise Broken(f"{name}: size or checksum differs from the manifest")
-    table = pq.read_table(pa.BufferReader(data))
-    about = json.loads(table.schema.metadata[ABOUT])  # inside the file: under its checksum
+    schema = pq.read_schema(pa.BufferReader(data))
+    about = json.loads(schema.metadata[ABOUT])  # inside the file: under its checksum
+    table = pq.read_table(pa.BufferReader(data), read_dictionary=about["dictionary"])
     if (about["frame"], about["key"]) != (name, key):
         raise Broken(f"{name}: file of {about['frame']} in {about['key']}")
     columns = {}
@@ -204,28 +213,38 @@ def _remove(folder: Path) -> None:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _table(frame: pd.DataFrame, name: str) -> tuple[pa.Table, list[str]]:
-    """The frame as an Arrow table, and its text columns that hold NaN beside None (each
-    gets a mask column, so the frame comes back value for value)."""
+def _table(frame: pd.DataFrame, name: str) -> tuple[pa.Table, dict]:
+    """The frame as an Arrow table, and what reading it back needs: its columns' dtypes,
+    the text columns that hold NaN beside None (each gets a mask column, so the frame comes
+    back value for value) and those of few distinct values (read as dictionaries)."""
     index = frame.index
     if not isinstance(index, pd.RangeIndex) or (index.start, index.step) != (0, 1):
         raise ValueError(f"{name}: the snapshot keeps frames with a plain 0..n index only")
     if not frame.columns.is_unique or any(str(c).startswith(NAN) for c in frame.columns):
         raise ValueError(f"{name}: column names the snapshot cannot keep")
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    with_nan = []
+    with_nan, few = [], []
     for column, dtype in frame.dtypes.items():
         if not pd.api.types.is_object_dtype(dtype):
             continue
-        kind = table.schema.field(str(column)).type
-        if not (pa.types.is_string(kind) or pa.types.is_null(kind)):
-            raise ValueError(f"{name}.{column}: text column holding {kind}")
-        values = frame[column].to_numpy()
-        nan = pd.isna(values) & (values != None)  # noqa: E711 (elementwise: None itself)
+        values = table.column(str(column))
+        if not (pa.types.is_string(values.type) or pa.types.is_null(values.type)):
+            raise ValueError(f"{name}.{column}: text column holding {values.type}")
+        few_values = max(DICTIONARY_MAX, len(frame) // 100)
+        if pa.types.is_string(values.type) and pc.count_distinct(values).as_py() <= few_values:
+            few.append(str(column))
+        cells = frame[column].to_numpy()
+        nan = pd.isna(cells) & (cells != None)  # noqa: E711 (elementwise: None itself)
         if nan.any():
             table = table.append_column(NAN + str(column), pa.array(nan))
             with_nan.append(str(column))
-    return table, with_nan
+    about = {
+        "frame": name,
+        "columns": [[str(c), str(d)] for c, d in frame.dtypes.items()],
+        "nan": with_nan,
+        "dictionary": few,
+    }
+    return table, about
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -242,13 +261,8 @@ def write(where: Path, key: str, frames: dict[str, pd.DataFrame]) -> bool:
     try:
         entries = {}
         for name in FRAMES:
-            table, with_nan = _table(frames[name], name)
-            about = {
-                "frame": name,
-                "key": key,
-                "columns": [[str(c), str(d)] for c, d in frames[name].dtypes.items()],
-                "nan": with_nan,
-            }
+            table, about = _table(frames[name], name)
+            about["key"] = key
             table = table.replace_schema_metadata({ABOUT: json.dumps(about)})
             sink = pa.BufferOutputStream()
             pq.write_table(table, sink)
