@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from streamlit import runtime
 
 from indicators.dataset import Dataset, Filters
@@ -83,19 +83,26 @@ def data_version() -> tuple[int, int]:
         return queries.data_version(conn)
 
 
+OVERVIEW: dict[str, Callable[[Connection], pd.DataFrame | bool]] = {
+    "par_association": queries.parcours_by_association,
+    "fraicheur": queries.latest_import_by_source,
+    "historique": queries.import_history,
+    "demo": queries.is_demo,
+    "imports": queries.imports_by_association,
+    "annulables": queries.undoable_imports,
+    "valeurs_inconnues": queries.unknown_labels,
+}
+
+
 @st.cache_data(show_spinner=False)
+def _overview_part(url: str, version: tuple[int, int], name: str) -> pd.DataFrame | bool:
+    with _engine(url).connect() as conn:
+        return OVERVIEW[name](conn)
+
+
 def overview(url: str, version: tuple[int, int]) -> dict[str, pd.DataFrame | bool]:
     """Everything the data page shows, read once per data version."""
-    with _engine(url).connect() as conn:
-        return {
-            "par_association": queries.parcours_by_association(conn),
-            "fraicheur": queries.latest_import_by_source(conn),
-            "historique": queries.import_history(conn),
-            "demo": queries.is_demo(conn),
-            "imports": queries.imports_by_association(conn),
-            "annulables": queries.undoable_imports(conn),
-            "valeurs_inconnues": queries.unknown_labels(conn),
-        }
+    return {name: _overview_part(url, version, name) for name in OVERVIEW}
 
 
 @st.cache_data(show_spinner=False)
@@ -113,16 +120,32 @@ def _own(frame: pd.DataFrame, association: str) -> pd.DataFrame:
     return frame[frame["association"] == association].reset_index(drop=True)
 
 
-def load_overview() -> dict[str, pd.DataFrame | bool]:
+class Overview(Mapping[str, pd.DataFrame | bool]):
+    """The data page's tables (the keys of OVERVIEW), each read when first asked for and
+    cached per data version: a page header needs the freshness table only. Cut to the
+    viewer's association when there is one (its own imports only)."""
+
+    def __init__(self, url: str, version: tuple[int, int], association: str | None) -> None:
+        self._url, self._version, self._association = url, version, association
+
+    def __getitem__(self, name: str) -> pd.DataFrame | bool:
+        if name not in OVERVIEW:
+            raise KeyError(name)
+        value = _overview_part(self._url, self._version, name)
+        if self._association is not None and isinstance(value, pd.DataFrame):
+            return _own(value, self._association)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(OVERVIEW)
+
+    def __len__(self) -> int:
+        return len(OVERVIEW)
+
+
+def load_overview() -> Overview:
     """The data page's tables, cut to the viewer's association (its own imports only)."""
-    everything = overview(database_url(), data_version())
-    association = restricted_to()
-    if association is None:
-        return everything
-    return {
-        name: _own(value, association) if isinstance(value, pd.DataFrame) else value
-        for name, value in everything.items()
-    }
+    return Overview(database_url(), data_version(), restricted_to())
 
 
 KEPT_VERSIONS = 2  # datasets kept in memory: the current one, and the one before
