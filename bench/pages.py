@@ -2,16 +2,26 @@
 database of about 100,000 parcours, built by generating the demo département at that size
 and ingesting its files through the pipeline (never by direct inserts).
 
-Each page runs in a fresh process. Three figures per page:
-- imports: loading the libraries and our modules (paid once when the server starts);
-- cold: the first render with empty caches, as after an import of new data in a running
-  server (dataset read from the database, every indicator computed);
-- after import: the first render once the dataset is in the shared cache, as right after
-  an import or an undo made in the app (`dashboard.data.prewarm`);
-- warm: a rerun with the same filters (median of 3).
-Targets: warm under 1 s, cold under 3 s. A measurement, not a test: exit code 0.
+First, the same run's references, each in a fresh process: loading the libraries and our
+modules (paid once when the server starts), reading the whole dataset from the database
+(`store.queries.dataset_frames`, what every cold page paid before the snapshot), writing
+the columnar snapshot (store/snapshot.py, paid after each import or undo) and reading it
+back (what a cold page pays now).
 
-    python -m bench.pages [--parcours 100000] [--reconstruire]
+Then each page, in fresh processes:
+- cold: the first render in a new server process, the dataset read from the snapshot on
+  disk by the page, every indicator computed;
+- loaded at start: the same, with the dataset loading started when `dashboard.data` is
+  imported (`load_in_background`, as in the server), while the other modules load;
+- in memory: the first render once the dataset is in the shared cache (right after an
+  import or an undo made in the app, or once the start-up load has finished);
+- warm: a rerun with the same filters (median of 3).
+Beside the cold render's wall time, its CPU time; and the machine's load average at the
+start and the end of the run (other work on a shared machine lengthens the wall times).
+Targets: every page under 3 s cold and under 1 s warm. A measurement, not a test: exit
+code 0.
+
+    python -m bench.pages [--parcours 100000] [--reconstruire] [--seulement PAGE…]
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -46,8 +57,8 @@ def build_database(n_parcours: int, rebuild: bool) -> tuple[Path, int]:
     url = f"sqlite:///{path}"
     if rebuild or not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
-        for old in OUT.glob(f"pages-{n_parcours}.db*"):
-            old.unlink()
+        for old in OUT.glob(f"pages-{n_parcours}.db*"):  # the snapshot folder too
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
         start = time.perf_counter()
         engine = make_engine(url)
         reports = build_demo_database(
@@ -79,14 +90,21 @@ def _admin_account(engine) -> None:
         create_account(engine, VIEWER, "admin")
 
 
-def _child(page: str, prewarmed: bool = False) -> None:
-    """Runs in its own process: prints the page's figures as JSON. With `prewarmed`, the
-    dataset is read first, as `dashboard.data.prewarm` does right after an import made in
-    the app: "cold" then measures the page's indicators only."""
+MODES = ("froid", "demarrage", "memoire")
+
+
+def _import_modules(mode: str) -> float:
+    """Import what a page needs; returns the seconds. `demarrage`: start loading the dataset
+    as soon as `dashboard.data` is imported, as the server does."""
     start = time.perf_counter()
-    from streamlit.testing.v1 import AppTest
+    import streamlit  # noqa: F401
 
     import dashboard.data
+
+    if mode == "demarrage":
+        dashboard.data.load_in_background()
+    from streamlit.testing.v1 import AppTest  # noqa: F401
+
     import dashboard.maps
     import dashboard.page
     import indicators.coverage
@@ -96,22 +114,25 @@ def _child(page: str, prewarmed: bool = False) -> None:
     import indicators.honorabilite
     import indicators.workload  # noqa: F401
 
-    imports = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def _child(page: str, mode: str) -> None:
+    """Runs in its own process: prints the page's figures as JSON."""
+    imports = _import_modules(mode)
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data
     from auth.roles import Identity, Role
     from dashboard.access import IDENTITY
 
-    if prewarmed:
-        from store.db import database_url, make_engine
-        from store.queries import data_version
-
-        with make_engine().connect() as conn:
-            version = data_version(conn)
-        dashboard.data._dataset(database_url(), version)
+    if mode == "memoire":
+        dashboard.data.prewarm()
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=300)
     at.session_state[IDENTITY] = Identity(VIEWER, Role.ADMIN, None, "local")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     at.run()
-    cold = time.perf_counter() - start
+    cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
     if at.exception:
         sys.exit(f"{page}: {at.exception[0].message}")
     if at.title and at.title[0].value == "Connexion":
@@ -121,87 +142,110 @@ def _child(page: str, prewarmed: bool = False) -> None:
         start = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - start)
-    print(json.dumps({"imports": imports, "cold": cold, "warm": sorted(warm)[1]}))
+    figures = {"imports": imports, "cold": cold, "cold_cpu": cold_cpu, "warm": sorted(warm)[1]}
+    print(json.dumps(figures))
 
 
-def _reference() -> None:
-    """Runs in its own process: the floor every cold page pays, measured on the same
-    machine in the same run — importing pandas and reading the whole dataset from the
-    database (store.queries.dataset_frames), with no page and no indicator."""
-    start = time.perf_counter()
-    import pandas  # noqa: F401
-
+def _reference(step: str) -> None:
+    """Runs in its own process. `base`: the libraries' import, then the whole dataset read
+    from the database and written as the snapshot; `instantane`: the snapshot read back
+    (key query included), in a fresh process as a new server reads it."""
+    imports = _import_modules("froid")
+    from store import snapshot
     from store.db import make_engine
-    from store.queries import dataset_frames
 
-    imports = time.perf_counter() - start
     engine = make_engine()
-    start = time.perf_counter()
     with engine.connect() as conn:
-        frames = dataset_frames(conn)
-    read = time.perf_counter() - start
-    print(json.dumps({"imports": imports, "read": read, "rows": len(frames["parcours"])}))
+        where = snapshot.directory(conn)
+    if step == "base":
+        start = time.perf_counter()
+        key, frames = snapshot.read_database(engine)
+        read = time.perf_counter() - start
+        start = time.perf_counter()
+        snapshot.write(where, key, frames)
+        snapshot.remove_others(where, key)
+        written = time.perf_counter() - start
+        rows = len(frames["parcours"])
+        print(json.dumps({"imports": imports, "read": read, "write": written, "rows": rows}))
+        return
+    loaded = snapshot.load(engine)
+    if loaded.source != "snapshot":
+        sys.exit(f"instantané non relu (source : {loaded.source})")
+    print(json.dumps({"imports": imports, "read": loaded.seconds}))
+
+
+def _load() -> str:
+    """The machine's load average over a minute: on a shared 2-core machine, above 2 the
+    wall times grow with other people's work (the CPU column does not)."""
+    return f"{os.getloadavg()[0]:.1f}".replace(".", ",")
 
 
 def _fr(seconds: float) -> str:
     return f"{seconds:.2f}".replace(".", ",")
 
 
+def _run(env: dict, *args: str) -> dict | None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.pages", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if run.returncode:
+        print(f"  échec de {' '.join(args)} : {run.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Banc d'essai des pages.")
     parser.add_argument("--parcours", type=int, default=100_000, help="taille du département")
     parser.add_argument("--reconstruire", action="store_true", help="reconstruire la base")
+    parser.add_argument("--seulement", nargs="+", choices=PAGES, metavar="PAGE", help="pages")
     parser.add_argument("--page", help=argparse.SUPPRESS)  # child process
-    parser.add_argument("--prewarmed", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=MODES, default="froid", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", choices=("base", "instantane"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.page:
-        _child(args.page, args.prewarmed)
+        _child(args.page, args.mode)
         return
     if args.reference:
-        _reference()
+        _reference(args.reference)
         return
+    load_at_start = _load()
     path, count = build_database(args.parcours, args.reconstruire)
     print(f"Banc d'essai des pages — base de {count:,} parcours ({path.name})".replace(",", " "))
     env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{path}", "PILOTAGE_SECRET_KEY": KEY}
-    ref = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--reference"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    floor = json.loads(ref.stdout.strip().splitlines()[-1])
+    env.pop("PILOTAGE_SNAPSHOT_DIR", None)  # beside the benchmark database
+    base = _run(env, "--reference", "base")
+    again = _run(env, "--reference", "instantane")
+    if base is None or again is None:
+        sys.exit("Références non mesurées.")
     print(
-        f"Référence du même passage : import de pandas {_fr(floor['imports'])} s, lecture de "
-        f"tout le jeu de données depuis la base {_fr(floor['read'])} s (payée par chaque "
-        "page à froid)."
+        f"Références du même passage : bibliothèques et modules {_fr(base['imports'])} s ; "
+        f"lecture de tout le jeu de données depuis la base {_fr(base['read'])} s ; écriture "
+        f"de l'instantané {_fr(base['write'])} s ; lecture de l'instantané "
+        f"{_fr(again['read'])} s (dans un processus neuf)."
     )
     print(
-        f"{'page':<14}{'imports (s)':>12}{'froid (s)':>11}{'après import (s)':>18}"
-        f"{'chaud (s)':>11}  objectifs"
+        f"{'page':<14}{'imports':>9}{'froid':>8}{'(CPU)':>8}{'démarrage':>11}{'en mémoire':>12}"
+        f"{'chaud':>8}  objectifs (secondes)"
     )
     missed = 0
-    for page in PAGES:
-        results = []
-        for flags in ([], ["--prewarmed"]):
-            run = subprocess.run(
-                [sys.executable, "-m", "bench.pages", "--page", page, *flags],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            if run.returncode:
-                break
-            results.append(json.loads(run.stdout.strip().splitlines()[-1]))
-        if len(results) < 2:
-            print(f"{page:<14} échec : {run.stderr.strip().splitlines()[-1:]}")
-            missed += 1
+    for page in args.seulement or PAGES:
+        results = [_run(env, "--page", page, "--mode", mode) for mode in MODES]
+        if None in results:
+            print(f"{page:<14} échec")
+            missed += 2
             continue
-        r, after = results
-        ok_cold, ok_warm = r["cold"] < COLD_TARGET, r["warm"] < WARM_TARGET
+        cold, start, memory = results
+        ok_cold, ok_warm = cold["cold"] < COLD_TARGET, cold["warm"] < WARM_TARGET
         missed += (not ok_cold) + (not ok_warm)
         marks = f"{'✓' if ok_cold else '✗'} froid < 3 s, {'✓' if ok_warm else '✗'} chaud < 1 s"
         print(
-            f"{page:<14}{_fr(r['imports']):>12}{_fr(r['cold']):>11}{_fr(after['cold']):>18}"
-            f"{_fr(r['warm']):>11}  {marks}"
+            f"{page:<14}{_fr(cold['imports']):>9}{_fr(cold['cold']):>8}{_fr(cold['cold_cpu']):>8}"
+            f"{_fr(start['cold']):>11}{_fr(memory['cold']):>12}{_fr(cold['warm']):>8}  {marks}"
         )
     print("Objectifs manqués : " + (str(missed) if missed else "aucun") + ".")
+    print(f"Charge de la machine (load average) : {load_at_start} au début, {_load()} à la fin.")
 
 
 if __name__ == "__main__":
