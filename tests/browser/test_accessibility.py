@@ -190,7 +190,7 @@ def _open(page, title: str) -> None:
 
 
 @pytest.mark.parametrize("declared", PAGES, ids=[p.stem for p in PAGES])
-def test_every_demo_page_passes_axe(demo_app, browser, axe_script, declared):
+def test_every_demo_page_passes_axe(axe_script, demo_app, browser, declared):
     page = _new_page(browser)
     page.goto(f"{demo_app}/{_url_path(declared.stem)}")
     _settled(page, declared.title)
@@ -198,7 +198,7 @@ def test_every_demo_page_passes_axe(demo_app, browser, axe_script, declared):
     page.close()
 
 
-def test_the_first_administrator_page_passes_axe(empty_server, browser, axe_script):
+def test_the_first_administrator_page_passes_axe(axe_script, empty_server, browser):
     """A new database: the page it opens on (the first administrator's form)."""
     page = _new_page(browser)
     page.goto(empty_server)
@@ -207,7 +207,7 @@ def test_the_first_administrator_page_passes_axe(empty_server, browser, axe_scri
     page.close()
 
 
-def test_sign_in_and_the_importer_pass_axe(real_server, browser, axe_script):
+def test_sign_in_and_the_importer_pass_axe(axe_script, real_server, browser):
     """A real database: the sign-in form, then the Importer with its file drop zone (on
     the demo, the Importer only offers to leave demo mode)."""
     page = _new_page(browser)
@@ -319,7 +319,7 @@ def test_the_keyboard_reaches_every_control_of_the_importer(real_server, browser
     page.close()
 
 
-def test_axe_reports_a_known_violation(browser, axe_script):
+def test_axe_reports_a_known_violation(axe_script, browser):
     """The harness itself: a page with a low-contrast text does fail."""
     page = browser.new_page()
     page.set_content(
