@@ -131,7 +131,7 @@ class Dataset:
         )
 
 
-MEMO_MAX = 256  # results kept per dataset (every period a viewer picks adds a few)
+MEMO_BYTES = 150 * 2**20  # kept per dataset; a period's cohort at 100,000 parcours ≈ 15 MiB
 _memo_lock = threading.Lock()
 _MISSING = object()
 Result = TypeVar("Result")
@@ -147,10 +147,22 @@ def _shallow(value):
     return value
 
 
+def _bytes(value) -> int:
+    """What keeping `value` costs (text cells count their pointers: the strings are the
+    dataset's own)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=False).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(index=False))
+    return 1024
+
+
 def memoized(function: Callable[..., Result]) -> Callable[..., Result]:
     """`function(dataset, *args)` computed once per dataset and arguments: what several
     figures of a page start from (a period's cohort, the funnel, the compliance alerts) is
-    computed once, not once per figure. Arguments that cannot be hashed skip the memo."""
+    computed once, not once per figure. Arguments that cannot be hashed skip the memo. The
+    least recently used results go first beyond MEMO_BYTES per dataset (every period a
+    viewer picks adds a few)."""
 
     @functools.wraps(function)
     def wrapper(dataset: Dataset, *args, **kwargs):
@@ -160,14 +172,18 @@ def memoized(function: Callable[..., Result]) -> Callable[..., Result]:
         except TypeError:
             return function(dataset, *args, **kwargs)
         memo = dataset._memo
-        value = memo.get(key, _MISSING)
-        if value is not _MISSING:
-            return _shallow(value)
-        value = function(dataset, *args, **kwargs)
         with _memo_lock:
-            while len(memo) >= MEMO_MAX:
-                del memo[next(iter(memo))]
-            memo[key] = value
+            kept = memo.pop(key, _MISSING)
+            if kept is not _MISSING:
+                memo[key] = kept  # most recently used last
+                return _shallow(kept[0])
+        value = function(dataset, *args, **kwargs)
+        size = _bytes(value)
+        with _memo_lock:
+            memo[key] = (value, size)
+            total = sum(entry[1] for entry in memo.values())
+            while total > MEMO_BYTES and len(memo) > 1:
+                total -= memo.pop(next(iter(memo)))[1]
         return _shallow(value)
 
     return wrapper

@@ -53,3 +53,22 @@ def test_unhashable_arguments_are_computed_each_time():
     data = make_dataset({"date_inscription": "2025-01-06"})
     assert total(data, [1, 2]) == total(data, [1, 2]) == 3
     assert len(calls) == 2
+
+
+def test_the_least_recently_used_results_go_beyond_the_budget(monkeypatch):
+    from indicators import dataset as module
+
+    @memoized
+    def rows(dataset, n):
+        return pd.DataFrame({"x": range(n)})  # 8 bytes a row
+
+    monkeypatch.setattr(module, "MEMO_BYTES", 8 * 250)
+    data = make_dataset({"date_inscription": "2025-01-06"})
+    rows(data, 100)
+    rows(data, 100)  # used again: now the most recent
+    rows(data, 101)
+    rows(data, 102)  # 303 rows kept would pass the budget: the oldest, 100, goes
+    kept = [key[2] for key in data._memo]
+    assert kept == [(101,), (102,)]
+    rows(data, 1000)  # alone beyond the budget: still kept, the others go
+    assert [key[2] for key in data._memo] == [(1000,)]
