@@ -34,7 +34,8 @@ $(AXE): package.json package-lock.json
 run: $(DEPS)
 	$(BIN)/python -m pipelines key --create
 	$(BIN)/python -m pipelines demo --if-missing
-	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+	$(BIN)/python -m pipelines users first-admin
+	$(BIN)/python -m dashboard.server --server.address localhost --server.port $(PORT)
 
 demo: $(DEPS)
 	$(BIN)/python -m pipelines key --create

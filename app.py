@@ -8,7 +8,7 @@ The menu shows the pages the viewer's role opens; each page also checks access i
 import streamlit as st
 
 from dashboard.access import viewer
-from dashboard.registry import HOME, page, pages_for
+from dashboard.registry import HOME, PAGES, pages_for
 
 st.set_page_config(
     page_title="Pilotage du mentorat ASE",
@@ -21,7 +21,9 @@ if allowed:
     st.navigation(
         [st.Page(p.path, title=p.title, icon=p.icon, default=p.stem == HOME) for p in allowed]
     ).run()
-else:  # nobody signed in: the home page shows the sign-in form and nothing else
+else:  # nobody signed in: every address opens the sign-in form (each page checks access
+    # itself) with no menu; a page's address kept, the person lands there once signed in.
     st.navigation(
-        [st.Page(page(HOME).path, title="Connexion", default=True)], position="hidden"
+        [st.Page(p.path, title=p.title, default=p.stem == HOME) for p in PAGES],
+        position="hidden",
     ).run()

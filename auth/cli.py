@@ -1,4 +1,4 @@
-"""`users add|password|disable|enable|unlock|list`: the local accounts, from the command
+"""`users add|password|disable|enable|unlock|first-admin|list`: the local accounts, from the command
 line (`python -m pipelines users …`). A password is typed twice without echo, or given in
 PILOTAGE_NOUVEAU_MOT_DE_PASSE for scripts; it is never printed nor logged."""
 
@@ -20,6 +20,12 @@ from store.audit import command_line_actor
 NAME = "users"
 HELP = "comptes locaux (connexion au tableau de bord)"
 NEW_PASSWORD_ENV = "PILOTAGE_NOUVEAU_MOT_DE_PASSE"
+FIRST_ADMIN_HINT = (
+    "Aucun compte administrateur pour l'instant. Ouvert depuis ce poste, le tableau de bord "
+    "propose de le créer dès qu'il faut se connecter (base vide, ou sortie du mode "
+    "démonstration depuis la page « Importer ») ; sinon : "
+    "python -m pipelines users add vous@departement.fr --role admin"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,6 +48,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     ]:
         u = users.add_parser(action, help=text)
         u.add_argument("identifiant", metavar="IDENTIFIANT")
+    users.add_parser(
+        "first-admin",
+        help="dire s'il faut encore créer le premier administrateur (et comment)",
+    )
     u = users.add_parser("list", help="lister les comptes (jamais les mots de passe)")
     u.add_argument("--json", action="store_true", help="sortie au format JSON")
 
@@ -143,6 +153,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"✓ Compte « {name} » {verb}.")
         else:
             print(f"= Le compte « {name} » {already} : rien n'a changé.")
+    elif args.action == "first-admin":
+        if not accounts.any_admin(engine):
+            print(FIRST_ADMIN_HINT)
     else:  # list
         frame = accounts.list_accounts(engine)
         if args.json:

@@ -28,7 +28,7 @@ from auth.roles import Identity, Role, identity_from_oidc
 from dashboard import session_cookie
 from dashboard.data import SCOPE, engine, load_is_demo, set_scope
 from dashboard.first_admin import first_admin_form
-from dashboard.markdown import message
+from dashboard.markdown import message, plain
 from dashboard.registry import page
 from domain.text import normalise_key
 from store import audit
@@ -190,6 +190,7 @@ def signed_in(identity: Identity) -> None:
     st.session_state[IDENTITY] = identity
     st.session_state[TOKEN] = token
     st.session_state.pop(SIGNED_OUT, None)
+    session_cookie.start_afresh()
 
 
 def _sign_in_form() -> None:
@@ -231,6 +232,7 @@ def sign_out() -> None:
     identity = st.session_state.pop(IDENTITY, None) or st.session_state.pop(SIGNED_IN_ONCE, None)
     st.session_state.pop(TOKEN, None)
     st.session_state[SIGNED_OUT] = True
+    session_cookie.start_afresh()
     if isinstance(identity, Identity):
         if identity.source == "local":
             end_sessions(engine(), identity.identifiant)
@@ -246,11 +248,8 @@ def _sidebar(identity: Identity) -> None:
     who = identity.identifiant
     if identity.association:
         who += f" — {identity.association}"
-    st.sidebar.caption(f"Connecté : {who} ({identity.role_label})")
+    st.sidebar.caption(f"Connecté : {plain(who)} ({identity.role_label})")  # no e-mail link
     st.sidebar.button("Se déconnecter", on_click=sign_out, key="se_deconnecter")
-    token = st.session_state.get(TOKEN)
-    if token:
-        session_cookie.keep(token, sessions.session_hours() * 3600)
 
 
 def require(stem: str) -> Identity:
@@ -263,8 +262,7 @@ def require(stem: str) -> Identity:
     st.session_state.pop(SCOPE, None)
     identity = viewer()
     if identity is None:
-        if st.session_state.get(SIGNED_OUT) or session_cookie.sent_token():
-            session_cookie.forget()
+        session_cookie.sync(None, 0)
         if first_admin_wanted():
             first_admin_form(engine(), origin(), oidc_configured(), signed_in)
         else:
@@ -279,6 +277,7 @@ def require(stem: str) -> Identity:
     if load_is_demo():
         st.info(DEMO_BANNER, icon=":material/science:")
     _sidebar(identity)
+    session_cookie.sync(st.session_state.get(TOKEN), sessions.session_hours() * 3600)
     return identity
 
 

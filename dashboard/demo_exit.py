@@ -9,6 +9,7 @@ from auth.roles import Identity
 from dashboard.access import origin
 from dashboard.data import engine
 from dashboard.markdown import message
+from dashboard.session_cookie import start_afresh
 from domain.formatting import count
 from pipelines.demo_exit import fictitious_parcours, leave_demo
 from pipelines.errors import IngestError
@@ -41,4 +42,5 @@ def offer_demo_exit(viewer: Identity) -> None:
         except IngestError as exc:
             st.error(message(exc.message))
             return
+        start_afresh()  # a new session: no demo menu left on screen
         st.rerun()

@@ -4,10 +4,16 @@ age band, type d'accueil.
 The filters are the truth of what the page shows, and they live in the address: every run
 writes the current choice into the query string (`?du=2026-01-01&au=2026-06-30&association=…`,
 defaults left out), so a reload keeps the view and a link reproduces it. An address that
-differs from what the app last wrote (a reload, a shared link, a bookmark) is applied to the
-widgets before they are drawn; a value it names that does not exist here is ignored and said.
-Across pages (the menu drops the query string) the widgets keep their values for the session
-and the new page writes them back into the address.
+differs from what the app last wrote (a reload, a shared link, a bookmark) is applied before
+the widgets are drawn; a value it names that does not exist here is ignored and said. Across
+pages (the menu drops the query string) the values are kept for the session and the new page
+writes them back into the address.
+
+The values live in the session (`KEPT`); each widget is drawn from them when it is new, and
+an existing widget's state is never written from the server: an applied address gives the
+widgets new keys (a new generation) instead. Written state once let the browser show
+« Toutes » while the figures were computed for one association (tests/browser checks a date
+typed then a click elsewhere, and a shared link).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
 ALL = "Toutes"
 PERIOD_KEY = "periode"
 WRITTEN = "_pilotage_adresse"  # session state: the query string this session last wrote
+KEPT = "_pilotage_filtres"  # session state: the filters' values, kept across pages
+GENERATION = "_pilotage_filtres_generation"  # session state: bumped by an applied address
 
 
 @dataclass(frozen=True)
@@ -78,26 +86,39 @@ def _address() -> dict[str, str]:
 
 
 def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list[str]:
-    """Set the widgets from an address this session did not write; returns what in it
+    """Take the filters from an address this session did not write; returns what in it
     could not be applied (French, for the sidebar)."""
     address = _address()
     if not address or address == st.session_state.get(WRITTEN):
         return []
+    kept = _kept()
     ignored = []
     for choice in CHOICES:
         value = address.get(choice.param)
         if value is None:
-            st.session_state[choice.key] = ALL
+            kept[choice.key] = ALL
         elif value in options[choice.param][0]:
-            st.session_state[choice.key] = value
+            kept[choice.key] = value
         else:
             ignored.append(f"{choice.label.lower()} « {plain(value[:60])} » inconnue ici")
     du, au = _date(address.get("du")), _date(address.get("au"))
     if du and au and du <= au:
-        st.session_state[PERIOD_KEY] = (du, au)
+        kept[PERIOD_KEY] = (du, au)
     elif "du" in address or "au" in address:
         ignored.append("période illisible (attendu : du=AAAA-MM-JJ&au=AAAA-MM-JJ)")
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     return ignored
+
+
+def _kept() -> dict:
+    return st.session_state.setdefault(KEPT, {})
+
+
+def widget_key(name: str) -> str:
+    """The key of a sidebar widget in this generation (the bare name until an address was
+    applied in this session)."""
+    generation = st.session_state.get(GENERATION, 0)
+    return name if generation == 0 else f"{name}_{generation}"
 
 
 def _write_address(period: Period, default: Period, filters: Filters) -> None:
@@ -113,17 +134,31 @@ def _write_address(period: Period, default: Period, filters: Filters) -> None:
     st.session_state[WRITTEN] = wanted
 
 
+def _drawn_with(key: str, value) -> str:
+    """The date widget's key, its state set to `value` when the widget is new (first drawn
+    in this generation, or dropped by Streamlit while a page without the sidebar was shown);
+    an existing widget's state is never written, the browser's value rules. (Given as
+    `value=` instead, the browser showed the default again after a typed date was applied
+    by a click elsewhere.)"""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
 def _choice(choice: Choice, options: list[str], labels: dict[str, str]):
-    """A select box whose first entry, "Toutes", means no filter (None)."""
-    if st.session_state.get(choice.key) not in (None, ALL, *options):
-        st.session_state[choice.key] = ALL  # a value of another scope or data version
+    """A select box whose first entry, "Toutes", means no filter (None). Drawn with the kept
+    value as its default (`index`), its state never written: written state once showed
+    « Toutes » in the browser while the figures were computed for one association."""
+    entries = [ALL, *options]
+    kept = _kept().get(choice.key, ALL)
     chosen = st.sidebar.selectbox(
         choice.label,
-        [ALL, *options],
+        entries,
+        index=entries.index(kept) if kept in entries else 0,  # else: another scope's value
         format_func=lambda v: labels.get(v, v),
-        key=choice.key,
-        persist_state="session",
+        key=widget_key(choice.key),
     )
+    _kept()[choice.key] = chosen
     return None if chosen in (ALL, None) else chosen
 
 
@@ -135,14 +170,9 @@ def sidebar(data: Dataset, today: dt.date | None = None) -> View:
     options = _options(data)
     ignored = _apply_address(options)
     st.sidebar.header("Filtres")
-    if PERIOD_KEY not in st.session_state:  # the default, set here so an address can change it
-        st.session_state[PERIOD_KEY] = (default.du, default.au)
-    chosen = st.sidebar.date_input(
-        "Période (inscriptions du … au …)",
-        format="DD/MM/YYYY",
-        key=PERIOD_KEY,
-        persist_state="session",
-    )
+    key = _drawn_with(widget_key(PERIOD_KEY), _kept().get(PERIOD_KEY, (default.du, default.au)))
+    chosen = st.sidebar.date_input("Période (inscriptions du … au …)", format="DD/MM/YYYY", key=key)
+    _kept()[PERIOD_KEY] = chosen
     # While only one date of the range is picked, keep the default period.
     complete = isinstance(chosen, tuple) and len(chosen) == 2
     period = Period(*chosen) if complete else default
@@ -161,6 +191,20 @@ def sidebar(data: Dataset, today: dt.date | None = None) -> View:
     st.sidebar.caption("L'adresse de la page reproduit cette vue : copiez-la pour la partager.")
     _write_address(period, default, filters)
     return View(period, filters)
+
+
+def in_words(view: View) -> str:
+    """The view a page's figures are computed for, in French (shown above them, so the
+    figures always say which filters they follow)."""
+    labels = {c.field: c.label for c in CHOICES}
+    names = {"canal": category_labels("canal"), "type_accueil": category_labels("type_accueil")}
+    chosen = [
+        f"{labels[field]} : {names.get(field, {}).get(value, value)}"
+        for field in labels
+        if (value := getattr(view.filters, field)) is not None
+    ]
+    period = f"Inscriptions du {view.period.du:%d/%m/%Y} au {view.period.au:%d/%m/%Y}"
+    return " · ".join([period, *chosen])
 
 
 def _values(column: pd.Series) -> list[str]:

@@ -8,7 +8,8 @@ import streamlit as st
 from auth.roles import Identity
 from dashboard.access import require
 from dashboard.data import dataset, load_overview
-from dashboard.filters import View, sidebar
+from dashboard.filters import View, in_words, sidebar
+from dashboard.markdown import plain
 from dashboard.registry import page
 from dashboard.widgets import freshness
 from indicators.dataset import Dataset
@@ -26,11 +27,13 @@ def start(stem: str) -> tuple[Dataset, View, Identity]:
     if everything.parcours.empty:
         st.warning(
             "Aucun parcours dans la base. Importez les exports des associations "
-            "(`python -m pipelines ingest FICHIER…`) ou construisez la base de démonstration "
+            "depuis la page « Importer » (ou `python -m pipelines ingest FICHIER…`), ou "
+            "construisez la base de démonstration "
             "(`make demo`)."
         )
         st.stop()
     view = sidebar(everything)
+    st.caption(f"Vue affichée : {plain(in_words(view))}.")
     freshness(load_overview()["fraicheur"])
     ignored = page(stem).ignores
     if ignored:

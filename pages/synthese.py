@@ -19,7 +19,7 @@ now = compute(headline.figures, view.filters, view.period)
 before = compute(headline.figures, view.filters, previous)
 
 st.caption(
-    f"Inscriptions du {day(view.period.du)} au {day(view.period.au)}, comparées à celles du "
+    f"Chaque chiffre est comparé à la période précédente de même durée : inscriptions du "
     f"{day(previous.du)} au {day(previous.au)}."
 )
 for row in (headline.TILES[:4], headline.TILES[4:]):

@@ -48,8 +48,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(url: str, env: dict[str, str] | None = None):
-    """`streamlit run app.py` on the database `url`, on a free local port; yields its base
-    address and stops it afterwards."""
+    """The dashboard (`python -m dashboard.server`) on the database `url`, on a free local
+    port; yields its base address and stops it afterwards."""
     port = _free_port()
     env = (
         os.environ
@@ -60,9 +60,7 @@ def streamlit_server(url: str, env: dict[str, str] | None = None):
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            "dashboard.server",  # `streamlit run app.py`, as `make run` starts it
             "--server.address",
             "127.0.0.1",
             "--server.port",
