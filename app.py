@@ -16,6 +16,10 @@ st.set_page_config(
     layout="wide",
 )
 
+# The page is in French: screen readers read it with a French voice (RGAA 8.3; Streamlit
+# serves <html lang="en"> and has no setting for it).
+st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
+
 allowed = pages_for(viewer())
 if allowed:
     st.navigation(
