@@ -82,6 +82,18 @@ def _french_number(value: object, decimals: int) -> str:
     return number(value, decimals if value % 1 else 0)
 
 
+def french_table(frame: pd.DataFrame) -> None:
+    """A table on screen: whole numbers with the reader's thousands separator (« 1 234 »
+    in a French browser) while they stay numbers, so that columns still sort."""
+    whole = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="localized") for c in whole},
+    )
+
+
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -95,7 +107,7 @@ def table(
     from dashboard.access import record_download
 
     shown = frame.head(MAX_ROWS_SHOWN)
-    st.dataframe(for_display(shown, percent_columns), hide_index=True, width="stretch")
+    french_table(for_display(shown, percent_columns))
     if len(frame) > MAX_ROWS_SHOWN:
         st.caption(
             f"{number(MAX_ROWS_SHOWN)} premières lignes sur {number(len(frame))} : "

@@ -8,6 +8,7 @@ from dashboard.data import load_overview
 from dashboard.sections import tiles
 from dashboard.tables import freshness_table, history_table, parcours_table
 from dashboard.undo_import import undo_section
+from dashboard.widgets import french_table
 
 viewer = require("donnees")
 data = load_overview()
@@ -31,7 +32,7 @@ tiles(
 )
 
 st.subheader("Parcours par association et canal")
-st.dataframe(parcours_table(parcours), hide_index=True, width="stretch")
+french_table(parcours_table(parcours))
 
 st.subheader("Fraîcheur des données")
 st.caption(
@@ -39,10 +40,10 @@ st.caption(
     "du … » du fichier, sinon sa dernière date, sinon le jour de l'import) ; au-delà de "
     "45 jours, relancez l'association."
 )
-st.dataframe(freshness_table(data["fraicheur"]), hide_index=True, width="stretch")
+french_table(freshness_table(data["fraicheur"]))
 
 st.subheader("Historique des imports")
-st.dataframe(history_table(data["historique"]), hide_index=True, width="stretch")
+french_table(history_table(data["historique"]))
 
 if not viewer.may(Right.UNDO_IMPORT):
     st.stop()

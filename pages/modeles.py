@@ -14,6 +14,7 @@ from dashboard.downloads import (
     report_filename,
     template_bytes,
 )
+from dashboard.widgets import french_table
 
 viewer = require("modeles")
 
@@ -54,7 +55,7 @@ chosen = st.selectbox(
     key="quarantaine_import",
 )
 row, rows = by_id[chosen]
-st.dataframe(quarantine_table(rows), hide_index=True, width="stretch")
+french_table(quarantine_table(rows))
 st.download_button(
     "Télécharger le rapport des lignes refusées (xlsx)",
     data=quarantine_workbook(row, rows),

@@ -10,3 +10,21 @@ def test_counts_agree_in_french():
     assert count(1234, "ligne") == "1\u202f234 lignes"
     assert count(1, "nouveau", "nouveaux") == "1 nouveau"
     assert count(3, "nouveau", "nouveaux") == "3 nouveaux"
+
+
+def test_tables_show_whole_numbers_with_the_readers_thousands_separator(demo_app):
+    """Integer columns keep numbers (they sort) and are drawn « localized »: « 1 234 » in a
+    French browser; text and shares are left alone."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import as_viewer
+    from tests.test_access import ROOT
+
+    at = as_viewer(AppTest.from_file(str(ROOT / "pages" / "donnees.py"), default_timeout=60))
+    at.run()
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["Parcours"]["type_config"] == {"type": "number", "format": "localized"}
+    assert "Association" not in config
+    assert at.dataframe[0].value["Parcours"].dtype.kind == "i"
