@@ -20,6 +20,13 @@ st.set_page_config(
 # serves <html lang="en"> and has no setting for it).
 st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
 
+# Tile names wrap instead of ending in « … » (« Délai médian B2 / FIJAIS (jours ouvrés) »).
+st.html(
+    '<style>[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * '
+    "{ white-space: normal !important; overflow: visible !important; "
+    "text-overflow: clip !important; height: auto !important; }</style>"
+)
+
 allowed = pages_for(viewer())
 if allowed:
     st.navigation(

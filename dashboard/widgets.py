@@ -82,16 +82,29 @@ def _french_number(value: object, decimals: int) -> str:
     return number(value, decimals if value % 1 else 0)
 
 
+CHAR_PX, PADDING_PX, MIN_PX, MAX_PX = 7.8, 28, 64, 560  # the grid's font, 14 px sans
+
+
+def column_width(frame: pd.DataFrame, column) -> int:
+    """Pixels for a column to show its header and its longest cell (among the first 500)
+    uncut, within bounds: a long text stays scrollable rather than cut at a few letters."""
+    cells = frame[column].head(500).map(lambda v: len(str(v)))
+    chars = max(len(str(column)), int(cells.max()) if len(cells) else 0)
+    return int(min(MAX_PX, max(MIN_PX, PADDING_PX + CHAR_PX * chars)))
+
+
 def french_table(frame: pd.DataFrame) -> None:
-    """A table on screen: whole numbers with the reader's thousands separator (« 1 234 »
-    in a French browser) while they stay numbers, so that columns still sort."""
-    whole = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="localized") for c in whole},
-    )
+    """A table on screen: every column wide enough for its header and cells (no « B2… »),
+    whole numbers with the reader's thousands separator (« 1 234 » in a French browser)
+    while they stay numbers, so that columns still sort."""
+    config = {}
+    for column in frame.columns:
+        width = column_width(frame, column)
+        if pd.api.types.is_integer_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(format="localized", width=width)
+        else:
+            config[column] = st.column_config.Column(width=width)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def table(

@@ -26,5 +26,17 @@ def test_tables_show_whole_numbers_with_the_readers_thousands_separator(demo_app
     at.run()
     config = json.loads(at.dataframe[0].proto.columns)
     assert config["Parcours"]["type_config"] == {"type": "number", "format": "localized"}
-    assert "Association" not in config
+    assert "type_config" not in config["Association"]
     assert at.dataframe[0].value["Parcours"].dtype.kind == "i"
+
+
+def test_a_column_is_wide_enough_for_its_header_and_cells():
+    import pandas as pd
+
+    from dashboard.widgets import CHAR_PX, MAX_PX, MIN_PX, PADDING_PX, column_width
+
+    frame = pd.DataFrame({"B2 / FIJAIS dans l'objectif": [0.5], "x": ["y"], "Motif": ["m" * 500]})
+    header = len("B2 / FIJAIS dans l'objectif")
+    assert column_width(frame, "B2 / FIJAIS dans l'objectif") == int(PADDING_PX + CHAR_PX * header)
+    assert column_width(frame, "x") == MIN_PX
+    assert column_width(frame, "Motif") == MAX_PX
