@@ -60,8 +60,16 @@ def place_table(
     export = in_french(hidden.display)
     on_screen = must_suppress(viewer.role.value)
     shown = _as_text(hidden.display, present, hidden.mask) if on_screen else frame
-    table(in_french(shown), name, percent_columns=share_columns(frame), export=export)
-    if hidden.count_hidden:
-        where = "ci-dessus et dans le fichier CSV" if on_screen else "dans le fichier CSV"
-        st.caption(f"{hidden.note} Masqués {where}.")
+    # A viewer who sees every count on screen is told on the download only (the one place
+    # something is hidden for them), not by a note under each table.
+    in_file = f"{hidden.note} Masqués dans ce fichier." if hidden.count_hidden else None
+    table(
+        in_french(shown),
+        name,
+        percent_columns=share_columns(frame),
+        export=export,
+        download_help=None if on_screen else in_file,
+    )
+    if hidden.count_hidden and on_screen:
+        st.caption(f"{hidden.note} Masqués ci-dessus et dans le fichier CSV.")
     return hidden

@@ -113,6 +113,7 @@ def table(
     key: str | None = None,
     percent_columns: tuple[str, ...] = (),
     export: pd.DataFrame | None = None,
+    download_help: str | None = None,
 ) -> None:
     """The data under a chart, in French formats on screen, downloadable as CSV (numbers
     kept as numbers there; `export` when the file must differ from the screen, e.g. small
@@ -133,6 +134,7 @@ def table(
         mime="text/csv",
         key=key or f"dl_{name}",
         icon=":material/download:",
+        help=download_help,
         on_click=record_download,
         args=("export", f"{name}.csv"),
     )

@@ -274,11 +274,14 @@ def test_small_counts_hidden_for_an_association_not_for_the_direction(demo_app):
     )
     notes = " ".join(c.value for c in association.caption)
     assert "Masqués ci-dessus et dans le fichier CSV" in notes
-    # The direction sees every count, and is told the CSV hides them.
+    # The direction sees every count, and is told the CSV hides them, on the download only
+    # (no note repeated under each table).
     assert raw["Jeunes inscrits"].map(lambda v: isinstance(v, int | float)).all()
     assert (raw["Jeunes inscrits"] < 11).any()
     direction = as_viewer(app("territoires"), "direction").run()
-    assert "Masqués dans le fichier CSV" in " ".join(c.value for c in direction.caption)
+    assert "Masqués" not in " ".join(c.value for c in direction.caption)
+    helps = [b.proto.help for b in direction.get("download_button")]
+    assert any("Masqués dans ce fichier" in h for h in helps)
 
 
 AUTH = {
