@@ -28,7 +28,8 @@ PAGES = [
 # What shows that a page has rendered its content, not only its title.
 CONTENT = ", ".join(
     f'[data-testid="{t}"]'
-    for t in ("stMetric", "stDataFrame", "stFileUploader", "stDownloadButton")
+    # stButton: the demo's Importer offers to leave demo mode, no uploader
+    for t in ("stMetric", "stDataFrame", "stFileUploader", "stDownloadButton", "stButton")
 )
 
 
