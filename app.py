@@ -18,7 +18,10 @@ st.set_page_config(
 
 # The page is in French: screen readers read it with a French voice (RGAA 8.3; Streamlit
 # serves <html lang="en"> and has no setting for it).
-st.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
+st.html(
+    "<script data-pilotage='langue'>document.documentElement.lang = 'fr';</script>",
+    unsafe_allow_javascript=True,
+)
 
 # Tile names wrap instead of ending in « … » (« Délai médian B2 / FIJAIS (jours ouvrés) »).
 st.html(

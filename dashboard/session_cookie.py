@@ -59,4 +59,5 @@ def sync(token: str | None, max_age: int) -> None:
     if reload:
         script += "window.location.reload();"
     if script:
-        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+        # data-pilotage: our own script (tests/browser/test_hostile_in_browser.py)
+        st.html(f"<script data-pilotage='session'>{script}</script>", unsafe_allow_javascript=True)
