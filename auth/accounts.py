@@ -32,6 +32,8 @@ FAILURES_ENV = "PILOTAGE_ECHECS_AVANT_BLOCAGE"
 LOCK_ENV = "PILOTAGE_DUREE_BLOCAGE_MINUTES"
 MAX_FAILURES = 5  # default of FAILURES_ENV
 LOCK_MINUTES = 15  # default of LOCK_ENV
+SESSION_HOURS_ENV = "PILOTAGE_DUREE_SESSION_HEURES"
+SESSION_HOURS = 8  # default of SESSION_HOURS_ENV
 MAX_IDENTIFIANT = 200
 _IDENTIFIANT = re.compile(r"^\w[\w.@+'-]*$")
 
@@ -79,7 +81,7 @@ class SignIn:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def _int_setting(name: str, default: int, low: int, high: int) -> int:
+def _int_setting(name: str, default: int, low: int, high: int, unit: str = "") -> int:
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -89,7 +91,8 @@ def _int_setting(name: str, default: int, low: int, high: int) -> int:
         value = low - 1
     if not low <= value <= high:
         raise AccountError(
-            f"Réglage {name} invalide (« {text} ») : attendu un nombre entier de {low} à {high}."
+            f"Réglage {name} invalide (« {text[:20]} ») : attendu un nombre entier "
+            f"{unit}de {low} à {high}."
         )
     return value
 
@@ -102,6 +105,12 @@ def max_failures() -> int:
 def lock_minutes() -> int:
     """How long a lock lasts, in minutes (`PILOTAGE_DUREE_BLOCAGE_MINUTES`)."""
     return _int_setting(LOCK_ENV, LOCK_MINUTES, 1, 7 * 24 * 60)
+
+
+def session_hours() -> int:
+    """How long a local sign-in lasts, in hours (`PILOTAGE_DUREE_SESSION_HEURES`,
+    auth/sessions.py)."""
+    return _int_setting(SESSION_HOURS_ENV, SESSION_HOURS, 1, 24, unit="d'heures ")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -220,6 +229,35 @@ def _audit(conn, actor: Actor | None, detail: str) -> None:
 # --- management -------------------------------------------------------------------------------
 
 
+def _hashed(identifiant: str, password: str | None) -> str | None:
+    """The Argon2 hash of a new account's password, after the policy check (None: an
+    identity-provider account)."""
+    if password is None:
+        return None
+    _check_password(identifiant, password)
+    return passwords.hash_password(password)
+
+
+def _insert(
+    conn: Connection, name: str, role: Role, association: str | None, hashed, signed_in: bool
+) -> None:
+    now = _now()
+    conn.execute(
+        insert(TABLE).values(
+            identifiant=name,
+            role=role.value,
+            association=association,
+            mot_de_passe=hashed,
+            actif=True,
+            echecs=0,
+            bloque_jusqua=None,
+            cree_le=now,
+            modifie_le=now,
+            derniere_connexion=now if signed_in else None,
+        )
+    )
+
+
 def _validate_new(
     conn, identifiant: str, role: str | Role, association: str | None, oidc: bool
 ) -> tuple[str, Role, str | None]:
@@ -263,29 +301,13 @@ def create_account(
     with `actor`, the creation is written to the audit log."""
     _valid_identifiant(identifiant)  # the cheap checks before hashing
     _valid_role(role)
-    if password is not None:
-        _check_password(identifiant, password)
-    hashed = passwords.hash_password(password) if password is not None else None
-    now = _now()
+    hashed = _hashed(identifiant, password)
     try:
         with engine.begin() as conn:
             name, parsed, assoc = _validate_new(
                 conn, identifiant, role, association, oidc=hashed is None
             )
-            conn.execute(
-                insert(TABLE).values(
-                    identifiant=name,
-                    role=parsed.value,
-                    association=assoc,
-                    mot_de_passe=hashed,
-                    actif=True,
-                    echecs=0,
-                    bloque_jusqua=None,
-                    cree_le=now,
-                    modifie_le=now,
-                    derniere_connexion=None,
-                )
-            )
+            _insert(conn, name, parsed, assoc, hashed, signed_in=False)
             how = "mot de passe local" if hashed else "fournisseur d'identité"
             who = f", association « {assoc} »" if assoc else ""
             _audit(conn, actor, f"création du compte « {name} » (rôle {parsed.value}{who}, {how})")
@@ -628,8 +650,12 @@ def any_admin(engine: Engine) -> bool:
     """Whether an administrator account was ever created (active or not): until then, the
     local machine may create the first one (dashboard/first_admin.py)."""
     with engine.connect() as conn:
-        query = select(TABLE.c.id).where(TABLE.c.role == Role.ADMIN.value).limit(1)
-        return conn.execute(query).first() is not None
+        return _admin_exists(conn)
+
+
+def _admin_exists(conn: Connection) -> bool:
+    query = select(TABLE.c.id).where(TABLE.c.role == Role.ADMIN.value).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def create_first_admin(
@@ -640,31 +666,15 @@ def create_first_admin(
     dataset's write lock, so two visitors cannot both create one; AccountError when one
     exists already."""
     _valid_identifiant(identifiant)
-    if password is not None:
-        _check_password(identifiant, password)
-    hashed = passwords.hash_password(password) if password is not None else None
-    now = _now()
+    hashed = _hashed(identifiant, password)
     with writing(engine) as conn:
-        if conn.execute(select(TABLE.c.id).where(TABLE.c.role == Role.ADMIN.value)).first():
+        if _admin_exists(conn):
             raise AccountError(
                 "Un compte administrateur existe déjà : connectez-vous avec lui, ou demandez-lui "
                 "de vous ouvrir un compte."
             )
         name, role, _ = _validate_new(conn, identifiant, Role.ADMIN, None, oidc=hashed is None)
-        conn.execute(
-            insert(TABLE).values(
-                identifiant=name,
-                role=role.value,
-                association=None,
-                mot_de_passe=hashed,
-                actif=True,
-                echecs=0,
-                bloque_jusqua=None,
-                cree_le=now,
-                modifie_le=now,
-                derniere_connexion=now if hashed else None,
-            )
-        )
+        _insert(conn, name, role, None, hashed, signed_in=hashed is not None)
         actor = Actor(name, role.value, None, origine)
         record(conn, actor, "compte", f"création du premier compte administrateur « {name} »")
         if hashed:

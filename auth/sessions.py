@@ -12,35 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 
 from sqlalchemy import Engine, insert, select
 
-from auth.accounts import AccountError, account_identity, end_sessions, normalise_identifiant
+from auth.accounts import (
+    SESSION_HOURS_ENV,
+    account_identity,
+    end_sessions,
+    normalise_identifiant,
+    session_hours,
+)
 from auth.roles import Identity
 from store.models import SessionConnexion
 
-HOURS_ENV = "PILOTAGE_DUREE_SESSION_HEURES"
-HOURS = 8  # default of HOURS_ENV
+HOURS_ENV = SESSION_HOURS_ENV
 COOKIE = "pilotage_session"
 TABLE = SessionConnexion.__table__
-
-
-def session_hours() -> int:
-    """How long a sign-in lasts (hours, 1 to 24), from PILOTAGE_DUREE_SESSION_HEURES."""
-    raw = os.environ.get(HOURS_ENV, "").strip()
-    if not raw:
-        return HOURS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 24:
-        raise AccountError(
-            f"{HOURS_ENV} vaut « {raw[:20]} » : indiquez un nombre entier d'heures de 1 à 24."
-        )
-    return value
 
 
 def _digest(token: str) -> str:
@@ -90,9 +78,4 @@ def resume(engine: Engine, token: str | None) -> Identity | None:
     return account_identity(engine, row.identifiant, "local")
 
 
-def still_valid(engine: Engine, token: str | None) -> bool:
-    """Whether a session is still open (not ended elsewhere, not expired)."""
-    return resume(engine, token) is not None
-
-
-__all__ = ["COOKIE", "end_sessions", "open_session", "resume", "session_hours", "still_valid"]
+__all__ = ["COOKIE", "end_sessions", "open_session", "resume", "session_hours"]

@@ -277,14 +277,19 @@ def browser_visits(visits: int = 3) -> int:
     floor = OUT / "plancher.py"
     floor.write_text(FLOOR_APP, encoding="utf-8")
     env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{demo}", "PILOTAGE_SECRET_KEY": KEY}
-    streamlit = [sys.executable, "-m", "streamlit", "run"]
+    # The demo served as `make run` serves it (dashboard.server: the dataset loads as the
+    # server starts); the floor is a bare `streamlit run`.
+    servers = {
+        "demo": [sys.executable, "-m", "dashboard.server"],
+        "plancher": [sys.executable, "-m", "streamlit", "run", str(floor)],
+    }
     times = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        for name, script in (("demo", ROOT / "app.py"), ("plancher", floor)):
-            with _server([*streamlit, str(script)], env) as base:
+        for name, command in servers.items():
+            with _server(command, env) as base:
                 times[name] = _visits(browser, base, visits)
         browser.close()
     demo_times, floor_times = times["demo"], times["plancher"]
