@@ -51,6 +51,19 @@ UNCOVERED_DEFINITION = (
 DISTANCE_EDGES_KM = (5, 10, 20, 30)
 UNKNOWN_DISTANCE = "distance inconnue"
 
+# Counts of youths in a place, and what is computed on them: the small counts a table of
+# places hides, and the rates blanked with them (indicators/small_counts.py).
+PLACE_COUNTS = ["jeunes_inscrits", "demarrages", "en_attente_binome"]
+PLACE_RATES = {
+    "part_rurale": "jeunes_inscrits",
+    "distance_mediane_km": "jeunes_inscrits",
+    "part_presentiel": "demarrages",
+    "part_mixte": "demarrages",
+    "delai_avant_demarrage": "demarrages",
+}
+# A commune's youths also add up to its EPCI, its class and its distance band.
+PLACE_GROUPS = ["epci_nom", "classe", "tranche_distance"]
+
 CLASSES = ["rural", "urbain"]
 UNKNOWN = "inconnu"
 METRICS = [
@@ -208,6 +221,13 @@ def by_commune(dataset: Dataset, period: Period) -> pd.DataFrame:
             "distance_km",
         ]
     ]
+
+
+def with_distance_band(communes: pd.DataFrame) -> pd.DataFrame:
+    """`by_commune`'s table with `tranche_distance`, the band of `distance_km` (a group
+    whose total other tables show, for small-count suppression)."""
+    edges = [0, *DISTANCE_EDGES_KM, float("inf")]
+    return communes.assign(tranche_distance=pd.cut(communes["distance_km"], edges, right=False))
 
 
 def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:

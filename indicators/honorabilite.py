@@ -279,6 +279,14 @@ def by_association(
     return none_if_nan(_grouped(r, "association"), _NULLABLE)
 
 
+def by_voie(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """Per voie (every request judged against its own voie's target): the columns of
+    `monthly` with `voie` instead of `mois`, plus `objectif_jours_ouvres`."""
+    r = requests(dataset, period)
+    out = none_if_nan(_grouped(r, "voie"), _NULLABLE)
+    return out.assign(objectif_jours_ouvres=[target_for(v) for v in out["voie"]])
+
+
 def pending(
     dataset: Dataset, period: Period, targets: dict[str, int] | None = None
 ) -> pd.DataFrame:

@@ -1,7 +1,6 @@
 """Territoires: rural against urban, youths per EPCI and commune on an offline map, distance
 to the nearest antenne, and the communes where youths wait far from any antenne."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.charts import PALETTE, bars
@@ -15,16 +14,11 @@ from indicators import coverage, geo
 from indicators.small_counts import must_suppress, threshold
 
 data, view, viewer = start("territoires")
-# Counts of youths in a place, and what is computed on them (blanked when they are hidden).
-PLACE_COUNTS = ["jeunes_inscrits", "demarrages", "en_attente_binome"]
-PLACE_RATES = {
-    "part_rurale": "jeunes_inscrits",
-    "distance_mediane_km": "jeunes_inscrits",
-    "part_presentiel": "demarrages",
-    "part_mixte": "demarrages",
-    "delai_avant_demarrage": "demarrages",
-}
-GROUPS = ["epci_nom", "classe", "tranche_distance"]
+PLACE_COUNTS, PLACE_RATES, GROUPS = (
+    coverage.PLACE_COUNTS,
+    coverage.PLACE_RATES,
+    coverage.PLACE_GROUPS,
+)
 
 section("Rural et urbain", coverage.DEFINITION)
 tile(st, "part_rurale", compute(coverage.rural_share, view.filters, view.period))
@@ -37,8 +31,7 @@ communes = compute(coverage.by_commune, view.filters, view.period)
 uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, radius)
 # A commune's youths also add up to its EPCI, its class and its distance band, each shown
 # elsewhere: suppression covers those groups too, and the map hides what the table hides.
-edges = [0, *coverage.DISTANCE_EDGES_KM, float("inf")]
-communes = communes.assign(tranche_distance=pd.cut(communes["distance_km"], edges, right=False))
+communes = coverage.with_distance_band(communes)
 on_screen = must_suppress(viewer.role.value)
 places_hidden = hide_small_counts(communes, PLACE_COUNTS, PLACE_RATES, GROUPS).mask
 waiting_hidden = hide_small_counts(uncovered, PLACE_COUNTS).mask
