@@ -46,6 +46,8 @@ class Right(StrEnum):
     UNDO_IMPORT = "annuler_import"
     READ_AUDIT_LOG = "lire_journal"
     MANAGE_ACCOUNTS = "gerer_comptes"  # command line only: python -m pipelines users
+    FREEZE_COMITE_PACK = "figer_pack_comite"  # store a comité pack's figures for later
+    DELETE_FROZEN_PACK = "supprimer_pack_fige"
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {

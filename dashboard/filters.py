@@ -162,6 +162,14 @@ def _choice(choice: Choice, options: list[str], labels: dict[str, str]):
     return None if chosen in (ALL, None) else chosen
 
 
+def kept_period(today: dt.date | None = None) -> Period:
+    """The period last chosen in the sidebar this session, else the last 12 months."""
+    default = Period.last_months(today or dt.date.today(), 12)
+    chosen = _kept().get(PERIOD_KEY)
+    complete = isinstance(chosen, tuple) and len(chosen) == 2
+    return Period(*chosen) if complete else default
+
+
 def sidebar(data: Dataset, today: dt.date | None = None) -> View:
     """Render the shared filters and return what they select (also written in the
     address)."""

@@ -75,6 +75,14 @@ PAGES: tuple[Page, ...] = (
         "parcours connus à la date de fin",
     ),
     Page(
+        "comite",
+        "Comité de pilotage",
+        ":material/co_present:",
+        writes="packs figés pour un comité (administrateur)",
+        ignores="les filtres de la barre latérale : la période, la comparaison et le "
+        "périmètre du pack se choisissent sur la page",
+    ),
+    Page(
         "importer",
         "Importer",
         ":material/upload_file:",

@@ -1,5 +1,5 @@
 """Command line: `python -m pipelines COMMAND …` (see `--help`). One module per command in
-pipelines/commands/ (ingest, demo, indicators, undo, key, purge-journal) and auth/cli.py
+pipelines/commands/ (ingest, demo, indicators, comite, undo, key, purge-journal) and auth/cli.py
 (users).
 
 Every message is French and every failure exits with a code, never a traceback.
@@ -14,10 +14,10 @@ import sys
 
 from auth import cli as users
 from auth.accounts import AccountError
-from pipelines.commands import demo, indicators, ingest, key, purge_journal, undo
+from pipelines.commands import comite, demo, indicators, ingest, key, purge_journal, undo
 from pipelines.errors import IngestError
 
-COMMANDS = (ingest, demo, indicators, purge_journal, undo, key, users)
+COMMANDS = (ingest, demo, indicators, comite, purge_journal, undo, key, users)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -36,6 +36,8 @@ ACTIONS = {
     "telechargement": "Téléchargement",
     "acces_refuse": "Accès refusé",
     "sortie_demo": "Sortie du mode démonstration",
+    "comite_fige": "Pack de comité figé",
+    "comite_supprime": "Pack de comité figé supprimé",
 }
 MAX_DETAIL = 2000
 

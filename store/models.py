@@ -17,6 +17,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -276,6 +277,27 @@ class SessionConnexion(Base):
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expire_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     fin_le: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ComiteFige(Base):
+    """A comité de pilotage pack frozen as the comité saw it: its figures as JSON
+    (`indicators.committee.Pack.to_json`) and its map picture, so that the same deck and
+    workbook can be downloaded again after later imports and undos, which never touch this
+    table. `perimetre` is the scope's key ("departement", "association:<nom>",
+    "territoire:<nom>"): the next pack of the same scope is compared with the latest one."""
+
+    __tablename__ = "comite_fige"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    libelle: Mapped[str] = mapped_column(String(200))
+    fige_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    utilisateur: Mapped[str] = mapped_column(String(200))
+    perimetre: Mapped[str] = mapped_column(String(300), index=True)
+    association: Mapped[str | None] = mapped_column(String(200))
+    du: Mapped[dt.date] = mapped_column(Date)
+    au: Mapped[dt.date] = mapped_column(Date)
+    contenu: Mapped[str] = mapped_column(Text)
+    carte: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Journal(Base):

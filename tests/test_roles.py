@@ -32,6 +32,8 @@ def test_permissions_of_each_role():
             Right.UNDO_IMPORT,
             Right.READ_AUDIT_LOG,
             Right.MANAGE_ACCOUNTS,
+            Right.FREEZE_COMITE_PACK,
+            Right.DELETE_FROZEN_PACK,
         },
         Role.DIRECTION: {Right.SEE_EVERY_ASSOCIATION},
         Role.ASSOCIATION: {Right.IMPORT_OWN_EXPORTS},

@@ -1,0 +1,304 @@
+"""The Comité de pilotage page's parts: what the pack covers, its preview, its two files,
+and the packs frozen for earlier comités.
+
+An association's user gets its own association's pack, with small counts hidden; the
+administrator and the direction choose the scope, and « diffusion aux partenaires » hides
+small counts for a pack that will leave the Département. Every download is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from auth.roles import Identity, Right
+from dashboard.access import origin, record_download
+from dashboard.data import data_version, dataset, engine
+from dashboard.filters import kept_period
+from dashboard.markdown import plain
+from dashboard.sections import tile
+from domain.formatting import paris_time
+from indicators.catalogue import name, shown
+from indicators.committee import COMPARISONS, SCOPES, Pack, period_words
+from indicators.dataset import Period
+from indicators.small_counts import must_suppress
+from reports import frozen
+from reports.pack import PackError, Scope, build_pack, file_stem, map_picture, scope_choices
+from reports.render import PPTX, XLSX, RenderError, deck_bytes, download_detail, workbook_bytes
+from store.db import database_url
+
+TEMPLATE_MAX_MB = 20
+FROZEN_DONE = "_pilotage_pack_fige"  # session state: the message of the freeze just made
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked the pack to cover (hashable: the pack's cache key)."""
+
+    period: Period
+    comparison: str
+    compare_du: dt.date | None
+    compare_au: dt.date | None
+    scope: Scope
+    partners: bool
+
+
+def ask(viewer: Identity) -> Request | None:
+    """The period, comparison, scope and audience widgets; None while a date is missing."""
+    default = kept_period()
+    left, right = st.columns(2)
+    chosen = left.date_input(
+        "Période (inscriptions du … au …)",
+        (default.du, default.au),
+        format="DD/MM/YYYY",
+        key="comite_periode",
+    )
+    comparison = right.radio(
+        "Comparer à", list(COMPARISONS), format_func=COMPARISONS.get, key="comite_comparaison"
+    )
+    compare_du = compare_au = None
+    if comparison == "dates":
+        before = Period(*chosen).previous() if len(chosen) == 2 else default.previous()
+        other = right.date_input(
+            "Période de comparaison",
+            (before.du, before.au),
+            format="DD/MM/YYYY",
+            key="comite_comparaison_dates",
+        )
+        if len(other) != 2:
+            st.info("Choisissez les deux dates de la période de comparaison.")
+            return None
+        compare_du, compare_au = other
+    if len(chosen) != 2:
+        st.info("Choisissez les deux dates de la période.")
+        return None
+    scope = _scope(viewer)
+    partners = True
+    if must_suppress(viewer.role.value):
+        st.caption("Les effectifs de 1 à 10 des tableaux de lieux sont masqués dans ce pack.")
+    else:
+        partners = st.checkbox(
+            "Diffusion aux partenaires (masquer les effectifs de 1 à 10)",
+            key="comite_partenaires",
+            help="À cocher quand le pack sortira du Département : les effectifs de 1 à 10 des "
+            "tableaux de lieux (EPCI, communes de la carte) sont remplacés par « < 11 », "
+            "comme dans les exports CSV.",
+        )
+    return Request(Period(*chosen), comparison, compare_du, compare_au, scope, partners)
+
+
+def _scope(viewer: Identity) -> Scope:
+    if not viewer.sees_everything:
+        st.caption(f"Périmètre : association {plain(viewer.association)}.")
+        return Scope("association", viewer.association)
+    kind = st.radio(
+        "Périmètre", list(SCOPES), format_func=SCOPES.get, horizontal=True, key="comite_perimetre"
+    )
+    if kind == "departement":
+        return Scope()
+    values = scope_choices(dataset())[kind]
+    value = st.selectbox(SCOPES[kind], values, key=f"comite_{kind}")
+    return Scope(kind, value) if value else Scope()
+
+
+@st.cache_data(show_spinner="Calcul du pack…", max_entries=16)
+def _pack(url: str, version, frozen_state: tuple, request: Request) -> Pack:
+    return build_pack(
+        engine(),
+        dataset(),
+        request.period,
+        comparison=request.comparison,
+        compare_du=request.compare_du,
+        compare_au=request.compare_au,
+        scope=request.scope,
+        hide_small=request.partners,
+    )
+
+
+def pack_for(request: Request, viewer: Identity) -> Pack | None:
+    """The pack of the request (cached per data version and set of frozen packs, the
+    latest of which gives « depuis le dernier comité »), None after
+    saying what is wrong with the request."""
+    try:
+        frozen_state = tuple(p.id for p in frozen.listing(engine()))
+        pack = _pack(database_url(), data_version(), frozen_state, request)
+    except PackError as exc:
+        st.error(plain(str(exc)))
+        return None
+    moment = dt.datetime.now(dt.UTC)
+    return replace(pack, generated=f"le {paris_time(moment)} par {viewer.identifiant}")
+
+
+def preview(pack: Pack) -> None:
+    """The key figures with their change, and the change since the last comité."""
+    st.caption(
+        f"{plain(pack.scope_label)} · {period_words(pack.du, pack.au)} · comparaison : "
+        f"{plain(pack.comparison_words)}."
+    )
+    figures = pack.figures
+    for start in range(0, len(figures), 3):
+        row = figures[start : start + 3]
+        for column, figure in zip(st.columns(3), row, strict=False):
+            help_text = f"{pack.comparison_words} : {shown(figure.id, figure.before)}"
+            if pack.last_comite_label:
+                since = figure.since_last_comite.text or "–"
+                help_text += (
+                    f". Au {pack.last_comite_label} : {shown(figure.id, figure.last_comite)} "
+                    f"(depuis : {since})"
+                )
+            tile(column, figure.id, figure.now, figure.change, help=plain(help_text))
+    if pack.last_comite_label:
+        changes = [
+            f"{plain(name(f.id))} {f.since_last_comite.text}"
+            for f in figures
+            if f.since_last_comite.text
+        ]
+        st.info(
+            f"Depuis le pack figé « {plain(pack.last_comite_label)} » : "
+            + (" · ".join(changes) if changes else "aucun chiffre comparable.")
+        )
+
+
+def alerts(pack: Pack) -> None:
+    for alert in pack.alerts:
+        if alert["finding"] is None:
+            st.success(plain(alert["calm"]), icon=":material/check_circle:")
+        else:
+            st.error(
+                f"**{plain(alert['finding'])}**\n\nÀ faire : {plain(alert['action'])}",
+                icon=":material/priority_high:",
+            )
+
+
+def contents(pack: Pack) -> None:
+    """What the two files hold, section by section."""
+    lines = ["Titre : période, périmètre, date des données de chaque source", "Chiffres clés"]
+    lines += [plain(s.title) for s in pack.sections]
+    lines += ["Alertes à traiter", "Décisions à prendre", "Annexe : définitions"]
+    st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1)))
+    hidden = [s.title for s in pack.sections if s.note and "« <" in s.note]
+    if pack.small_counts_hidden:
+        st.caption(
+            "Effectifs de 1 à 10 masqués (« < 11 ») dans : "
+            + (", ".join(plain(t) for t in hidden) or "aucun tableau de cette période")
+            + " ; la carte ne dessine pas les communes concernées."
+        )
+
+
+def template_upload() -> bytes | None:
+    upload = st.file_uploader(
+        "Diaporama modèle à la charte du Département (.pptx, facultatif)",
+        type=["pptx"],
+        key="comite_modele",
+        help=f"Ses dispositions (titre, contenu) et son thème sont repris ; {TEMPLATE_MAX_MB} Mo "
+        "au plus.",
+    )
+    return None if upload is None else upload.getvalue()
+
+
+def lazy_map(pack: Pack, scope: Scope) -> Callable[[], bytes]:
+    """The pack's map picture, drawn once when a file first needs it (a download runs
+    outside the page's script: the data is taken now)."""
+    data = dataset()
+    return functools.cache(lambda: map_picture(data, pack, scope))
+
+
+def downloads(pack: Pack, picture, template: bytes | None, key: str) -> None:
+    """The two download buttons: each file is made when its button is clicked."""
+    stem = file_stem(pack)
+    left, right = st.columns(2)
+
+    def deck() -> bytes:
+        return deck_bytes(pack, picture() if callable(picture) else picture, template)
+
+    def book() -> bytes:
+        return workbook_bytes(pack, picture() if callable(picture) else picture)
+
+    if template is not None:
+        try:  # a bad template is said here, not in a download that fails
+            deck()
+        except RenderError as exc:
+            st.error(plain(str(exc)))
+            return
+    left.download_button(
+        "Diaporama PowerPoint (.pptx)",
+        deck,
+        f"{stem}.pptx",
+        PPTX,
+        key=f"{key}_pptx",
+        icon=":material/slideshow:",
+        on_click=record_download,
+        args=("telechargement", download_detail(pack, "pptx")),
+    )
+    right.download_button(
+        "Classeur Excel (.xlsx)",
+        book,
+        f"{stem}.xlsx",
+        XLSX,
+        key=f"{key}_xlsx",
+        icon=":material/table_view:",
+        on_click=record_download,
+        args=("telechargement", download_detail(pack, "xlsx")),
+    )
+
+
+def freeze_form(pack: Pack, request: Request, viewer: Identity) -> None:
+    if done := st.session_state.pop(FROZEN_DONE, None):
+        st.success(done)
+    if not viewer.may(Right.FREEZE_COMITE_PACK):
+        return
+    with st.form("comite_figer"):
+        label = st.text_input(
+            "Libellé", frozen.default_label(dt.date.today()), max_chars=frozen.MAX_LABEL
+        )
+        if not st.form_submit_button("Figer pour le comité", icon=":material/lock:"):
+            return
+    data = dataset()
+    try:
+        number = frozen.freeze(
+            engine(),
+            pack,
+            map_picture(data, pack, request.scope),
+            label,
+            request.scope.key,
+            request.scope.association,
+            viewer.actor(origin()),
+        )
+    except frozen.FrozenError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state[FROZEN_DONE] = (
+        f"Pack figé n° {number} « {plain(frozen.clean_label(label))} » : il peut être "
+        "téléchargé à nouveau ci-dessous avec les mêmes chiffres, même après de nouveaux imports."
+    )
+    st.rerun()
+
+
+def frozen_packs(viewer: Identity) -> None:
+    """The frozen packs this viewer may see, each downloadable again; deletion for the
+    administrator."""
+    association = None if viewer.sees_everything else viewer.association
+    packs = frozen.listing(engine(), association)
+    if not packs:
+        st.caption("Aucun pack figé pour l'instant.")
+        return
+    titles = {p.id: p.title for p in packs}
+    chosen = st.selectbox(
+        "Pack figé", list(titles), format_func=lambda i: plain(titles[i]), key="comite_fige"
+    )
+    pack, picture = frozen.load(engine(), chosen, association)
+    st.caption(
+        f"{plain(pack.scope_label)} · {period_words(pack.du, pack.au)} · figé {pack.frozen_on}."
+    )
+    downloads(pack, picture, None, key=f"fige_{chosen}")
+    if not viewer.may(Right.DELETE_FROZEN_PACK):
+        return
+    sure = st.checkbox(f"Je confirme la suppression du pack figé n° {chosen}", key="comite_sur")
+    if st.button("Supprimer ce pack figé", disabled=not sure, key="comite_supprimer"):
+        frozen.remove(engine(), chosen, viewer.actor(origin()))
+        st.session_state[FROZEN_DONE] = f"Pack figé n° {chosen} supprimé."
+        st.rerun()

@@ -1,0 +1,169 @@
+"""A comité pack as the page and the command line hand it out: the indicators' figures
+(indicators/committee.py) for a scope, with the date of each source's data, who made it and
+when, and the change since the last frozen pack of the same scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from domain.formatting import day, paris_time
+from domain.schema import KIND_LABELS, Kind
+from indicators import committee
+from indicators.committee import Headline, Pack
+from indicators.dataset import Dataset, Filters, Period
+from indicators.small_counts import threshold as small_count_threshold
+from reports import frozen
+from store.queries import latest_import_by_source
+
+
+class PackError(ValueError):
+    """A French message saying what to change in the request (scope, dates)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the pack covers: the whole département, one association or one territory."""
+
+    kind: str = "departement"  # a key of committee.SCOPES
+    value: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How frozen packs name their scope: "departement", "association:<nom>"…"""
+        return "departement" if self.kind == "departement" else f"{self.kind}:{self.value}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "departement":
+            return "Département"
+        return f"{committee.SCOPES[self.kind]} {self.value}"
+
+    @property
+    def association(self) -> str | None:
+        return self.value if self.kind == "association" else None
+
+    @property
+    def filters(self) -> Filters:
+        if self.kind == "association":
+            return Filters(association=self.value)
+        if self.kind == "territoire":
+            return Filters(territoire=self.value)
+        return Filters()
+
+
+def scope_choices(data: Dataset) -> dict[str, list[str]]:
+    """The associations and territories a pack may be cut to (those with parcours)."""
+    p = data.parcours
+    return {
+        kind: sorted(str(v) for v in p[kind].dropna().unique())
+        for kind in ("association", "territoire")
+    }
+
+
+def check_scope(data: Dataset, scope: Scope) -> None:
+    """PackError when the scope names an association or a territory without parcours."""
+    if scope.kind == "departement":
+        return
+    if scope.kind not in committee.SCOPES:
+        raise PackError(f"Périmètre inconnu « {scope.kind} ».")
+    known = scope_choices(data)[scope.kind]
+    if scope.value not in known:
+        listed = ", ".join(f"« {v} »" for v in known[:12]) or "aucun"
+        raise PackError(
+            f"{committee.SCOPES[scope.kind]} « {scope.value} » inconnu(e) dans les données. "
+            f"Valeurs possibles : {listed}."
+        )
+
+
+def sources(latest: pd.DataFrame, association: str | None = None) -> list[list[str]]:
+    """[source, date of its data] for each source in force; an association's pack lists its
+    own exports and the département's sources, not the other associations' exports."""
+    rows = []
+    for row in latest.itertuples():
+        if (
+            row.type == Kind.ASSOCIATION
+            and association is not None
+            and row.association != association
+        ):
+            continue
+        label = (
+            KIND_LABELS.get(Kind(row.type), str(row.type)) if row.type in set(Kind) else row.type
+        )
+        if isinstance(row.association, str) and row.association:
+            label = f"{label.capitalize()} — {row.association}"
+        else:
+            label = label.capitalize()
+        rows.append([label, day(row.date_donnees)])
+    return rows
+
+
+def _with_last_comite(pack: Pack, last: Pack | None) -> Pack:
+    if last is None:
+        return pack
+    before = {f.id: f.now for f in last.figures}
+    figures = [Headline(f.id, f.now, f.before, before.get(f.id)) for f in pack.figures]
+    label = last.frozen_label or "dernier comité"
+    return replace(pack, figures=figures, last_comite_label=label)
+
+
+def build_pack(
+    engine: Engine,
+    data: Dataset,
+    period: Period,
+    *,
+    comparison: str = "precedente",
+    compare_du: dt.date | None = None,
+    compare_au: dt.date | None = None,
+    scope: Scope = Scope(),
+    hide_small: bool = False,
+    who: str = "",
+    now: dt.datetime | None = None,
+) -> Pack:
+    """The pack of `period` over `data` (the whole dataset; cut here to the scope), with
+    the sources' data dates and the change since the latest frozen pack of the scope.
+    PackError for an unknown scope or a comparison without its dates."""
+    check_scope(data, scope)
+    if comparison == "dates" and (compare_du is None or compare_au is None):
+        raise PackError("Indiquez les deux dates de la période de comparaison.")
+    if compare_du is not None and compare_au is not None and compare_du > compare_au:
+        raise PackError("La période de comparaison doit commencer avant de finir.")
+    seuil = small_count_threshold()
+    pack = committee.build(
+        data.scoped(scope.filters) if scope.kind != "departement" else data,
+        period,
+        comparison,
+        compare_du=compare_du,
+        compare_au=compare_au,
+        scope_label=scope.label,
+        hide_small=hide_small,
+        threshold=seuil,
+    )
+    with engine.connect() as conn:
+        latest = latest_import_by_source(conn)
+    moment = now or dt.datetime.now(dt.UTC)
+    made = f"le {paris_time(moment)}" + (f" par {who}" if who else "")
+    pack = replace(pack, sources=sources(latest, scope.association), generated=made)
+    return _with_last_comite(pack, frozen.latest(engine, scope.key))
+
+
+def map_picture(data: Dataset, pack: Pack, scope: Scope) -> bytes:
+    """The offline map of the pack's period and scope (small counts' circles left out when
+    the pack hides them)."""
+    from reports.map_picture import map_png
+
+    cut = data.scoped(scope.filters) if scope.kind != "departement" else data
+    communes = committee.hidden_places(cut, pack.period, pack.threshold)
+    return map_png(communes, cut.antennes, hide=pack.small_counts_hidden)
+
+
+def file_stem(pack: Pack) -> str:
+    """ "comite-2025-01-01-au-2025-12-31-departement": the name of the downloaded files."""
+    ascii_label = unicodedata.normalize("NFKD", pack.scope_label).encode("ascii", "ignore")
+    scope = "".join(c if c.isalnum() else "-" for c in ascii_label.decode().lower())
+    scope = "-".join(part for part in scope.split("-") if part)[:60] or "perimetre"
+    return f"comite-{pack.du.isoformat()}-au-{pack.au.isoformat()}-{scope}"
