@@ -147,19 +147,19 @@ def preview(pack: Pack) -> None:
             if pack.last_comite_label:
                 since = figure.since_last_comite.text or "–"
                 help_text += (
-                    f". Au {pack.last_comite_label} : {shown(figure.id, figure.last_comite)} "
-                    f"(depuis : {since})"
+                    f". Au pack figé « {plain(pack.last_comite_label)} » : "
+                    f"{shown(figure.id, figure.last_comite)} (depuis : {since})"
                 )
-            tile(column, figure.id, figure.now, figure.change, help=plain(help_text))
+            tile(column, figure.id, figure.now, figure.change, help=help_text)
     if pack.last_comite_label:
-        changes = [
+        moved = [
             f"{plain(name(f.id))} {f.since_last_comite.text}"
             for f in figures
-            if f.since_last_comite.text
+            if f.since_last_comite.direction != "off"
         ]
         st.info(
             f"Depuis le pack figé « {plain(pack.last_comite_label)} » : "
-            + (" · ".join(changes) if changes else "aucun chiffre comparable.")
+            + (" · ".join(moved) + "." if moved else "aucun chiffre n'a changé.")
         )
 
 

@@ -79,8 +79,6 @@ PAGES: tuple[Page, ...] = (
         "Comité de pilotage",
         ":material/co_present:",
         writes="packs figés pour un comité (administrateur)",
-        ignores="les filtres de la barre latérale : la période, la comparaison et le "
-        "périmètre du pack se choisissent sur la page",
     ),
     Page(
         "importer",

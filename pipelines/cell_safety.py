@@ -19,26 +19,23 @@ through this module:
   (read back, it is the original string), unless the caller asks for the apostrophe as in a
   CSV (`apostrophe=True`). Characters that an xlsx cannot hold (control characters other
   than tab, line feed and carriage return) are removed instead of failing the whole file.
+  These two writers and the formula-like test are defined in `domain.spreadsheet_cells`
+  (the comité workbook in reports/ uses them too) and re-exported here.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The formula-like test and the xlsx writers live in the vocabulary, so that the comité
+# workbook (reports/) writes its cells with the same ones; re-exported for every caller.
+from domain.spreadsheet_cells import FORMULA_STARTS as FORMULA_STARTS
+from domain.spreadsheet_cells import is_formula_like as is_formula_like
+from domain.spreadsheet_cells import neutralise_text as neutralise_text
+from domain.spreadsheet_cells import write_cell as write_cell
+from domain.spreadsheet_cells import write_text_cell as write_text_cell
+
 CSV_LINE_TERMINATOR = "\r\n"
-
-
-def is_formula_like(value: object) -> bool:
-    """A string that a spreadsheet could run as a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def neutralise_text(value: object) -> object:
-    """`value` with an apostrophe in front when it is a formula-like string; anything else
-    (numbers, dates, None, other strings) is returned as is."""
-    return "'" + value if is_formula_like(value) else value
 
 
 def _is_text_column(series: pd.Series) -> bool:
@@ -58,26 +55,3 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             safe.isetitem(position, column.map(neutralise_text))
     safe.columns = [neutralise_text(c) for c in safe.columns]
     return safe
-
-
-def write_text_cell(cell: Cell, value: str) -> Cell:
-    """Store `value` in an openpyxl cell as text, never as a formula or an error."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = text
-    cell.data_type = "s"  # undo openpyxl's guess: "=…" would be a formula, "#N/A" an error
-    if is_formula_like(text):
-        cell.quotePrefix = True  # Excel's own "this is text" mark, kept when the cell is edited
-    return cell
-
-
-def write_cell(cell: Cell, value: object, *, apostrophe: bool = False) -> Cell:
-    """Store any value in an openpyxl cell: strings as text (`write_text_cell`), with the
-    CSV apostrophe in front of a formula-like one when `apostrophe`; missing values (None,
-    NaN, NaT) as an empty cell; other values (numbers, dates) as they are."""
-    if isinstance(value, str):
-        return write_text_cell(cell, neutralise_text(value) if apostrophe else value)
-    if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
-        cell.value = None
-        return cell
-    cell.value = value
-    return cell

@@ -2,7 +2,8 @@
 data are taken out, so that no figure ever mixes invented youths with real ones.
 
 Every data row goes (parcours, step records, honorabilité requests, the referential of
-invented associations and their antennes, saved column mappings, quarantine reports); the
+invented associations and their antennes, saved column mappings, quarantine reports, comité
+packs frozen on the fictitious figures); the
 demo imports stay listed as undone (so the data version moves on and every cached figure is
 dropped); accounts, communes and the audit log stay. After this, the app is no longer open
 without sign-in: on the local machine it offers to create the first administrator.
@@ -20,6 +21,7 @@ from store.db import writing
 from store.models import (
     Antenne,
     Association,
+    ComiteFige,
     DemandeHonorabilite,
     Enregistrement,
     ImportLot,
@@ -42,6 +44,7 @@ DATA_TABLES = (
     Antenne,
     Association,
     ProfilColonnes,
+    ComiteFige,
 )
 
 

@@ -158,7 +158,7 @@ def map_picture(data: Dataset, pack: Pack, scope: Scope) -> bytes:
 
     cut = data.scoped(scope.filters) if scope.kind != "departement" else data
     communes = committee.hidden_places(cut, pack.period, pack.threshold)
-    return map_png(communes, cut.antennes, hide=pack.small_counts_hidden)
+    return map_png(communes, cut.antennes, hide=pack.small_counts_hidden, threshold=pack.threshold)
 
 
 def file_stem(pack: Pack) -> str:

@@ -14,7 +14,7 @@ from pipelines.demo_exit import leave_demo
 from pipelines.errors import IngestError
 from store.audit import Actor, entries
 from store.db import make_engine
-from store.models import Association, Commune, ImportLot, Parcours
+from store.models import Association, ComiteFige, Commune, ImportLot, Parcours
 from store.queries import is_demo
 from tests.test_access import ROOT, listening  # noqa: F401  (fixture)
 
@@ -31,6 +31,21 @@ def demo_copy(demo_db_url, tmp_path, monkeypatch, key):
     engine.dispose()
 
 
+def _freeze_a_pack(engine) -> None:
+    import datetime as dt
+
+    from indicators.dataset import Dataset, Period
+    from reports import frozen
+    from reports.pack import build_pack
+    from store.queries import dataset_frames
+
+    with engine.connect() as conn:
+        data = Dataset(**dataset_frames(conn))
+    pack = build_pack(engine, data, Period.last_months(dt.date.today(), 12))
+    frozen.freeze(engine, pack, None, "Démo", "departement", None, Actor("démonstration"))
+    assert _count(engine, ComiteFige) == 1
+
+
 def _count(engine, table) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
@@ -39,6 +54,7 @@ def _count(engine, table) -> int:
 def test_the_importer_on_the_demo_says_what_leaving_does_before_doing_it(demo_copy, listening):  # noqa: F811
     listening("localhost")
     parcours = _count(demo_copy, Parcours)
+    _freeze_a_pack(demo_copy)
     at = AppTest.from_file(str(ROOT / "pages" / "importer.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     warning = at.warning[0].value
@@ -54,6 +70,7 @@ def test_the_importer_on_the_demo_says_what_leaving_does_before_doing_it(demo_co
     assert not at.exception, at.exception
     assert at.title[0].value == "Premier démarrage : créer le compte administrateur"
     assert _count(demo_copy, Parcours) == 0 and _count(demo_copy, Association) == 0
+    assert _count(demo_copy, ComiteFige) == 0  # its figures were fictitious too
     assert _count(demo_copy, Commune) > 0  # the communes referential stays
     with demo_copy.connect() as conn:
         assert not is_demo(conn)

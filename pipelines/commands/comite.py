@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.database_setup import ensure_database
     from reports import frozen
     from reports.pack import PackError, Scope, build_pack, map_picture
-    from reports.render import RenderError, write_files
+    from reports.render import RenderError, deck_bytes, write_files
     from store import snapshot
     from store.audit import command_line_actor
     from store.db import make_engine
@@ -116,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
                 who=actor.utilisateur,
             )
             picture = map_picture(data, pack, scope)
+            if template is not None:  # a template that cannot be used stops before freezing
+                deck_bytes(pack, picture, template)
             if args.figer:
                 number = frozen.freeze(
                     engine, pack, picture, args.figer, scope.key, scope.association, actor

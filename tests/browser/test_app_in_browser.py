@@ -20,6 +20,7 @@ PAGES = [
     ("territoires", "Territoires", "territoires"),
     ("durees", "Durée des binômes", "durees"),
     ("qualite", "Qualité et conformité", "qualite"),
+    ("comite", "Comité de pilotage", "comite"),
     ("importer", "Importer", "importer"),
     ("modeles", "Modèles et rapports", "modeles"),
     ("donnees", "Données consolidées", "donnees"),

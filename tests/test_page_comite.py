@@ -1,0 +1,137 @@
+"""The Comité de pilotage page under AppTest on the demo database: its tiles equal the
+indicators for the same period and scope, an association gets its own pack with small
+counts hidden, the administrator freezes a pack and finds it again, deletes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from indicators import funnel, headline
+from indicators.catalogue import name, shown
+from indicators.dataset import Filters, Period
+from indicators.settings import stuck_days
+from reports import frozen
+from store.db import make_engine
+from store.models import Journal
+from tests.helpers import as_viewer
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "comite.py")
+ENVOL = "Envol Mentorat Nord"
+
+
+def expected_tiles(data, period: Period) -> dict[str, str]:
+    """Catalogue name -> value as shown, computed here from the indicator functions."""
+    values = headline.figures(data, period)
+    values["parcours_bloques"] = len(funnel.stuck(data, period, stuck_days()))
+    return {name(i): shown(i, v) for i, v in values.items()}
+
+
+def run(role: str = "admin", association: str | None = None) -> AppTest:
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=120), role, association).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_tiles_are_the_indicators_of_the_period(demo_app, demo_dataset):
+    at = run()
+    period = Period.last_months(dt.date.today(), 12)
+    assert {m.label: m.value for m in at.metric} == expected_tiles(demo_dataset, period)
+    before = expected_tiles(demo_dataset, period.previous())
+    assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
+    assert [b.proto.label for b in at.get("download_button")][:2] == [
+        "Diaporama PowerPoint (.pptx)",
+        "Classeur Excel (.xlsx)",
+    ]
+    assert "Entonnoir du parcours" in at.markdown[-1].value or any(
+        "Entonnoir du parcours" in m.value for m in at.markdown
+    )
+    assert [c.label for c in at.checkbox] == [
+        "Diffusion aux partenaires (masquer les effectifs de 1 à 10)"
+    ]
+    assert at.button(key="FormSubmitter:comite_figer-Figer pour le comité")
+
+
+def test_a_comparison_a_year_earlier_and_a_territory(demo_app, demo_dataset):
+    at = run()
+    at.radio(key="comite_comparaison").set_value("annee").run()
+    period = Period.last_months(dt.date.today(), 12)
+    year = Period(
+        period.du.replace(year=period.du.year - 1), period.au.replace(year=period.au.year - 1)
+    )
+    before = expected_tiles(demo_dataset, year)
+    assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
+
+    at.radio(key="comite_perimetre").set_value("territoire").run()
+    territory = at.selectbox(key="comite_territoire").value
+    scoped = demo_dataset.scoped(Filters(territoire=territory))
+    assert {m.label: m.value for m in at.metric} == expected_tiles(scoped, period)
+    assert f"Territoire {territory}" in at.caption[0].value
+
+
+def test_an_association_gets_its_own_pack_with_small_counts_hidden(demo_app, demo_dataset):
+    at = run("association", ENVOL)
+    period = Period.last_months(dt.date.today(), 12)
+    own = demo_dataset.scoped(Filters(association=ENVOL))
+    assert {m.label: m.value for m in at.metric} == expected_tiles(own, period)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Périmètre : association {ENVOL}" in captions
+    assert "effectifs de 1 à 10 des tableaux de lieux sont masqués" in captions
+    assert not at.checkbox  # no choice of audience: the pack is for partners
+    assert not [r for r in at.radio if r.key == "comite_perimetre"]
+    assert not [b for b in at.button if "Figer" in b.label]
+
+
+def test_the_direction_reads_and_downloads_but_does_not_freeze(demo_app):
+    at = run("direction")
+    assert at.get("download_button")
+    assert not [b for b in at.button if "Figer" in b.label]
+
+
+@pytest.fixture
+def own_copy(demo_db_url, tmp_path, monkeypatch):
+    """A copy of the demo database this test may write to."""
+    path = tmp_path / "comite.db"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    from tests.conftest import TEST_KEY
+
+    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_the_administrator_freezes_a_pack_then_deletes_it(own_copy):
+    at = run()
+    at.text_input[0].set_value("Comité de décembre")
+    at.button(key="FormSubmitter:comite_figer-Figer pour le comité").click().run()
+    assert not at.exception, at.exception
+    done = [s.value for s in at.success if s.value.startswith("Pack figé")]
+    assert done and done[0].startswith("Pack figé n° 1 « Comité de décembre » :")
+    packs = frozen.listing(own_copy)
+    assert [p.libelle for p in packs] == ["Comité de décembre"]
+    stored, picture = frozen.load(own_copy, packs[0].id)
+    assert picture.startswith(b"\x89PNG")
+    shown_now = {m.label: m.value for m in at.metric}
+    assert {name(f.id): shown(f.id, f.now) for f in stored.figures} == shown_now
+    # The next pack of the same scope is compared with it.
+    assert [i.value for i in at.info if "Depuis" in i.value] == [
+        "Depuis le pack figé « Comité de décembre » : aucun chiffre n'a changé."
+    ]
+    assert at.selectbox(key="comite_fige").value == packs[0].id
+    assert len(at.get("download_button")) == 4
+
+    at.checkbox(key="comite_sur").check().run()
+    at.button(key="comite_supprimer").click().run()
+    assert frozen.listing(own_copy) == []
+    with own_copy.connect() as conn:
+        actions = conn.execute(select(Journal.action).order_by(Journal.id)).scalars().all()
+    assert actions[-2:] == ["comite_fige", "comite_supprime"]
