@@ -180,7 +180,7 @@ def contents(pack: Pack) -> None:
     lines += [plain(s.title) for s in pack.sections]
     lines += ["Alertes à traiter", "Décisions à prendre", "Annexe : définitions"]
     st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1)))
-    hidden = [s.title for s in pack.sections if s.note and "« <" in s.note]
+    hidden = [s.title for s in pack.sections if s.hides_small_counts]
     if pack.small_counts_hidden:
         st.caption(
             "Effectifs de 1 à 10 masqués (« < 11 ») dans : "

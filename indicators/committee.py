@@ -101,6 +101,12 @@ class Section:
     def header(self, column: str) -> str:
         return self.labels.get(column) or entry(column).name
 
+    @property
+    def hides_small_counts(self) -> bool:
+        """Whether a count of this table is hidden (« < 11 », text in a figure column)."""
+        figures = [i for i, c in enumerate(self.columns) if _declared(c) and entry(c).is_figure]
+        return any(isinstance(row[i], str) for row in self.rows for i in figures)
+
     def column(self, column: str) -> list:
         at = self.columns.index(column)
         return [row[at] for row in self.rows]

@@ -91,13 +91,10 @@ def sources(latest: pd.DataFrame, association: str | None = None) -> list[list[s
             and row.association != association
         ):
             continue
-        label = (
-            KIND_LABELS.get(Kind(row.type), str(row.type)) if row.type in set(Kind) else row.type
-        )
+        label = KIND_LABELS.get(row.type, str(row.type))
+        label = label[:1].upper() + label[1:]
         if isinstance(row.association, str) and row.association:
-            label = f"{label.capitalize()} — {row.association}"
-        else:
-            label = label.capitalize()
+            label = f"{label} — {row.association}"
         rows.append([label, day(row.date_donnees)])
     return rows
 

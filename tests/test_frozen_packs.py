@@ -57,6 +57,7 @@ def test_a_frozen_pack_keeps_its_numbers_after_an_import_and_its_undo(one_import
     assert _figures(pack)["jeunes_inscrits"] == 2
     assert _figures(pack)["binomes_demarres_cohorte"] == 1
     assert pack.last_comite_label is None
+    assert [source for source, _ in pack.sources] == ["Export d'association — Envol"]
     number = frozen.freeze(engine, pack, b"carte", "Comité de juin", "departement", None, CLAIRE)
     stored, picture = frozen.load(engine, number)
     assert picture == b"carte"

@@ -135,3 +135,19 @@ def test_the_administrator_freezes_a_pack_then_deletes_it(own_copy):
     with own_copy.connect() as conn:
         actions = conn.execute(select(Journal.action).order_by(Journal.id)).scalars().all()
     assert actions[-2:] == ["comite_fige", "comite_supprime"]
+
+
+def test_a_pack_for_partners_says_where_small_counts_are_hidden(demo_app, demo_dataset):
+    from indicators import coverage
+    from indicators.small_counts import suppress
+
+    at = run()
+    assert not [c for c in at.caption if "masqués (« < 11 »)" in c.value]
+    at.checkbox(key="comite_partenaires").check().run()
+    period = Period.last_months(dt.date.today(), 12)
+    epci = coverage.by_epci(demo_dataset, period)
+    hidden = suppress(epci, ["jeunes_inscrits", "demarrages"], threshold=11).count_hidden
+    assert hidden > 0  # the demo has small EPCI counts: the case is exercised
+    (said,) = [c.value for c in at.caption if "masqués (« < 11 »)" in c.value]
+    assert "Jeunes inscrits par intercommunalité (EPCI)" in said
+    assert "Entonnoir" not in said
