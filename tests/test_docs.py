@@ -31,7 +31,16 @@ def test_every_cli_command_and_option_is_in_the_readme():
 
 def test_every_environment_setting_is_in_the_readme():
     used: set[str] = set()
-    packages = ["pipelines", "store", "dashboard", "indicators", "auth", "domain", "tests"]
+    packages = [
+        "pipelines",
+        "reports",
+        "store",
+        "dashboard",
+        "indicators",
+        "auth",
+        "domain",
+        "tests",
+    ]
     for path in [p for package in packages for p in ROOT.glob(f"{package}/**/*.py")]:
         used |= set(re.findall(r"PILOTAGE_[A-Z_]+", path.read_text(encoding="utf-8")))
     used -= {"PILOTAGE_CAPTURES"}  # documented under Tests, with its command
