@@ -27,11 +27,11 @@ from indicators.committee import COMPARISONS, SCOPES, Pack, period_words
 from indicators.dataset import Period
 from indicators.small_counts import must_suppress
 from reports import frozen
+from reports.deck_template import MAX_TEMPLATE
 from reports.pack import PackError, Scope, build_pack, file_stem, map_picture, scope_choices
 from reports.render import PPTX, XLSX, RenderError, deck_bytes, download_detail, workbook_bytes
 from store.db import database_url
 
-TEMPLATE_MAX_MB = 20
 FROZEN_DONE = "_pilotage_pack_fige"  # session state: the message of the freeze just made
 
 
@@ -194,8 +194,8 @@ def template_upload() -> bytes | None:
         "Diaporama modèle à la charte du Département (.pptx, facultatif)",
         type=["pptx"],
         key="comite_modele",
-        help=f"Ses dispositions (titre, contenu) et son thème sont repris ; {TEMPLATE_MAX_MB} Mo "
-        "au plus.",
+        help=f"Ses dispositions (titre, contenu) et son thème sont repris ; "
+        f"{MAX_TEMPLATE // 2**20} Mo au plus.",
     )
     return None if upload is None else upload.getvalue()
 
@@ -297,7 +297,9 @@ def frozen_packs(viewer: Identity) -> None:
     downloads(pack, picture, None, key=f"fige_{chosen}")
     if not viewer.may(Right.DELETE_FROZEN_PACK):
         return
-    sure = st.checkbox(f"Je confirme la suppression du pack figé n° {chosen}", key="comite_sur")
+    sure = st.checkbox(  # one per pack: a confirmation never carries over to another
+        f"Je confirme la suppression du pack figé n° {chosen}", key=f"comite_sur_{chosen}"
+    )
     if st.button("Supprimer ce pack figé", disabled=not sure, key="comite_supprimer"):
         frozen.remove(engine(), chosen, viewer.actor(origin()))
         st.session_state[FROZEN_DONE] = f"Pack figé n° {chosen} supprimé."

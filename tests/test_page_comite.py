@@ -129,7 +129,7 @@ def test_the_administrator_freezes_a_pack_then_deletes_it(own_copy):
     assert at.selectbox(key="comite_fige").value == packs[0].id
     assert len(at.get("download_button")) == 4
 
-    at.checkbox(key="comite_sur").check().run()
+    at.checkbox(key=f"comite_sur_{packs[0].id}").check().run()
     at.button(key="comite_supprimer").click().run()
     assert frozen.listing(own_copy) == []
     with own_copy.connect() as conn:
