@@ -5,9 +5,11 @@ counts hidden, the administrator freezes a pack and finds it again, deletes it."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -151,3 +153,41 @@ def test_a_pack_for_partners_says_where_small_counts_are_hidden(demo_app, demo_d
     (said,) = [c.value for c in at.caption if "masqués (« < 11 »)" in c.value]
     assert "Jeunes inscrits par intercommunalité (EPCI)" in said
     assert "Entonnoir" not in said
+
+
+def test_after_next_months_import_the_frozen_pack_keeps_its_numbers(own_copy):
+    """The journey of the issue: freeze, import next month's file, download the frozen pack
+    again (same numbers) while the live pack shows the change since the comité."""
+    from pipelines.ingest import ingest
+    from reports.workbook import workbook
+    from tests.conftest import TEST_KEY
+    from tests.helpers import csv_bytes
+    from tests.test_ingest import HEADER
+
+    at = run()
+    youths = {m.label: m.value for m in at.metric}["Jeunes inscrits"]
+    at.text_input[0].set_value("Comité d'octobre")
+    at.button(key="FormSubmitter:comite_figer-Figer pour le comité").click().run()
+    recent = (dt.date.today() - dt.timedelta(days=5)).strftime("%d/%m/%Y")
+    rows = [
+        [f"NOUV{i}", f"Nom{i}", f"Prénom{i}", f"0{i}/01/2010", "Lille", "", "", "", recent]
+        + [""] * 8
+        for i in (1, 2)
+    ]
+    report = ingest(
+        own_copy, csv_bytes([HEADER, *rows]), "novembre.csv", TEST_KEY, association=ENVOL, demo=True
+    )
+    assert report.statut == "charge" and report.nouveaux == 2
+
+    at.run()
+    assert not at.exception, at.exception
+    now = {m.label: m.value for m in at.metric}["Jeunes inscrits"]
+    assert int(now.replace("\u202f", "")) == int(youths.replace("\u202f", "")) + 2
+    (since,) = [i.value for i in at.info if i.value.startswith("Depuis le pack figé")]
+    assert since.startswith("Depuis le pack figé « Comité d'octobre » : Jeunes inscrits +2")
+
+    (pack_id,) = [p.id for p in frozen.listing(own_copy)]
+    stored, picture = frozen.load(own_copy, pack_id)
+    book = openpyxl.load_workbook(io.BytesIO(workbook(stored, map_png=picture)))
+    figures = {r[0]: r[1] for r in book["Chiffres clés"].iter_rows(values_only=True) if r[0]}
+    assert figures["Jeunes inscrits"] == int(youths.replace("\u202f", ""))
