@@ -81,6 +81,12 @@ def test_a_pack_is_written_frozen_listed_and_written_again(tmp_path, database):
     assert "figé « Comité de juin »" in downloads[-1]
     assert [a for a, _ in details].count("comite_fige") == 1
 
+    removed = cli(tmp_path, "comite", "--supprimer", "1", "--user", "claire")
+    assert removed.returncode == 0 and "✓ Pack figé n° 1 supprimé." in removed.stdout
+    assert "0 pack(s) figé(s)." in cli(tmp_path, "comite", "--liste").stdout
+    again = cli(tmp_path, "comite", "--supprimer", "1")
+    assert again.returncode == 1 and "Aucun pack figé n° 1" in again.stderr
+
 
 @pytest.mark.parametrize(
     ("args", "said"),

@@ -47,12 +47,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--liste", action="store_true", help="lister les packs figés")
     p.add_argument(
+        "--supprimer", type=int, metavar="N", help="supprimer le pack figé n° N (journal d'audit)"
+    )
+    p.add_argument(
         "--user", help="nom de la personne (journal ; par défaut l'utilisateur du système)"
     )
 
 
 def _check(args: argparse.Namespace) -> None:
-    if args.liste:
+    if args.liste or args.supprimer is not None:
         return
     if args.fige is not None:
         if args.du or args.au or args.figer:
@@ -87,6 +90,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(packs)} pack(s) figé(s).")
         return 0
     actor = command_line_actor(args.user)
+    if args.supprimer is not None:
+        try:
+            frozen.remove(engine, args.supprimer, actor)
+        except frozen.FrozenError as exc:
+            raise IngestError(str(exc)) from None
+        print(f"✓ Pack figé n° {args.supprimer} supprimé.")
+        return 0
     template = read_file(args.modele) if args.modele else None
     try:
         if args.fige is not None:
