@@ -151,6 +151,7 @@ class Pack:
     # Filled by reports/pack.py, from the database: French text, ready to show.
     sources: list[list[str]] = field(default_factory=list)  # [source, date of its data]
     generated: str = ""  # "le 30/11/2026 à 14:05 par m.dupont"
+    data_version: str = ""  # "import n° 42 (2 imports annulés)": the data the figures read
     frozen_label: str | None = None  # set on a frozen pack: « Comité du 12 juin »
     frozen_on: str | None = None  # "le 12/06/2026 à 10:02 par m.dupont"
     last_comite_label: str | None = None  # the frozen pack `Headline.last_comite` comes from

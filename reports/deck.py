@@ -113,6 +113,8 @@ def _cover(kit: Kit, pack: Pack) -> None:
         lines.append(f"Préparé {pack.generated}")
     if pack.frozen_on:
         lines.append(f"Figé {pack.frozen_on}")
+    if pack.data_version:
+        lines.append(f"Version des données : {pack.data_version}")
     if pack.small_counts_hidden:
         lines.append(
             f"Effectifs de 1 à {max(pack.threshold - 1, 1)} masqués "

@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlalchemy import Engine
 
-from domain.formatting import day, paris_time
+from domain.formatting import count, day, paris_time
 from domain.schema import KIND_LABELS, Kind
 from indicators import committee
 from indicators.committee import Headline, Pack
 from indicators.dataset import Dataset, Filters, Period
 from indicators.small_counts import threshold as small_count_threshold
 from reports import frozen
-from store.queries import latest_import_by_source
+from store.queries import data_version, latest_import_by_source
 
 
 class PackError(ValueError):
@@ -142,9 +142,15 @@ def build_pack(
     )
     with engine.connect() as conn:
         latest = latest_import_by_source(conn)
+        last_import, undone = data_version(conn)
     moment = now or dt.datetime.now(dt.UTC)
     made = f"le {paris_time(moment)}" + (f" par {who}" if who else "")
-    pack = replace(pack, sources=sources(latest, scope.association), generated=made)
+    version = f"dernier import n° {last_import}" + (
+        f" ({count(undone, 'import annulé', 'imports annulés')})" if undone else ""
+    )
+    pack = replace(
+        pack, sources=sources(latest, scope.association), generated=made, data_version=version
+    )
     return _with_last_comite(pack, frozen.latest(engine, scope.key))
 
 

@@ -151,6 +151,8 @@ def _summary(ws: Worksheet, pack: Pack, contents: list[tuple[str, str]]) -> None
         ("Comparaison", pack.comparison_words),
         ("Document produit", pack.generated),
     ]
+    if pack.data_version:
+        lines.append(("Version des données", pack.data_version))
     if pack.frozen_on:
         lines.append(("Statut", f"Figé {pack.frozen_on}"))
     if pack.last_comite_label:

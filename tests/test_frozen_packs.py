@@ -58,6 +58,7 @@ def test_a_frozen_pack_keeps_its_numbers_after_an_import_and_its_undo(one_import
     assert _figures(pack)["binomes_demarres_cohorte"] == 1
     assert pack.last_comite_label is None
     assert [source for source, _ in pack.sources] == ["Export d'association — Envol"]
+    assert pack.data_version == "dernier import n° 1"
     number = frozen.freeze(engine, pack, b"carte", "Comité de juin", "departement", None, CLAIRE)
     stored, picture = frozen.load(engine, number)
     assert picture == b"carte"
@@ -77,7 +78,10 @@ def test_a_frozen_pack_keeps_its_numbers_after_an_import_and_its_undo(one_import
     assert frozen.load(engine, number)[0] == stored  # nothing recomputed
     undo_import(engine, report.import_id, "claire")
     assert frozen.load(engine, number)[0] == stored
-    assert _figures(build_pack(engine, _data(engine), PERIOD))["jeunes_inscrits"] == 2
+    after_undo = build_pack(engine, _data(engine), PERIOD)
+    assert _figures(after_undo)["jeunes_inscrits"] == 2
+    assert after_undo.data_version == "dernier import n° 2 (1 import annulé)"
+    assert frozen.load(engine, number)[0].data_version == "dernier import n° 1"
     assert _journal(engine, "comite_fige") == [
         "pack n° 1 « Comité de juin » : Département, du 01/01/2025 au 31/12/2025"
     ]
