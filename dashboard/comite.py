@@ -288,11 +288,15 @@ def frozen_packs(viewer: Identity) -> None:
         return
     titles = {p.id: p.title for p in packs}
     chosen = st.selectbox(
-        "Pack figé", list(titles), format_func=lambda i: plain(titles[i]), key="comite_fige"
+        "Pack figé",
+        list(titles),
+        format_func=titles.get,
+        key="comite_fige",  # plain text
     )
     pack, picture = frozen.load(engine(), chosen, association)
     st.caption(
-        f"{plain(pack.scope_label)} · {period_words(pack.du, pack.au)} · figé {pack.frozen_on}."
+        f"{plain(pack.scope_label)} · {period_words(pack.du, pack.au)} · "
+        f"figé {plain(pack.frozen_on)}."
     )
     downloads(pack, picture, None, key=f"fige_{chosen}")
     if not viewer.may(Right.DELETE_FROZEN_PACK):

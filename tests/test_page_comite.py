@@ -191,3 +191,22 @@ def test_after_next_months_import_the_frozen_pack_keeps_its_numbers(own_copy):
     book = openpyxl.load_workbook(io.BytesIO(workbook(stored, map_png=picture)))
     figures = {r[0]: r[1] for r in book["Chiffres clés"].iter_rows(values_only=True) if r[0]}
     assert figures["Jeunes inscrits"] == int(youths.replace("\u202f", ""))
+
+
+def test_a_label_full_of_markdown_reads_as_typed(own_copy):
+    from reports.pack import build_pack
+    from store.audit import Actor
+
+    label = "**Comité** _x_ [lien](http://x.fr) :red[a]"
+    with own_copy.connect() as conn:
+        from indicators.dataset import Dataset
+        from store.queries import dataset_frames
+
+        data = Dataset(**dataset_frames(conn))
+    pack = build_pack(own_copy, data, Period.last_months(dt.date.today(), 12))
+    frozen.freeze(own_copy, pack, None, label, "departement", None, Actor("a_b_c"))
+    at = run()
+    assert at.selectbox(key="comite_fige").options[0].startswith(f"{label} — du ")
+    (since,) = [i.value for i in at.info if i.value.startswith("Depuis le pack figé")]
+    assert "\\*\\*Comité\\*\\* \\_x\\_ \\[lien\\](http" in since  # escaped: shown as typed
+    assert any("par a\\_b\\_c" in c.value for c in at.caption)
