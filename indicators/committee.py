@@ -23,8 +23,17 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from domain.formatting import day
-from indicators import compliance, coverage, durations, funnel, headline, honorabilite, workload
+from domain.formatting import day, short_month
+from indicators import (
+    compliance,
+    coverage,
+    durations,
+    funnel,
+    geo,
+    headline,
+    honorabilite,
+    workload,
+)
 from indicators.catalogue import Unit, entry
 from indicators.dataset import Dataset, Period
 from indicators.settings import stuck_days
@@ -151,7 +160,7 @@ class Pack:
     # Filled by reports/pack.py, from the database: French text, ready to show.
     sources: list[list[str]] = field(default_factory=list)  # [source, date of its data]
     generated: str = ""  # "le 30/11/2026 à 14:05 par m.dupont"
-    data_version: str = ""  # "import n° 42 (2 imports annulés)": the data the figures read
+    data_version: str = ""  # "dernier import n° 42 (1 import annulé)": the data it read
     frozen_label: str | None = None  # set on a frozen pack: « Comité du 12 juin »
     frozen_on: str | None = None  # "le 12/06/2026 à 10:02 par m.dupont"
     last_comite_label: str | None = None  # the frozen pack `Headline.last_comite` comes from
@@ -222,11 +231,7 @@ def _value(value):
         return value
     if pd.isna(value):
         return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value  # kept a float: a median of 4.0 days stays a delay, not a count
-    return value
+    return value.item() if hasattr(value, "item") else value
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
@@ -331,8 +336,6 @@ def _overdue(data: Dataset, period: Period) -> int:
 
 
 def _month(value) -> str:
-    from domain.formatting import short_month
-
     return short_month(pd.Timestamp(value).date())
 
 
@@ -435,8 +438,6 @@ def _epci(data: Dataset, period: Period, hide_small: bool, threshold: int) -> Se
 
 
 def _distances(data: Dataset, period: Period) -> Section:
-    from indicators import geo
-
     bands = coverage.distance_bands(data, period)
     return Section(
         "distance",
