@@ -65,6 +65,8 @@ def workbook(pack: Pack, *, map_png: bytes | None = None) -> bytes:
     wb.properties.title = pack.frozen_label or TITLE
     wb.properties.subject = f"Période {period_words(pack.du, pack.au)}"
     wb.properties.creator = CREATOR
+    for sheet in wb.worksheets:
+        _printable(sheet)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -93,6 +95,15 @@ def sheet_name(title: str, taken: set[str]) -> str:
 def _sheet_names(fixed: list[str], sections: list[Section]) -> dict[str, str]:
     taken = {name.casefold() for name in fixed}
     return {section.id: sheet_name(section.title, taken) for section in sections}
+
+
+def _printable(ws: Worksheet) -> None:
+    """Printed in landscape, each sheet as wide as one page (as many pages long as needed)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None, font: Font | None = None):
@@ -158,7 +169,7 @@ def _summary(ws: Worksheet, pack: Pack, contents: list[tuple[str, str]]) -> None
     if pack.last_comite_label:
         lines.append(("Dernier comité", pack.last_comite_label))
     lines.append(("Petits effectifs", small))
-    lines += [(f"Données : {source}", day) for source, day in pack.sources]
+    lines += [("Date des données", f"{source} : {day}") for source, day in pack.sources]
     row = 3
     for label, value in lines:
         _text(ws, row, 1, label, BOLD)

@@ -123,8 +123,9 @@ def test_a_frozen_pack_says_so_with_its_sources(pack):
     assert ws["A1"].value == "Comité du 12 juin" and book.properties.title == "Comité du 12 juin"
     assert "Figé le 12/06/2026 à 10:02 par m.dupont" in texts
     assert "le 30/11/2026 à 14:05 par m.dupont" in texts
-    assert any("Export Envol Mentorat Nord" in t for t in texts) and "31/10/2026" in texts
+    assert "Export Envol Mentorat Nord : 31/10/2026" in texts
     assert not any("masqués" in t for t in texts)
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
 
 
 # --- Chiffres clés ------------------------------------------------------------------------
