@@ -208,42 +208,40 @@ def lazy_map(pack: Pack, scope: Scope) -> Callable[[], bytes]:
 
 
 def downloads(pack: Pack, picture, template: bytes | None, key: str) -> None:
-    """The two download buttons: each file is made when its button is clicked."""
-    stem = file_stem(pack)
-    left, right = st.columns(2)
+    """The two download buttons: each file is made when its button is clicked (the deck
+    at once when a template is given, so that a template that cannot be used is said here,
+    not in a download that fails)."""
+
+    def the_map() -> bytes | None:
+        return picture() if callable(picture) else picture
 
     def deck() -> bytes:
-        return deck_bytes(pack, picture() if callable(picture) else picture, template)
+        return deck_bytes(pack, the_map(), template)
 
-    def book() -> bytes:
-        return workbook_bytes(pack, picture() if callable(picture) else picture)
-
+    content = deck
     if template is not None:
-        try:  # a bad template is said here, not in a download that fails
-            deck()
+        try:
+            content = deck()
         except RenderError as exc:
             st.error(plain(str(exc)))
             return
-    left.download_button(
-        "Diaporama PowerPoint (.pptx)",
-        deck,
-        f"{stem}.pptx",
-        PPTX,
-        key=f"{key}_pptx",
-        icon=":material/slideshow:",
-        on_click=record_download,
-        args=("telechargement", download_detail(pack, "pptx")),
-    )
-    right.download_button(
-        "Classeur Excel (.xlsx)",
-        book,
-        f"{stem}.xlsx",
-        XLSX,
-        key=f"{key}_xlsx",
-        icon=":material/table_view:",
-        on_click=record_download,
-        args=("telechargement", download_detail(pack, "xlsx")),
-    )
+    files = (
+        ("pptx", "Diaporama PowerPoint (.pptx)", content, PPTX, ":material/slideshow:"),
+        ("xlsx", "Classeur Excel (.xlsx)", lambda: workbook_bytes(pack, the_map()), XLSX,
+         ":material/table_view:"),
+    )  # fmt: skip
+    stem = file_stem(pack)
+    for column, (kind, label, data, mime, icon) in zip(st.columns(2), files, strict=True):
+        column.download_button(
+            label,
+            data,
+            f"{stem}.{kind}",
+            mime,
+            key=f"{key}_{kind}",
+            icon=icon,
+            on_click=record_download,
+            args=("telechargement", download_detail(pack, kind)),
+        )
 
 
 def freeze_form(pack: Pack, request: Request, viewer: Identity) -> None:

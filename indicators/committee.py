@@ -34,9 +34,8 @@ from indicators import (
     honorabilite,
     workload,
 )
-from indicators.catalogue import Unit, entry
+from indicators.catalogue import BY_ID, Unit, entry
 from indicators.dataset import Dataset, Period
-from indicators.settings import stuck_days
 from indicators.small_counts import suppress
 
 # The kinds of comparison the comité may choose: key -> French label.
@@ -113,7 +112,7 @@ class Section:
     @property
     def hides_small_counts(self) -> bool:
         """Whether a count of this table is hidden (« < 11 », text in a figure column)."""
-        figures = [i for i, c in enumerate(self.columns) if _declared(c) and entry(c).is_figure]
+        figures = [i for i, c in enumerate(self.columns) if c in BY_ID and BY_ID[c].is_figure]
         return any(isinstance(row[i], str) for row in self.rows for i in figures)
 
     def column(self, column: str) -> list:
@@ -184,7 +183,7 @@ class Pack:
             seen.setdefault(entry(figure.id).name, entry(figure.id).definition)
         for section in self.sections:
             for column in [*section.columns, *(i for i, _ in section.figures)]:
-                item = entry(column) if _declared(column) else None
+                item = BY_ID.get(column)
                 if item is not None and item.is_figure:
                     seen.setdefault(item.name, item.definition)
         return list(seen.items())
@@ -215,14 +214,6 @@ class Pack:
         )
 
 
-def _declared(column: str) -> bool:
-    try:
-        entry(column)
-    except KeyError:
-        return False
-    return True
-
-
 def _value(value):
     """A cell as plain JSON: numpy scalars as Python numbers, NaN and NaT as None."""
     if value is None:
@@ -240,10 +231,11 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
 
 def _headlines(data: Dataset, period: Period, before: Period) -> list[Headline]:
     now, then = headline.figures(data, period), headline.figures(data, before)
-    blocked_now = len(funnel.stuck(data, period, stuck_days()))
-    blocked_then = len(funnel.stuck(data, before, stuck_days()))
     figures = [Headline(i, _value(now[i]), _value(then[i])) for i in headline.TILES]
-    return [*figures, Headline("parcours_bloques", blocked_now, blocked_then)]
+    blocked = Headline(
+        "parcours_bloques", headline.blocked(data, period), headline.blocked(data, before)
+    )
+    return [*figures, blocked]
 
 
 def _funnel(data: Dataset, period: Period) -> Section:

@@ -48,6 +48,11 @@ def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
     return {k: None if v is None or pd.isna(v) else v for k, v in values.items()}
 
 
+def blocked(dataset: Dataset, period: Period) -> int:
+    """« Parcours bloqués » of `period`, at the one threshold of the app (settings)."""
+    return len(funnel.stuck(dataset, period, stuck_days()))
+
+
 @dataclass(frozen=True)
 class Change:
     """How a figure moved against the comparison period."""

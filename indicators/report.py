@@ -40,7 +40,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
         "au": period.au.isoformat(),
         "chiffres_cles": {
             **{k: _plain(v) for k, v in headline.figures(data, period).items()},
-            "parcours_bloques": len(funnel.stuck(data, period, stuck_days())),
+            "parcours_bloques": headline.blocked(data, period),
         },
         "seuil_parcours_bloques": stuck_days(),
         "entonnoir": _records(

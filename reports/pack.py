@@ -47,6 +47,10 @@ class Scope:
     def association(self) -> str | None:
         return self.value if self.kind == "association" else None
 
+    def cut(self, data: Dataset) -> Dataset:
+        """`data` cut to this scope (the whole dataset for the département)."""
+        return data if self.kind == "departement" else data.scoped(self.filters)
+
     @property
     def filters(self) -> Filters:
         if self.kind == "association":
@@ -131,7 +135,7 @@ def build_pack(
         raise PackError("La période de comparaison doit commencer avant de finir.")
     seuil = small_count_threshold()
     pack = committee.build(
-        data.scoped(scope.filters) if scope.kind != "departement" else data,
+        scope.cut(data),
         period,
         comparison,
         compare_du=compare_du,
@@ -159,7 +163,7 @@ def map_picture(data: Dataset, pack: Pack, scope: Scope) -> bytes:
     the pack hides them)."""
     from reports.map_picture import map_png
 
-    cut = data.scoped(scope.filters) if scope.kind != "departement" else data
+    cut = scope.cut(data)
     communes = committee.hidden_places(cut, pack.period, pack.threshold)
     return map_png(communes, cut.antennes, hide=pack.small_counts_hidden, threshold=pack.threshold)
 

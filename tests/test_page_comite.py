@@ -51,9 +51,7 @@ def test_the_tiles_are_the_indicators_of_the_period(demo_app, demo_dataset):
         "Diaporama PowerPoint (.pptx)",
         "Classeur Excel (.xlsx)",
     ]
-    assert "Entonnoir du parcours" in at.markdown[-1].value or any(
-        "Entonnoir du parcours" in m.value for m in at.markdown
-    )
+    assert any("3. Entonnoir du parcours" in m.value for m in at.markdown)
     assert [c.label for c in at.checkbox] == [
         "Diffusion aux partenaires (masquer les effectifs de 1 à 10)"
     ]
