@@ -20,9 +20,11 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(DEPS): requirements.txt requirements-dev.txt | $(BIN)/python
+# The project itself is installed in editable mode for its `pilotage` command (pyproject.toml).
+$(DEPS): requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $(DEPS)
 
 # axe-core for the accessibility test (tests/browser/test_accessibility.py), the version
@@ -32,14 +34,14 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 run: $(DEPS)
-	$(BIN)/python -m pipelines key --create
-	$(BIN)/python -m pipelines demo --if-missing
-	$(BIN)/python -m pipelines users first-admin
+	$(BIN)/pilotage key --create
+	$(BIN)/pilotage demo --if-missing
+	$(BIN)/pilotage users first-admin
 	$(BIN)/python -m dashboard.server --server.address localhost --server.port $(PORT)
 
 demo: $(DEPS)
-	$(BIN)/python -m pipelines key --create
-	$(BIN)/python -m pipelines demo
+	$(BIN)/pilotage key --create
+	$(BIN)/pilotage demo
 
 test: $(DEPS) $(if $(NPM),$(AXE))
 	$(BIN)/ruff check .

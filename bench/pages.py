@@ -58,7 +58,7 @@ def build_database(n_parcours: int, rebuild: bool) -> tuple[Path, int]:
     """The benchmark database: demo files of `n_parcours` ingested through the pipeline."""
     from sqlalchemy import func, select
 
-    from pipelines.demo_database import build_demo_database
+    from demo.database import build_demo_database
     from store.db import make_engine
     from store.models import Parcours
 
@@ -268,7 +268,7 @@ def browser_visits(visits: int = 3) -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    from pipelines.demo_database import build_demo_database
+    from demo.database import build_demo_database
     from store.db import make_engine
 
     demo = OUT / "demo.db"

@@ -3,7 +3,7 @@
 Pages never rely on the router: a file of pages/ can be run directly, so each one checks
 access itself. Sign-in is the département's identity provider (`st.login`, when
 `.streamlit/secrets.toml` has an `[auth]` section) or the local accounts (Argon2 passwords,
-`python -m pipelines users`). The demo database opens without sign-in only when the server
+`pilotage users`). The demo database opens without sign-in only when the server
 listens on this machine alone, as an administrator of fictitious data.
 """
 

@@ -1,5 +1,5 @@
 """The Importer on the demo database: before a real file can go in, say what leaving demo
-mode does, and do it only once the person has said yes (pipelines/demo_exit.py)."""
+mode does, and do it only once the person has said yes (demo/exit.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from dashboard.access import origin
 from dashboard.data import engine
 from dashboard.markdown import message
 from dashboard.session_cookie import start_afresh
+from demo.exit import fictitious_parcours, leave_demo
 from domain.formatting import count
-from pipelines.demo_exit import fictitious_parcours, leave_demo
 from pipelines.errors import IngestError
 
 

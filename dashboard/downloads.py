@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pipelines import templates
-from pipelines.quarantine_report import (
+from reports import templates
+from reports.quarantine_report import (
     HEADERS,
     WHOLE_ROW,
     paris_minute,
@@ -20,7 +20,7 @@ __all__ = ["quarantine_workbook", "report_filename"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# (function name in pipelines.templates, button label, file name, mime, explanation)
+# (function name in reports.templates, button label, file name, mime, explanation)
 TEMPLATES = [
     (
         "association_template",

@@ -1,7 +1,7 @@
 """The first run of a new installation: while no administrator account was ever created,
 the machine the server runs on may create the first one from the browser (the way Metabase
 or Grafana set up their first user). Anywhere else, and once one exists, this form is never
-shown: further accounts are created by that administrator (`python -m pipelines users`).
+shown: further accounts are created by that administrator (`pilotage users`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def first_admin_form(
         "Aucun compte administrateur n'existe encore dans cette base. Comme vous êtes sur le "
         "poste où tourne le tableau de bord, vous pouvez créer le premier ici. "
         "Ce compte pourra ensuite ouvrir les comptes des autres personnes "
-        "(`python -m pipelines users add`). Cette page disparaît dès qu'il existe."
+        "(`pilotage users add`). Cette page disparaît dès qu'il existe."
     )
     with st.form("premier_administrateur"):
         identifiant = st.text_input(

@@ -27,7 +27,7 @@ def start(stem: str) -> tuple[Dataset, View, Identity]:
     if everything.parcours.empty:
         st.warning(
             "Aucun parcours dans la base. Importez les exports des associations "
-            "depuis la page « Importer » (ou `python -m pipelines ingest FICHIER…`), ou "
+            "depuis la page « Importer » (ou `pilotage ingest FICHIER…`), ou "
             "construisez la base de démonstration "
             "(`make demo`)."
         )

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.markdown import plain
 from domain.formatting import day, number, percent
-from pipelines.cell_safety import CSV_LINE_TERMINATOR, neutralise_frame
+from domain.spreadsheet_cells import CSV_LINE_TERMINATOR, neutralise_frame
 
 STALE_AFTER_DAYS = 45
 MAX_ROWS_SHOWN = 1000  # on screen; the CSV download has every row
@@ -32,7 +32,7 @@ def _decimal_comma(value: object) -> object:
 def csv_for_excel(frame: pd.DataFrame) -> bytes:
     """CSV as French Excel opens it (UTF-8 with BOM, `;`, decimal comma also in columns of
     mixed values, CRLF); a text cell or a column label that would start a formula gets a
-    leading apostrophe (`pipelines.cell_safety`), numbers stay numbers. CRLF line ends also
+    leading apostrophe (`domain.spreadsheet_cells`), numbers stay numbers. CRLF line ends also
     make the writer quote any cell holding a carriage return, which Excel would otherwise
     take for a new row starting inside the cell."""
     safe = neutralise_frame(frame)

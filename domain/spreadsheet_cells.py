@@ -1,18 +1,28 @@
-"""Spreadsheet cells that never run: the formula-like test and the openpyxl cell writers.
+"""Spreadsheet cells that never run: formula injection neutralised in every CSV and xlsx the
+app writes.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, through some import
-paths, with a tab or a carriage return) as a formula. openpyxl turns any string starting
-with "=" into a formula cell, and "#N/A"-like strings into error cells. The writers here
-store a string as a text cell (type "s") whatever it starts with; a formula-like one also
-gets Excel's "quote prefix" style, so that editing the cell in Excel keeps it as text. The
-text itself is unchanged (read back, it is the original string), unless the caller asks
-for the apostrophe of a CSV (`apostrophe=True`). Characters that an xlsx cannot hold
-(control characters other than tab, line feed and carriage return) are removed instead of
-failing the whole file.
+paths, with a tab or a carriage return) as a formula: `=HYPERLINK("http://x","clic")` typed
+into an association's export would become a live link, or worse, in the file the
+département sends back. Every text that reaches a CSV or an xlsx written by the app goes
+through this module:
 
-Every xlsx the app writes uses these writers: the pipeline's files through
-`pipelines.cell_safety` (which adds the CSV side), the comité workbook (reports/workbook.py)
-directly.
+- CSV (`neutralise_text`, `neutralise_frame`): a *string* starting with one of
+  `FORMULA_STARTS` gets a leading apostrophe, which the spreadsheet shows and never runs.
+  Only strings are touched: a real number, negative or not, stays a number. Write the CSV
+  with `CSV_LINE_TERMINATOR` ("\r\n"): the csv writer quotes only the cells holding a
+  character of the line terminator, and Excel reads a bare carriage return as a new row, so
+  with "\n" alone "a\r=1+1" would put "=1+1" at the start of a row of its own.
+- xlsx (`write_text_cell`, `write_cell`): openpyxl turns any string starting with "=" into a
+  formula cell, and "#N/A"-like strings into error cells. A string is stored as a text cell
+  (type "s") whatever it starts with; a formula-like one also gets Excel's "quote prefix"
+  style, so that editing the cell in Excel keeps it as text. The text itself is unchanged
+  (read back, it is the original string), unless the caller asks for the apostrophe of a
+  CSV (`apostrophe=True`). Characters that an xlsx cannot hold (control characters other
+  than tab, line feed and carriage return) are removed instead of failing the whole file.
+
+Every file the app writes uses it: the CSV downloads of the pages, the templates and the
+quarantine report, the comité workbook.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_LINE_TERMINATOR = "\r\n"
 
 
 def is_formula_like(value: object) -> bool:
@@ -55,3 +66,22 @@ def write_cell(cell: Cell, value: object, *, apostrophe: bool = False) -> Cell:
         return cell
     cell.value = value
     return cell
+
+
+def _is_text_column(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
+    return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` ready for a CSV export: formula-like strings in its cells and in its
+    column labels get a leading apostrophe; numeric columns are left alone."""
+    safe = frame.copy()
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if _is_text_column(column):
+            safe.isetitem(position, column.map(neutralise_text))
+    safe.columns = [neutralise_text(c) for c in safe.columns]
+    return safe

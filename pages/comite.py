@@ -24,7 +24,7 @@ viewer = require("comite")
 if dataset().parcours.empty:
     st.warning(
         "Aucun parcours dans la base. Importez les exports des associations depuis la page "
-        "« Importer » (ou `python -m pipelines ingest FICHIER…`), ou construisez la base de "
+        "« Importer » (ou `pilotage ingest FICHIER…`), ou construisez la base de "
         "démonstration (`make demo`)."
     )
     st.stop()

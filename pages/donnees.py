@@ -17,7 +17,7 @@ parcours = data["par_association"]
 if parcours.empty:
     st.warning(
         "Aucun parcours dans la base. Importez les exports des associations "
-        "(`python -m pipelines ingest FICHIER…`) ou construisez la base de démonstration "
+        "(`pilotage ingest FICHIER…`) ou construisez la base de démonstration "
         "(`make demo`)."
     )
     st.stop()

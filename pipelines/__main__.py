@@ -1,7 +1,11 @@
-"""`python -m pipelines …`: the command line (see `python -m pipelines --help`)."""
+"""`python -m pipelines` was the command line before it got a package of its own: say where it
+went instead of failing with Python's « No module named pipelines.__main__ »."""
 
 import sys
 
-from pipelines.cli import main
-
-sys.exit(main())
+print(
+    "La ligne de commande s'appelle désormais « pilotage » (par exemple « pilotage ingest "
+    "FICHIER » ; sans installation : « python -m commands ingest FICHIER »).",
+    file=sys.stderr,
+)
+sys.exit(2)

@@ -1,4 +1,4 @@
-"""Filled Word fiches candidature (`pipelines.templates.fiche_docx_template`) read back.
+"""Filled Word fiches candidature (`reports.templates.fiche_docx_template`) read back.
 
 `read_docx_fiche` gives one fiche's answers by row label; `fiches_to_table` turns a batch of
 fiches into the same `RawTable` a fiche list spreadsheet gives, with the fiche list's headers
@@ -25,18 +25,18 @@ import pandas as pd
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
-from domain.schema import Kind, field
-from domain.text import normalise_key
-from pipelines.errors import IngestError
-from pipelines.extract import RawTable
-from pipelines.filecheck import check_docx
-from pipelines.templates import (
+from domain.fiche_form import (
     CHECKED_MARKS,
     DATE_PLACEHOLDER,
     FICHE_COLUMNS,
     UNCHECKED,
     fiche_sections,
 )
+from domain.schema import Kind, field
+from domain.text import normalise_key
+from pipelines.errors import IngestError
+from pipelines.extract import RawTable
+from pipelines.filecheck import check_docx
 
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 BOXES = (UNCHECKED, "☒", "☑")

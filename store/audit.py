@@ -92,7 +92,7 @@ def os_user() -> str:
 
 
 def command_line_actor(user: str | None = None) -> Actor:
-    """The person running `python -m pipelines …` (`--user`, else the system user)."""
+    """The person running `pilotage …` (`--user`, else the system user)."""
     return Actor(utilisateur=user or os_user(), origine=CLI_ORIGIN)
 
 

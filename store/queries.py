@@ -112,7 +112,7 @@ def quarantine_of_import(conn: Connection, import_id: int) -> pd.DataFrame:
 def is_demo(conn: Connection) -> bool:
     """True when every import in force was made by the demo builder (fictitious data): a
     fact the builder records on its imports, not a user name anybody can type. Once the
-    demo imports are undone (pipelines/demo_exit.py), the database is no longer the demo."""
+    demo imports are undone (demo/exit.py), the database is no longer the demo."""
     lot = ImportLot.__table__
     kinds = conn.execute(select(lot.c.demo).where(lot.c.annule.is_(False)).distinct())
     kinds = kinds.scalars().all()

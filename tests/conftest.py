@@ -67,7 +67,7 @@ def engine(request, tmp_path: Path):
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory) -> str:
     """The demo database, built once per test process through the real pipeline."""
-    from pipelines.demo_database import build_demo_database
+    from demo.database import build_demo_database
 
     directory = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{directory / 'demo.db'}"

@@ -118,7 +118,7 @@ def test_retention_limit_is_twelve_months_back():
 
 
 def test_purge_from_the_command_line(tmp_path, monkeypatch, capsys):
-    from pipelines.cli import main
+    from commands.cli import main
     from store.db import init_db, make_engine
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"

@@ -11,16 +11,16 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from dashboard.widgets import csv_for_excel
-from indicators.small_counts import suppress
-from pipelines import templates
-from pipelines.cell_safety import (
+from domain.spreadsheet_cells import (
     FORMULA_STARTS,
     neutralise_frame,
     neutralise_text,
     write_cell,
     write_text_cell,
 )
-from pipelines.quarantine_report import REPORT_SHEET, quarantine_workbook
+from indicators.small_counts import suppress
+from reports import templates
+from reports.quarantine_report import REPORT_SHEET, quarantine_workbook
 
 EVIL = ['=HYPERLINK("http://x","clic")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 

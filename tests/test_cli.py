@@ -1,4 +1,4 @@
-"""`python -m pipelines` as a user runs it: exit codes, JSON report, no traceback."""
+"""`pilotage` as a user runs it: exit codes, JSON report, no traceback."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def cli(tmp_path: Path, *args: str, key: bool = True) -> subprocess.CompletedPro
     if key:
         env["PILOTAGE_SECRET_KEY"] = TEST_KEY.decode()
     return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
+        [sys.executable, "-m", "commands", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -1,4 +1,4 @@
-"""`python -m pipelines comite`: the pack's files on a schedule, frozen and found again;
+"""`pilotage comite`: the pack's files on a schedule, frozen and found again;
 every mistake one French line, exit code 1, nothing written."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`python -m pipelines indicators` on the demo database: the JSON shape of the issue, and
+"""`pilotage indicators` on the demo database: the JSON shape of the issue, and
 figures checked against direct SQL counts."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PILOTAGE_")}
     env |= {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
     return subprocess.run(
-        [sys.executable, "-m", "pipelines", "indicators", *args],
+        [sys.executable, "-m", "commands", "indicators", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 

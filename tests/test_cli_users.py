@@ -1,5 +1,5 @@
-"""`python -m pipelines users …` and the audit entries of the command line (accounts,
-imports, undos), run in-process through `pipelines.cli.main`."""
+"""`pilotage users …` and the audit entries of the command line (accounts,
+imports, undos), run in-process through `commands.cli.main`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from auth import cli as users_cli
 from auth import passwords
 from auth.accounts import authenticate
-from pipelines import cli
+from commands import cli
+from commands import users as users_cli
 from store.audit import CLI_ORIGIN, entries
 from store.db import make_engine
 from store.models import ImportLot

@@ -8,11 +8,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from demo import DEFAULT_AS_OF, build_demo
 from indicators import compliance, quality
 from indicators.dataset import Dataset, Period
 from indicators.report import indicators_report
 from indicators.summary_text import summary_text
-from pipelines.demo import DEFAULT_AS_OF, build_demo
 from tests.test_indicators_funnel import DEMANDE_COLUMNS, make_parcours
 
 AU = dt.date(2025, 6, 30)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo import generate_demo_files
+from demo import generate_demo_files
 from pipelines.ingest import ingest
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Parcours

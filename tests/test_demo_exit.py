@@ -1,4 +1,4 @@
-"""Leaving demo mode from the Importer (pipelines/demo_exit.py, dashboard/demo_exit.py): what
+"""Leaving demo mode from the Importer (demo/exit.py, dashboard/demo_exit.py): what
 will happen is said first, nothing happens before the person agrees, then the fictitious data
 are out, the app asks for sign-in and, on this machine, offers to create the first admin."""
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from pipelines.demo_exit import leave_demo
+from demo.exit import leave_demo
 from pipelines.errors import IngestError
 from store.audit import Actor, entries
 from store.db import make_engine

@@ -13,15 +13,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from demo import FILES, build_demo, generate_demo_files, write_files
+from demo.journeys import workday
+from demo.people import identity_key
+from demo.scenario import DEFECT_PLAN, UNREADABLE_DATE
+from demo.territory import BY_KEY, TILLEULS
+from demo.writers import BOUSSOLE_GROUPS, MATCHED_LAYOUTS
 from domain.schema import FIELDS, FieldType, Kind, field
 from domain.text import normalise_key
 from domain.values import value_table
-from pipelines.demo import FILES, build_demo, generate_demo_files, write_files
-from pipelines.demo.journeys import workday
-from pipelines.demo.people import identity_key
-from pipelines.demo.scenario import DEFECT_PLAN, UNREADABLE_DATE
-from pipelines.demo.territory import BY_KEY, TILLEULS
-from pipelines.demo.writers import BOUSSOLE_GROUPS, MATCHED_LAYOUTS
 from pipelines.extract import read_table
 from pipelines.mapping import MAPPINGS_DIR, header_score, map_columns
 from pipelines.matcher import match_label

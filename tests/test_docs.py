@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from pipelines.cli import _parser
+from commands.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,7 +21,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def test_every_cli_command_and_option_is_in_the_readme():
     for name, sub in _subparsers(_parser()).items():
-        assert f"python -m pipelines {name}" in README, name
+        assert f"pilotage {name}" in README, name
         for action in sub._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":

@@ -9,12 +9,13 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
+from domain.fiche_form import SITUATION_LABEL
 from domain.schema import Kind
 from pipelines.docx_fiches import fiches_to_table, read_docx_fiche
 from pipelines.errors import IngestError
 from pipelines.ingest import ingest, plan_raw, sha256_of
 from pipelines.pseudonyms import id_jeune
-from pipelines.templates import SITUATION_LABEL, fiche_docx_template
+from reports.templates import fiche_docx_template
 from store.models import Enregistrement, ImportLot
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.demo import generate_demo_files
+from demo import generate_demo_files
 from pipelines.extract import read_table
 from pipelines.mapping import header_score, map_columns
 from pipelines.prepare import prepare

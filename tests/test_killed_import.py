@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, func, select, text
 
+from demo import generate_demo_files
 from pipelines.database_setup import ensure_database
-from pipelines.demo import generate_demo_files
 from pipelines.faults import ENV
 from pipelines.ingest import ingest
 from store.audit import entries
@@ -80,7 +80,7 @@ def _run(url: str, *args: str, kill_at: str | None = None) -> subprocess.Complet
     if kill_at:
         env[ENV] = kill_at
     return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args, "--user", "test"],
+        [sys.executable, "-m", "commands", *args, "--user", "test"],
         cwd=ROOT,
         env=env,
         capture_output=True,

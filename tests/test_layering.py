@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["pages", "dashboard", "pipelines", "reports", "auth", "store", "indicators", "domain"]
+PACKAGES = [
+    "commands",
+    "pages",
+    "dashboard",
+    "demo",
+    "pipelines",
+    "reports",
+    "auth",
+    "store",
+    "indicators",
+    "domain",
+]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

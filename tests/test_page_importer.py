@@ -262,7 +262,7 @@ def test_unknown_labels_answered_on_the_page_and_a_new_association_added(db):
 
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory) -> list[Path]:
-    from pipelines.demo import generate_demo_files
+    from demo import generate_demo_files
 
     return generate_demo_files(tmp_path_factory.mktemp("demo_files"), n_parcours=200)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from pipelines.quarantine_report import HEADERS
+from reports.quarantine_report import HEADERS
 from store.db import make_engine
 from store.models import ImportLot, Quarantaine
 from tests.helpers import as_viewer

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 
 from pipelines.ingest import ingest
-from pipelines.quarantine_report import (
+from reports.quarantine_report import (
     HEADERS,
     HELP_SHEET,
     REPORT_SHEET,

@@ -162,8 +162,8 @@ def test_a_second_first_admin_is_refused(no_admin):
 
 
 def test_the_command_line_says_when_the_first_admin_is_still_to_create(no_admin, monkeypatch):
-    from auth.cli import FIRST_ADMIN_HINT
-    from pipelines.cli import main
+    from commands.cli import main
+    from commands.users import FIRST_ADMIN_HINT
 
     monkeypatch.setenv("PILOTAGE_DB_URL", str(no_admin.url))
     printed = []

@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import func, select
 
+from demo import generate_demo_files
 from pipelines.database_setup import load_communes_table, recreate_database
-from pipelines.demo import generate_demo_files
 from pipelines.ingest import ingest
 from pipelines.undo import undo_import
 from store import queries, snapshot

@@ -15,7 +15,7 @@ from domain.schema import Kind, field
 from domain.values import category_labels
 from pipelines.ingest import ingest
 from pipelines.pseudonyms import id_jeune
-from pipelines.templates import (
+from reports.templates import (
     DATA_SHEET,
     HELP_SHEET,
     LISTS_SHEET,

@@ -16,7 +16,7 @@ from pipelines import filecheck
 from pipelines.errors import IngestError
 from pipelines.extract import read_table
 from pipelines.filecheck import Limits, check_docx, sniff, zip_directory_size
-from pipelines.templates import fiche_docx_template
+from reports.templates import fiche_docx_template
 from tests._filemakers import cfb_bytes, score, xlsx_bytes, zip_bytes
 
 GOOD_XLSX = xlsx_bytes({"Jeunes": [["Nom", "Prénom", "Commune"], ["Dupont", "Zoé", "Lille"]]})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo_database import build_demo_database
+from demo.database import build_demo_database
 from store.db import make_engine
 from tests.conftest import TEST_KEY
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from auth.accounts import create_account
-from pipelines.demo import generate_demo_files
+from demo import generate_demo_files
 from pipelines.ingest import ingest
 from store.audit import entries
 from store.db import init_db, make_engine

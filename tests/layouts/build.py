@@ -19,10 +19,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from pipelines.demo.journeys import HonoRequest, Parcours
-from pipelines.demo.people import BOYS, GIRLS, SURNAMES
-from pipelines.demo.scenario import DemoData, build_demo
-from pipelines.demo.writers import statut
+from demo.journeys import HonoRequest, Parcours
+from demo.people import BOYS, GIRLS, SURNAMES
+from demo.scenario import DemoData, build_demo
+from demo.writers import statut
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"

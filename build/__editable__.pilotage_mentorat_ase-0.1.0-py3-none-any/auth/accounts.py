@@ -1,0 +1,1 @@
+/work/main/auth/accounts.py

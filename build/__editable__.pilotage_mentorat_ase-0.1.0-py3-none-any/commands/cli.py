@@ -1,0 +1,1 @@
+/work/main/commands/cli.py

@@ -1,0 +1,1 @@
+/work/main/commands/demo.py

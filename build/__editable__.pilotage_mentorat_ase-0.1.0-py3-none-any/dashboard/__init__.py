@@ -1,0 +1,1 @@
+/work/main/dashboard/__init__.py

@@ -1,0 +1,1 @@
+/work/main/demo/scenario.py

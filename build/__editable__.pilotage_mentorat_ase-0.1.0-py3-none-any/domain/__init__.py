@@ -1,0 +1,1 @@
+/work/main/domain/__init__.py

@@ -1,0 +1,1 @@
+/work/main/domain/spreadsheet_cells.py

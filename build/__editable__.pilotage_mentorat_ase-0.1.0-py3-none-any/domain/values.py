@@ -1,0 +1,1 @@
+/work/main/domain/values.py

@@ -1,0 +1,1 @@
+/work/main/indicators/coverage.py

@@ -1,0 +1,1 @@
+/work/main/indicators/small_counts.py

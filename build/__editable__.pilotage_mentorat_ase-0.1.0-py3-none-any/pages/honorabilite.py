@@ -1,0 +1,1 @@
+/work/main/pages/honorabilite.py

@@ -1,0 +1,1 @@
+/work/main/pages/modeles.py

@@ -1,0 +1,1 @@
+/work/main/pipelines/__main__.py

@@ -1,0 +1,1 @@
+/work/main/pipelines/matcher/__init__.py

@@ -1,0 +1,1 @@
+/work/main/pipelines/undo.py

@@ -1,0 +1,1 @@
+/work/main/reports/frozen.py

@@ -1,0 +1,1 @@
+/work/main/reports/quarantine_report.py

@@ -1,0 +1,1 @@
+/work/main/store/audit.py

@@ -1,0 +1,1 @@
+/work/main/store/migrations/env.py

@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0001_initial_schema.py

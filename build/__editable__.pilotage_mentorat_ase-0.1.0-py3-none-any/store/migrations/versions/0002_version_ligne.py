@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0002_version_ligne.py

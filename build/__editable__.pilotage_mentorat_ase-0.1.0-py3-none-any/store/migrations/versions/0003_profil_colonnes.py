@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0003_profil_colonnes.py

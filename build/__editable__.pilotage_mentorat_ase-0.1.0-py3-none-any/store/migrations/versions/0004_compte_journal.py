@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0004_compte_journal.py

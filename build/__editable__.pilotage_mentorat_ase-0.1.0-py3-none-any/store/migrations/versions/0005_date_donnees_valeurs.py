@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0005_date_donnees_valeurs.py

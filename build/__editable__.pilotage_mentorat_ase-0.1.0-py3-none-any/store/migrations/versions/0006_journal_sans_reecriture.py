@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0006_journal_sans_reecriture.py

@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0007_session_connexion.py

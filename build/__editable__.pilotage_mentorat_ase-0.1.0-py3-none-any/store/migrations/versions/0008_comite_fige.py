@@ -1,0 +1,1 @@
+/work/main/store/migrations/versions/0008_comite_fige.py

@@ -1,0 +1,44 @@
+"""The parser of `pilotage COMMAND …` (see `--help`), built from the command modules.
+
+Every message is French and every failure exits with a code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from auth.accounts import AccountError
+from commands import comite, demo, indicators, ingest, key, purge_journal, undo, users
+from pipelines.errors import IngestError
+
+COMMANDS = (ingest, demo, indicators, comite, purge_journal, undo, key, users)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pilotage",
+        description="Pilotage du mentorat ASE : import des fichiers, indicateurs, pack du "
+        "comité, comptes et base de démonstration.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.add_arguments(sub.add_parser(command.NAME, help=command.HELP))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    debug = os.environ.get("PILOTAGE_DEBUG") == "1"
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    args = _parser().parse_args(argv)
+    run = {command.NAME: command.run for command in COMMANDS}[args.command]
+    try:
+        return run(args)
+    except (IngestError, AccountError) as exc:
+        print(exc.message, file=sys.stderr)
+        return 1

@@ -1,0 +1,141 @@
+"""`comite --du --au`: the comité de pilotage pack (PowerPoint deck, Excel workbook), frozen
+or not; `comite --fige N`: a frozen pack again, with its numbers of the day it was frozen."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from commands.common import iso_date, read_file
+from pipelines.errors import IngestError
+
+NAME = "comite"
+HELP = "pack du comité de pilotage (diaporama PowerPoint, classeur Excel), figé ou non"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--du", type=iso_date, help="début de période (AAAA-MM-JJ)")
+    p.add_argument("--au", type=iso_date, help="fin de période et date d'arrêté (AAAA-MM-JJ)")
+    p.add_argument(
+        "--comparer-a",
+        nargs=2,
+        type=iso_date,
+        metavar=("DU", "AU"),
+        help="période de comparaison (par défaut la période précédente de même durée)",
+    )
+    p.add_argument(
+        "--annee-precedente",
+        action="store_true",
+        help="comparer à la même période un an plus tôt",
+    )
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--association", help="pack d'une seule association")
+    scope.add_argument("--territoire", help="pack d'un seul territoire")
+    p.add_argument("--pptx", type=Path, metavar="FICHIER", help="écrire le diaporama ici")
+    p.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le classeur ici")
+    p.add_argument(
+        "--modele", type=Path, metavar="FICHIER", help="diaporama modèle (.pptx) à la charte"
+    )
+    p.add_argument(
+        "--diffusion-partenaires",
+        action="store_true",
+        help="masquer les effectifs de 1 à 10 (pack destiné à sortir du Département)",
+    )
+    p.add_argument("--figer", metavar="LIBELLÉ", help="figer le pack sous ce libellé")
+    p.add_argument(
+        "--fige", type=int, metavar="N", help="reprendre le pack figé n° N (sans recalcul)"
+    )
+    p.add_argument("--liste", action="store_true", help="lister les packs figés")
+    p.add_argument(
+        "--supprimer", type=int, metavar="N", help="supprimer le pack figé n° N (journal d'audit)"
+    )
+    p.add_argument(
+        "--user", help="nom de la personne (journal ; par défaut l'utilisateur du système)"
+    )
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.liste or args.supprimer is not None:
+        return
+    if args.fige is not None:
+        if args.du or args.au or args.figer:
+            raise IngestError("--fige reprend un pack déjà figé : sans --du, --au ni --figer.")
+    elif args.du is None or args.au is None:
+        raise IngestError("Indiquez la période : --du AAAA-MM-JJ --au AAAA-MM-JJ.")
+    elif args.du > args.au:
+        raise IngestError("La date de début (--du) doit précéder la date de fin (--au).")
+    if args.comparer_a and args.annee_precedente:
+        raise IngestError("Choisissez --comparer-a ou --annee-precedente, pas les deux.")
+    if not (args.pptx or args.xlsx or args.figer):
+        raise IngestError("Rien à faire : indiquez --pptx FICHIER, --xlsx FICHIER ou --figer.")
+
+
+def run(args: argparse.Namespace) -> int:
+    from indicators.dataset import Dataset, Period
+    from pipelines.database_setup import ensure_database
+    from reports import frozen
+    from reports.pack import PackError, Scope, build_pack, map_picture
+    from reports.render import RenderError, deck_bytes, write_files
+    from store import snapshot
+    from store.audit import command_line_actor
+    from store.db import make_engine
+
+    _check(args)
+    engine = make_engine()
+    ensure_database(engine)
+    if args.liste:
+        packs = frozen.listing(engine)
+        for item in packs:
+            print(f"n° {item.id} : {item.title}")
+        print(f"{len(packs)} pack(s) figé(s).")
+        return 0
+    actor = command_line_actor(args.user)
+    if args.supprimer is not None:
+        try:
+            frozen.remove(engine, args.supprimer, actor)
+        except frozen.FrozenError as exc:
+            raise IngestError(str(exc)) from None
+        print(f"✓ Pack figé n° {args.supprimer} supprimé.")
+        return 0
+    template = read_file(args.modele) if args.modele else None
+    try:
+        if args.fige is not None:
+            pack, picture = frozen.load(engine, args.fige)
+        else:
+            data = Dataset(**snapshot.load(engine).frames)
+            scope = (
+                Scope("association", args.association)
+                if args.association
+                else Scope("territoire", args.territoire)
+                if args.territoire
+                else Scope()
+            )
+            comparison = (
+                "dates" if args.comparer_a else "annee" if args.annee_precedente else "precedente"
+            )
+            du, au = args.comparer_a or (None, None)
+            pack = build_pack(
+                engine,
+                data,
+                Period(args.du, args.au),
+                comparison=comparison,
+                compare_du=du,
+                compare_au=au,
+                scope=scope,
+                hide_small=args.diffusion_partenaires,
+                who=actor.utilisateur,
+            )
+            picture = map_picture(data, pack, scope)
+            if template is not None:  # a template that cannot be used stops before freezing
+                deck_bytes(pack, picture, template)
+            if args.figer:
+                number = frozen.freeze(
+                    engine, pack, picture, args.figer, scope.key, scope.association, actor
+                )
+                pack, picture = frozen.load(engine, number)
+                print(f"✓ Pack figé n° {number} « {pack.frozen_label} ».")
+        for path in write_files(engine, actor, pack, picture, args.pptx, args.xlsx, template):
+            print(f"✓ {path}")
+    except (PackError, frozen.FrozenError, RenderError) as exc:
+        raise IngestError(str(exc)) from None
+    return 0

@@ -1,0 +1,45 @@
+"""`indicators --du --au`: the steering figures of a period, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from commands.common import iso_date
+from pipelines.errors import IngestError
+
+NAME = "indicators"
+HELP = "indicateurs de pilotage sur une période"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--du", required=True, type=iso_date, help="début de période (AAAA-MM-JJ)")
+    p.add_argument(
+        "--au", required=True, type=iso_date, help="fin de période et date d'arrêté (AAAA-MM-JJ)"
+    )
+    p.add_argument("--association", help="limiter aux parcours d'une association")
+    p.add_argument("--json", action="store_true", help="sortie au format JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from indicators.dataset import Dataset, Filters, Period
+    from indicators.report import indicators_report
+    from indicators.summary_text import summary_text
+    from pipelines.database_setup import ensure_database
+    from store.db import make_engine
+    from store.queries import dataset_frames
+
+    if args.du > args.au:
+        raise IngestError("La date de début (--du) doit précéder la date de fin (--au).")
+    engine = make_engine()
+    ensure_database(engine)
+    with engine.connect() as conn:
+        data = Dataset(**dataset_frames(conn))
+    if args.association:
+        data = data.scoped(Filters(association=args.association))
+    report = indicators_report(data, Period(args.du, args.au))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(report))
+    return 0

@@ -1,0 +1,176 @@
+"""`ingest FICHIER…`: import association exports, CD fiches, the honorabilité follow-up or
+the referential; a readable summary or a JSON report per file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+from commands.common import read_file
+from domain.schema import KIND_LABELS, Kind
+from pipelines.answers import Answers, read_answers
+from pipelines.audit_entries import record_import
+from pipelines.data_date import ORIGIN_LABELS
+from pipelines.errors import IngestError
+from pipelines.ingest import FileReport, ingest, sha256_of
+from pipelines.pseudonyms import load_key
+from store.audit import Actor, command_line_actor
+
+NAME = "ingest"
+HELP = "importer un ou plusieurs fichiers"
+log = logging.getLogger(__name__)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FICHIER", type=Path)
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in Kind],
+        help="type de fichier (détecté d'après le contenu si absent)",
+    )
+    p.add_argument(
+        "--association",
+        help="association de l'export (détectée si absente) ; ajoutée au référentiel si elle "
+        "n'y est pas encore",
+    )
+    p.add_argument("--json", action="store_true", help="compte rendu au format JSON")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="essai : le compte rendu d'un vrai import, sans rien écrire",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FICHIER.toml",
+        help='réponses aux questions ([colonnes] « En-tête » = "champ", "" pour '
+        'ignorer ; [valeurs.<champ>] « Libellé » = "valeur"), appliquées à ce qui est reconnu',
+    )
+    p.add_argument(
+        "--user",
+        help="nom de la personne qui importe (historique et journal ; "
+        "par défaut l'utilisateur du système)",
+    )
+
+
+def summary(report: FileReport) -> str:
+    if report.statut == "rejete":
+        return f"✗ {report.fichier} : refusé. {report.erreurs[0] if report.erreurs else ''}"
+    if report.statut == "a_completer":
+        return f"? {report.message}"
+    if report.statut == "deja_importe":
+        return f"= {report.fichier} : {report.message}"
+    kind = KIND_LABELS[Kind(report.type)]
+    who = f" — {report.association}" if report.association else ""
+    verb = "seraient chargées" if report.essai else "chargées"
+    text = (
+        f"{'Essai (rien n’a été écrit) : ' if report.essai else '✓ '}"
+        f"{report.fichier} ({kind}{who}) : {report.lignes_lues} lignes lues, "
+        f"{report.lignes_chargees} {verb}, {report.lignes_en_quarantaine} en quarantaine "
+        f"({report.nouveaux} nouvelles, {report.mis_a_jour} mises à jour"
+        f"{f', {report.absents} absentes de ce fichier' if report.absents else ''})."
+    )
+    if report.association_creee:
+        text += f"\n  Association « {report.association} » ajoutée au référentiel"
+        text += " (capacité à renseigner dans le référentiel des associations)."
+    if report.date_donnees:
+        day = dt.date.fromisoformat(report.date_donnees)
+        text += f"\n  Données au {day:%d/%m/%Y} ({ORIGIN_LABELS[report.origine_date_donnees]})."
+    if report.colonnes_non_reconnues:
+        cols = ", ".join(f"« {c} »" for c in report.colonnes_non_reconnues)
+        text += f"\n  Colonnes non reconnues (ignorées) : {cols}"
+    if report.valeurs_non_reconnues:
+        labels = "; ".join(
+            f"« {v['valeur']} » ({v['champ']}, {v['lignes']} ligne{'s' if v['lignes'] > 1 else ''})"
+            for v in report.valeurs_non_reconnues[:10]
+        )
+        text += (
+            f"\n  Libellés non reconnus (lignes chargées, champ laissé vide) : {labels}"
+            "\n  Pour les faire reconnaître : [valeurs.<champ>] dans un fichier --profile."
+        )
+    for line in report.erreurs[:10]:
+        text += f"\n  {line}"
+    if len(report.erreurs) > 10:
+        text += f"\n  … {len(report.erreurs) - 10} autres lignes dans le rapport JSON."
+    return text
+
+
+def ingest_files(
+    engine,
+    files: list[Path],
+    key: bytes,
+    kind: Kind | None,
+    association: str | None,
+    user: str,
+    actor: Actor | None = None,
+    answers: Answers | None = None,
+    dry_run: bool = False,
+) -> list[FileReport]:
+    """Import each file; with `actor`, each file loaded, refused or left to complete is
+    written to the audit log (a dry run writes nothing)."""
+    reports = []
+    for path in files:
+        data = None
+        try:
+            data = read_file(path)
+            report = ingest(
+                engine,
+                data,
+                path.name,
+                key,
+                kind,
+                association,
+                user,
+                answers,
+                dry_run,
+                actor=None if dry_run else actor,
+            )
+        except IngestError as exc:
+            report = FileReport(path.name, "rejete", erreurs=[exc.message], message=exc.message)
+        except Exception as exc:  # a user never sees a traceback
+            # The traceback only when asked for: it could quote a cell of the file.
+            log.debug("unexpected %s while importing", type(exc).__name__, exc_info=True)
+            message = (
+                f"Erreur inattendue pendant l'import de « {path.name} » ({type(exc).__name__}) : "
+                "rien n'a été modifié. Signalez-la à l'équipe technique."
+            )
+            report = FileReport(path.name, "rejete", erreurs=[message], message=message)
+        if actor is not None and not dry_run and report.statut != "charge":
+            # A loaded file's entry is written with it, in the import's transaction.
+            record_import(engine, actor, report, None if data is None else sha256_of(data))
+        reports.append(report)
+    return reports
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.database_setup import ensure_database
+    from store.db import make_engine
+
+    key = load_key()
+    answers = read_answers(read_file(args.profile), args.profile.name) if args.profile else None
+    engine = make_engine()
+    ensure_database(engine)
+    kind = Kind(args.kind) if args.kind else None
+    actor = command_line_actor(args.user)
+    reports = ingest_files(
+        engine,
+        args.files,
+        key,
+        kind,
+        args.association,
+        actor.utilisateur,
+        actor,
+        answers=answers,
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        print(
+            json.dumps({"fichiers": [r.as_json() for r in reports]}, ensure_ascii=False, indent=2)
+        )
+    else:
+        for report in reports:
+            print(summary(report))
+    return 1 if any(r.statut in ("rejete", "a_completer") for r in reports) else 0
