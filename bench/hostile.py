@@ -45,7 +45,7 @@ def _child(mode: str, path: Path, db: Path) -> dict:
             workbook = CalamineWorkbook.from_path(str(path))
             rows = len(workbook.get_sheet_by_index(0).to_python())
         return {"statut": "lu", "lignes": rows, "secondes": time.perf_counter() - start}
-    from pipelines.ingest import ingest
+    from pipelines.api import ingest
     from store.db import init_db, make_engine
 
     engine = make_engine(f"sqlite:///{db}")

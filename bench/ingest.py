@@ -83,7 +83,7 @@ def _raw_insert(db: Path, header: list, rows) -> int:
 
 
 def _child_pipeline(path: Path, db: Path, profile_dir: Path | None) -> dict:
-    from pipelines.ingest import ingest
+    from pipelines.api import ingest
     from pipelines.pseudonyms import load_key
     from store.db import init_db, make_engine
 

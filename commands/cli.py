@@ -12,7 +12,8 @@ import sys
 
 from auth.accounts import AccountError
 from commands import comite, demo, indicators, ingest, key, purge_journal, undo, users
-from pipelines.errors import IngestError
+from commands.common import CommandError
+from pipelines.api import IngestError
 
 COMMANDS = (ingest, demo, indicators, comite, purge_journal, undo, key, users)
 
@@ -39,6 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     run = {command.NAME: command.run for command in COMMANDS}[args.command]
     try:
         return run(args)
-    except (IngestError, AccountError) as exc:
+    except (CommandError, IngestError, AccountError) as exc:
         print(exc.message, file=sys.stderr)
         return 1

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from commands.common import iso_date, read_file
-from pipelines.errors import IngestError
+from commands.common import CommandError, iso_date, read_file
 
 NAME = "comite"
 HELP = "pack du comité de pilotage (diaporama PowerPoint, classeur Excel), figé ou non"
@@ -59,20 +58,20 @@ def _check(args: argparse.Namespace) -> None:
         return
     if args.fige is not None:
         if args.du or args.au or args.figer:
-            raise IngestError("--fige reprend un pack déjà figé : sans --du, --au ni --figer.")
+            raise CommandError("--fige reprend un pack déjà figé : sans --du, --au ni --figer.")
     elif args.du is None or args.au is None:
-        raise IngestError("Indiquez la période : --du AAAA-MM-JJ --au AAAA-MM-JJ.")
+        raise CommandError("Indiquez la période : --du AAAA-MM-JJ --au AAAA-MM-JJ.")
     elif args.du > args.au:
-        raise IngestError("La date de début (--du) doit précéder la date de fin (--au).")
+        raise CommandError("La date de début (--du) doit précéder la date de fin (--au).")
     if args.comparer_a and args.annee_precedente:
-        raise IngestError("Choisissez --comparer-a ou --annee-precedente, pas les deux.")
+        raise CommandError("Choisissez --comparer-a ou --annee-precedente, pas les deux.")
     if not (args.pptx or args.xlsx or args.figer):
-        raise IngestError("Rien à faire : indiquez --pptx FICHIER, --xlsx FICHIER ou --figer.")
+        raise CommandError("Rien à faire : indiquez --pptx FICHIER, --xlsx FICHIER ou --figer.")
 
 
 def run(args: argparse.Namespace) -> int:
     from indicators.dataset import Dataset, Period
-    from pipelines.database_setup import ensure_database
+    from pipelines.api import ensure_database
     from reports import frozen
     from reports.pack import PackError, Scope, build_pack, map_picture
     from reports.render import RenderError, deck_bytes, write_files
@@ -94,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             frozen.remove(engine, args.supprimer, actor)
         except frozen.FrozenError as exc:
-            raise IngestError(str(exc)) from None
+            raise CommandError(str(exc)) from None
         print(f"✓ Pack figé n° {args.supprimer} supprimé.")
         return 0
     template = read_file(args.modele) if args.modele else None
@@ -137,5 +136,5 @@ def run(args: argparse.Namespace) -> int:
         for path in write_files(engine, actor, pack, picture, args.pptx, args.xlsx, template):
             print(f"✓ {path}")
     except (PackError, frozen.FrozenError, RenderError) as exc:
-        raise IngestError(str(exc)) from None
+        raise CommandError(str(exc)) from None
     return 0

@@ -1,4 +1,5 @@
-"""What several commands share: reading a file given on the command line, ISO dates."""
+"""What several commands share: their error, reading a file given on the command line, ISO
+dates."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from pipelines.errors import IngestError
+
+class CommandError(Exception):
+    """A command cannot do what it was asked; `message` (French) is printed as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def iso_date(text: str) -> dt.date:
@@ -22,8 +29,8 @@ def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise IngestError(f"Fichier introuvable : {path}") from None
+        raise CommandError(f"Fichier introuvable : {path}") from None
     except IsADirectoryError:
-        raise IngestError(f"« {path} » est un dossier, pas un fichier.") from None
+        raise CommandError(f"« {path} » est un dossier, pas un fichier.") from None
     except OSError as exc:
-        raise IngestError(f"Lecture impossible de « {path} » ({exc.strerror}).") from None
+        raise CommandError(f"Lecture impossible de « {path} » ({exc.strerror}).") from None

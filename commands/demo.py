@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from commands.ingest import summary
-from pipelines.pseudonyms import load_key
+from pipelines.api import load_key
 
 NAME = "demo"
 HELP = "reconstruire la base de démonstration"

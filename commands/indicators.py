@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from commands.common import iso_date
-from pipelines.errors import IngestError
+from commands.common import CommandError, iso_date
 
 NAME = "indicators"
 HELP = "indicateurs de pilotage sur une période"
@@ -25,12 +24,12 @@ def run(args: argparse.Namespace) -> int:
     from indicators.dataset import Dataset, Filters, Period
     from indicators.report import indicators_report
     from indicators.summary_text import summary_text
-    from pipelines.database_setup import ensure_database
+    from pipelines.api import ensure_database
     from store.db import make_engine
     from store.queries import dataset_frames
 
     if args.du > args.au:
-        raise IngestError("La date de début (--du) doit précéder la date de fin (--au).")
+        raise CommandError("La date de début (--du) doit précéder la date de fin (--au).")
     engine = make_engine()
     ensure_database(engine)
     with engine.connect() as conn:

@@ -9,15 +9,21 @@ import json
 import logging
 from pathlib import Path
 
-from commands.common import read_file
-from domain.schema import KIND_LABELS, Kind
-from pipelines.answers import Answers, read_answers
-from pipelines.audit_entries import record_import
-from pipelines.data_date import ORIGIN_LABELS
-from pipelines.errors import IngestError
-from pipelines.ingest import FileReport, ingest, sha256_of
-from pipelines.pseudonyms import load_key
+from commands.common import CommandError, read_file
+from domain.schema import KIND_LABELS, ORIGIN_LABELS, Kind
+from pipelines.api import (
+    Answers,
+    FileReport,
+    IngestError,
+    ensure_database,
+    ingest,
+    load_key,
+    read_answers,
+    record_outcome,
+    sha256_of,
+)
 from store.audit import Actor, command_line_actor
+from store.db import make_engine
 
 NAME = "ingest"
 HELP = "importer un ou plusieurs fichiers"
@@ -104,31 +110,23 @@ def ingest_files(
     key: bytes,
     kind: Kind | None,
     association: str | None,
-    user: str,
-    actor: Actor | None = None,
+    actor: Actor,
     answers: Answers | None = None,
     dry_run: bool = False,
 ) -> list[FileReport]:
-    """Import each file; with `actor`, each file loaded, refused or left to complete is
-    written to the audit log (a dry run writes nothing)."""
+    """Import each file in the name of `actor`: each file loaded, refused or left to
+    complete is written to the audit log (a dry run writes nothing)."""
     reports = []
     for path in files:
         data = None
         try:
             data = read_file(path)
-            report = ingest(
-                engine,
-                data,
-                path.name,
-                key,
-                kind,
-                association,
-                user,
-                answers,
-                dry_run,
-                actor=None if dry_run else actor,
-            )
-        except IngestError as exc:
+            reports.append(
+                ingest(engine, data, path.name, key, kind, association, answers=answers,
+                       dry_run=dry_run, actor=actor)
+            )  # fmt: skip
+            continue
+        except (CommandError, IngestError) as exc:
             report = FileReport(path.name, "rejete", erreurs=[exc.message], message=exc.message)
         except Exception as exc:  # a user never sees a traceback
             # The traceback only when asked for: it could quote a cell of the file.
@@ -138,31 +136,25 @@ def ingest_files(
                 "rien n'a été modifié. Signalez-la à l'équipe technique."
             )
             report = FileReport(path.name, "rejete", erreurs=[message], message=message)
-        if actor is not None and not dry_run and report.statut != "charge":
-            # A loaded file's entry is written with it, in the import's transaction.
-            record_import(engine, actor, report, None if data is None else sha256_of(data))
+        if not dry_run:
+            record_outcome(engine, actor, report, None if data is None else sha256_of(data))
         reports.append(report)
     return reports
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.database_setup import ensure_database
-    from store.db import make_engine
-
     key = load_key()
     answers = read_answers(read_file(args.profile), args.profile.name) if args.profile else None
     engine = make_engine()
     ensure_database(engine)
     kind = Kind(args.kind) if args.kind else None
-    actor = command_line_actor(args.user)
     reports = ingest_files(
         engine,
         args.files,
         key,
         kind,
         args.association,
-        actor.utilisateur,
-        actor,
+        command_line_actor(args.user),
         answers=answers,
         dry_run=args.dry_run,
     )

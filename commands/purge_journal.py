@@ -14,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(_args: argparse.Namespace) -> int:
-    from pipelines.database_setup import ensure_database
+    from pipelines.api import ensure_database
     from store.audit import purge
     from store.db import make_engine
 

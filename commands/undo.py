@@ -20,14 +20,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.database_setup import ensure_database
-    from pipelines.undo import undo_import
+    from pipelines.api import ensure_database, undo
     from store.db import make_engine
 
     engine = make_engine()
     ensure_database(engine)
     actor = command_line_actor(args.user)
-    report = undo_import(engine, args.import_id, actor.utilisateur, actor)
+    report = undo(engine, args.import_id, actor)
     print(
         f"✓ Import n° {report.import_id} ({report.fichier}) annulé : "
         f"{report.supprimes} lignes supprimées, {report.restaures} lignes rétablies ; "

@@ -13,7 +13,6 @@ nothing is read.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -26,7 +25,7 @@ from sqlalchemy import Connection, Engine
 from streamlit import runtime
 
 from indicators.dataset import Dataset, Filters
-from pipelines.database_setup import ensure_database
+from pipelines.api import ensure_database
 from store import queries, snapshot
 from store.db import database_url, make_engine
 
@@ -238,9 +237,14 @@ def dataset(filters: Filters | None = None) -> Dataset:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _compute(url, version, scope_key: Scope, filters, module: str, name: str, args: tuple):
-    function = getattr(importlib.import_module(module), name)
-    return function(_cut(url, version, filters), *args)
+def _compute(url, version, scope_key: Scope, filters, name: str, _function: Callable, args):
+    """`name` (module and qualified name) keys the cache; the function itself is not hashed
+    (the leading underscore tells Streamlit), it is called."""
+    return _function(_cut(url, version, filters), *args)
+
+
+def _name(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def compute(function: Callable, filters: Filters, *args):
@@ -252,8 +256,8 @@ def compute(function: Callable, filters: Filters, *args):
         data_version(),
         scope(),
         restrict(filters),
-        function.__module__,
-        function.__name__,
+        _name(function),
+        function,
         args,
     )
 
@@ -268,8 +272,8 @@ def compute_departement(function: Callable, *args):
         data_version(),
         ("departement", None),
         None,
-        function.__module__,
-        function.__name__,
+        _name(function),
+        function,
         args,
     )
 

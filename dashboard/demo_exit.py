@@ -12,7 +12,7 @@ from dashboard.markdown import message
 from dashboard.session_cookie import start_afresh
 from demo.exit import fictitious_parcours, leave_demo
 from domain.formatting import count
-from pipelines.errors import IngestError
+from pipelines.api import IngestError
 
 
 def offer_demo_exit(viewer: Identity) -> None:

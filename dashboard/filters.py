@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from auth.roles import Identity
 from dashboard.markdown import plain
 from domain.values import category_labels
 from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
@@ -39,6 +40,7 @@ GENERATION = "_pilotage_filtres_generation"  # session state: bumped by an appli
 class View:
     period: Period
     filters: Filters
+    viewer: Identity | None = None  # who is looking (set by dashboard.page.start)
 
 
 @dataclass(frozen=True)

@@ -7,26 +7,22 @@ import streamlit as st
 
 from auth.roles import Identity, Right
 from dashboard import mapping_editor
-from dashboard.data import dataset, engine
+from dashboard.data import dataset
 from dashboard.importing import (
     DONE,
-    Plan,
+    Ready,
     Upload,
     confirm,
+    conversation,
     done_message,
     new_association,
-    planned,
     show_plan,
-    table_of,
 )
 from dashboard.markdown import message, plain
 from domain.formatting import paris_time
 from domain.schema import KIND_LABELS, Kind
-from pipelines.errors import IngestError
-from pipelines.ingest import already_imported, initial_mapping
-from pipelines.mapping import with_fixes
+from pipelines.api import Answers, IngestError, load_key
 from pipelines.preview import unknown_labels
-from pipelines.pseudonyms import load_key
 
 AUTO = "Détecter automatiquement"
 NEW = "Nouvelle association…"
@@ -69,15 +65,16 @@ def source_choice(viewer: Identity) -> tuple[Kind | None, str | None]:
 
 def review(
     upload: Upload, secret: bytes, kind: Kind | None, association: str | None, viewer: Identity
-) -> tuple[Plan, bool, bool] | None:
+) -> Ready | None:
     """One uploaded file: its questions, corrections and report, and its own « Confirmer
-    l'import » button. Returns (plan, keep the answers, create the association) when the
-    file is ready to load, None while something is missing or wrong (said on the page)."""
+    l'import » button. Returns what can be confirmed when the file is ready to load, None
+    while something is missing or wrong (said on the page)."""
     st.subheader(plain(upload.name))
     report = st.session_state.get(DONE, {}).get(upload.sha256)
     if report is not None:
         st.success(done_message(upload.name, report), icon=":material/check_circle:")
-    previous = already_imported(engine(), upload.sha256)
+    talk = conversation(upload, secret, kind, association)
+    previous = talk.previous()
     if previous is not None:
         st.info(
             f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
@@ -86,40 +83,41 @@ def review(
         )
         return None
     try:
-        raw = table_of(upload)
-        understood = initial_mapping(engine(), raw, kind, association)
+        understood = talk.understood
     except IngestError as exc:
         st.error(message(exc.message))
         return None
+    header = talk.table.header
     widget = f"colonne_{upload.sha256[:16]}"
-    answers = mapping_editor.questions(widget, raw.header, understood)
-    if answers is None:
+    asked = mapping_editor.questions(widget, header, understood)
+    if asked is None:
         return None  # the questions first: nothing can be planned yet
     notice = st.empty()
-    fixes = answers | mapping_editor.corrections(
-        widget, raw.header, with_fixes(understood, raw.header, answers), raw.frame, set(answers)
-    )
     try:
-        if mapping_editor.warn_missing(notice, with_fixes(understood, raw.header, fixes)):
+        answered = talk.mapping(Answers(positions=asked, source="page"))
+        fixes = asked | mapping_editor.corrections(
+            widget, header, answered, talk.table.frame, set(asked)
+        )
+        answers = Answers(positions=fixes, source="page")
+        if mapping_editor.warn_missing(notice, talk.mapping(answers)):
             return None
-        plan = planned(upload, secret, kind, association, fixes)
+        plan = talk.plan(answers)
         values = mapping_editor.value_answers(widget, unknown_labels(plan))
         if values:
-            plan = planned(upload, secret, kind, association, fixes, values)
+            plan = talk.plan(answers.with_values(values))
     except IngestError as exc:
         st.error(message(exc.message))
         return None
     show_plan(plan)
-    create = new_association(plan, upload.sha256[:16], viewer.may(Right.ADD_ASSOCIATION))
-    answered = bool(fixes or plan.value_answers)
+    create, capacity = new_association(plan, upload.sha256[:16], viewer.may(Right.ADD_ASSOCIATION))
     may_save = viewer.may(Right.SAVE_MAPPING)
-    if answered and not may_save:
+    if plan.answered and not may_save:
         st.caption(
             "Cette correspondance vaut pour ce fichier : pour qu'elle soit retenue les mois "
             "suivants, demandez au chargé(e) de projet de l'enregistrer."
         )
     keep = (
-        answered
+        plan.answered
         and may_save
         and st.checkbox(
             f"Enregistrer cette correspondance pour les prochains fichiers "
@@ -128,7 +126,8 @@ def review(
             key=f"garder_{upload.sha256}",
         )
     )
+    ready = Ready(talk, plan, keep, create, capacity)
     clicked = st.button("Confirmer l'import", key=f"confirmer_{upload.sha256}", type="primary")
-    if clicked and confirm(upload, plan, viewer, keep, create):
+    if clicked and confirm(ready, viewer):
         st.rerun()
-    return plan, keep, create
+    return ready

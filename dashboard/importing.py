@@ -1,5 +1,6 @@
-"""The import page's plumbing: uploads read once per session, plans cached with the user's
-answers, the report shown before writing, the confirmation written and audited."""
+"""The import page's plumbing: one conversation per upload kept in the session (read once,
+asked again as the user answers), the report shown before writing, the confirmation written
+and audited."""
 
 from __future__ import annotations
 
@@ -12,131 +13,64 @@ from dashboard.access import origin
 from dashboard.data import data_version, engine, prewarm
 from dashboard.markdown import message, plain
 from domain.formatting import count, number
-from domain.schema import KIND_LABELS, Kind
+from domain.schema import KIND_LABELS, ORIGIN_LABELS, Kind
 from domain.steps import STEP_LABELS
-from pipelines.answers import Answers, apply_answers
-from pipelines.data_date import ORIGIN_LABELS
-from pipelines.docx_fiches import fiches_to_table
-from pipelines.errors import IngestError
-from pipelines.extract import RawTable
-from pipelines.ingest import (
-    FileReport,
-    Plan,
-    apply_plan,
-    initial_mapping,
-    plan_raw,
-    read_upload,
-    sha256_of,
-)
-from pipelines.mapping import with_fixes
-from pipelines.preview import (
-    batch_name,
-    batch_sha256,
-    layout_label,
-    quarantine_preview,
-    unknown_communes,
-)
+from pipelines.api import Conversation, FileReport, IngestError, Plan, Upload
+from pipelines.api import uploads as grouped
+from pipelines.preview import layout_label, quarantine_preview, unknown_communes
 
-PLANS = "_importer_plans"  # session state: (sha256, kind, association, answers, version) -> Plan
-TABLES = "_importer_tables"  # session state: sha256 -> RawTable (read once per upload)
+CONVERSATIONS = "_importer_conversations"  # session state: sha256 -> Conversation
 DONE = "_importer_done"  # session state: sha256 -> FileReport of an import made here
-MAX_PLANS_KEPT = 20
+MAX_KEPT = 20
 
 
 @dataclass
-class Upload:
-    name: str
-    sha256: str
-    parts: list[tuple[str, bytes]]  # one file, or the Word fiches of the batch
-    docx: bool
+class Ready:
+    """A file whose plan can be confirmed, with what the user chose for it."""
+
+    conversation: Conversation
+    plan: Plan
+    keep_mapping: bool
+    create_association: bool
+    capacity: int | None
 
 
 def uploads(files) -> list[Upload]:
     """The uploaded files, the Word fiches grouped into one batch; duplicates dropped."""
-    out: list[Upload] = []
-    fiches = [(f.name, f.getvalue()) for f in files if f.name.lower().endswith(".docx")]
-    for f in files:
-        if not f.name.lower().endswith(".docx"):
-            data = f.getvalue()
-            out.append(Upload(f.name, sha256_of(data), [(f.name, data)], docx=False))
-    if fiches:
-        sha = batch_sha256([data for _, data in fiches])
-        out.append(Upload(batch_name([n for n, _ in fiches]), sha, fiches, docx=True))
-    seen: set[str] = set()
-    return [u for u in out if not (u.sha256 in seen or seen.add(u.sha256))]
+    return grouped((f.name, f.getvalue()) for f in files)
 
 
-def table_of(upload: Upload) -> RawTable:
-    """The table of these bytes, read once per session (IngestError when unreadable)."""
-    tables = st.session_state.setdefault(TABLES, {})
-    if upload.sha256 not in tables:
-        if len(tables) >= MAX_PLANS_KEPT:
-            tables.clear()
-        if upload.docx:
-            tables[upload.sha256] = fiches_to_table(upload.parts)
-        else:
-            name, data = upload.parts[0]
-            tables[upload.sha256] = read_upload(engine(), data, name, isolate=True)
-    return tables[upload.sha256]
+def conversation(
+    upload: Upload, key: bytes, kind: Kind | None, association: str | None
+) -> Conversation:
+    """The conversation of these bytes in this session: the file is read once; what was
+    understood and planned is asked again when the user changes the kind or the
+    association, or when the data changed (another import, a saved mapping)."""
+    kept = st.session_state.setdefault(CONVERSATIONS, {})
+    if upload.sha256 not in kept:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        kept[upload.sha256] = Conversation(engine(), upload, key, isolate=True)
+    return kept[upload.sha256].about(kind, association, data_version())
 
 
-def planned(
-    upload: Upload,
-    key: bytes,
-    kind: Kind | None,
-    association: str | None,
-    fixes: dict[int, str],
-    values: dict[str, dict[str, str]] | None = None,
-) -> Plan:
-    """The plan of these bytes with the user's answers (columns and labels), kept in the
-    session."""
-    values = values or {}
-    plans = st.session_state.setdefault(PLANS, {})
-    frozen = tuple(sorted((t, tuple(sorted(v.items()))) for t, v in values.items()))
-    cache_key = (upload.sha256, kind, association, tuple(sorted(fixes.items())), frozen)
-    cache_key += (data_version(),)
-    if cache_key not in plans:
-        if len(plans) >= MAX_PLANS_KEPT:
-            plans.clear()
-        raw = table_of(upload)
-        mapping = with_fixes(initial_mapping(engine(), raw, kind, association), raw.header, fixes)
-        if values:
-            mapping = apply_answers(mapping, raw.header, Answers(values=values, source="page"))
-        plan = plan_raw(
-            engine(), raw, upload.name, upload.sha256, key, kind, association, mapping=mapping
-        )
-        plan.fixes = dict(fixes)
-        plan.value_answers = values
-        plans[cache_key] = plan
-    return plans[cache_key]
-
-
-def forget(sha256: str) -> None:
-    plans = st.session_state.get(PLANS, {})
-    for cache_key in [k for k in plans if k[0] == sha256]:
-        del plans[cache_key]
-    st.session_state.get(TABLES, {}).pop(sha256, None)
-
-
-def confirm(
-    upload: Upload, plan: Plan, viewer: Identity, keep_mapping: bool, create: bool = False
-) -> bool:
+def confirm(ready: Ready, viewer: Identity) -> bool:
     """Write the plan with its audit entry (one transaction); False (and the French message
     shown) when it could not be written."""
     try:
-        report = apply_plan(
-            engine(),
-            plan,
-            viewer.identifiant,
-            keep_mapping=keep_mapping,
-            create_association=create,
-            actor=viewer.actor(origin()),
+        report = ready.conversation.apply(
+            ready.plan,
+            viewer.actor(origin()),
+            keep_mapping=ready.keep_mapping,
+            create_association=ready.create_association,
+            capacity=ready.capacity,
         )
     except IngestError as exc:
         st.error(message(exc.message))
         return False
-    forget(upload.sha256)
-    st.session_state.setdefault(DONE, {})[upload.sha256] = report
+    sha256 = ready.conversation.upload.sha256
+    st.session_state.get(CONVERSATIONS, {}).pop(sha256, None)
+    st.session_state.setdefault(DONE, {})[sha256] = report
     prewarm()
     return True
 
@@ -197,11 +131,11 @@ def show_plan(plan: Plan) -> None:
         st.dataframe(quarantine_preview(plan), hide_index=True, width="stretch")
 
 
-def new_association(plan: Plan, widget_key: str, admin: bool) -> bool:
+def new_association(plan: Plan, widget_key: str, admin: bool) -> tuple[bool, int | None]:
     """An association not yet in the referential: an administrator adds it with its
-    capacity (the number of binômes the convention funds)."""
+    capacity (the number of binômes the convention funds). Returns (add it, capacity)."""
     if not (plan.new_association and plan.association and admin):
-        return False
+        return False, None
     st.markdown(
         f"**Nouvelle association** : « {plain(plan.association)} » n'est pas encore dans le "
         "référentiel des associations."
@@ -216,5 +150,5 @@ def new_association(plan: Plan, widget_key: str, admin: bool) -> bool:
         key=f"capacite_{widget_key}",
         help="Laisser vide si elle n'est pas encore connue.",
     )
-    plan.capacity = int(capacity) if capacity is not None else None
-    return right.checkbox("L'ajouter au référentiel", value=True, key=f"ajouter_{widget_key}")
+    add = right.checkbox("L'ajouter au référentiel", value=True, key=f"ajouter_{widget_key}")
+    return add, int(capacity) if capacity is not None else None

@@ -16,8 +16,7 @@ import streamlit as st
 from dashboard.markdown import plain
 from domain.schema import FIELDS, field
 from domain.text import normalise_key
-from pipelines.ingest import SUGGESTED
-from pipelines.mapping import IGNORE, ColumnMapping
+from pipelines.api import IGNORE, SUGGESTED, ColumnMapping
 from pipelines.preview import columns_preview, value_choices
 
 IGNORED_CHOICE = "— ignorer cette colonne —"

@@ -3,24 +3,25 @@ freshness."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from auth.roles import Identity
 from dashboard.access import require
 from dashboard.data import dataset, load_overview
 from dashboard.filters import View, in_words, sidebar
 from dashboard.markdown import plain
 from dashboard.registry import page
 from dashboard.widgets import freshness
-from indicators.dataset import Dataset
 
 
-def start(stem: str) -> tuple[Dataset, View, Identity]:
+def start(stem: str) -> View:
     """Check access to pages/<stem>.py (dashboard/registry.py), render the page header and
     the sidebar; stop the page when there is nothing to show.
 
-    Returns the dataset cut to the viewer's scope and filters, the view (period + filters)
-    and the viewer.
+    Returns the view the page's figures follow: period, filters and viewer. A page asks
+    `dashboard.data.compute` for its figures, and `dataset(view.filters)` only when it
+    reads the data itself.
     """
     identity = require(stem)
     everything = dataset()
@@ -38,4 +39,4 @@ def start(stem: str) -> tuple[Dataset, View, Identity]:
     ignored = page(stem).ignores
     if ignored:
         st.caption(f"Filtres sans effet sur une partie de cette page : {ignored}.")
-    return dataset(view.filters), view, identity
+    return replace(view, viewer=identity)

@@ -7,9 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from domain.formatting import PARIS, day
-from domain.schema import FIELDS, KIND_LABELS, Kind
+from domain.schema import FIELDS, KIND_LABELS, ORIGIN_LABELS, Kind
 from domain.values import category_labels
-from pipelines.data_date import ORIGIN_LABELS
 
 NOT_SENT = "(fiche pas encore envoyée à une association)"
 

@@ -11,8 +11,7 @@ from dashboard.data import engine, prewarm
 from dashboard.markdown import message
 from dashboard.tables import undo_label
 from domain.formatting import number
-from pipelines.errors import IngestError
-from pipelines.undo import undo_import
+from pipelines.api import IngestError, undo
 
 DONE = "annulation"  # session state: the message of the undo just made
 
@@ -38,7 +37,7 @@ def undo_section(undoable, viewer: Identity) -> None:
     if choice is None or not st.button("Annuler cet import", type="primary", key="annuler"):
         return
     try:
-        done = undo_import(engine(), choice, user=viewer.identifiant, actor=viewer.actor(origin()))
+        done = undo(engine(), choice, viewer.actor(origin()))
     except IngestError as exc:
         st.error(message(exc.message))
         return

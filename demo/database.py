@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 
 from demo import generate_demo_files
+from pipelines.api import FileReport, ingest
 from pipelines.database_setup import recreate_database
-from pipelines.ingest import FileReport, ingest
 from store.models import ImportLot
 from store.queries import DEMO_USER
 

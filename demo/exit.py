@@ -15,7 +15,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, delete, func, select, update
 
-from pipelines.errors import IngestError
+from pipelines.api import IngestError
 from store.audit import Actor, record
 from store.db import writing
 from store.models import (

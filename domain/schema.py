@@ -27,6 +27,14 @@ KIND_LABELS = {
     Kind.ASSOCIATIONS: "référentiel des associations",
 }
 
+# Where the date a file's data describe was found (pipelines/data_date.py), in French.
+TITLE, CONTENT, IMPORT = "titre", "contenu", "import"
+ORIGIN_LABELS = {
+    TITLE: "date indiquée dans le fichier",
+    CONTENT: "dernière date trouvée dans le fichier",
+    IMPORT: "jour de l'import",
+}
+
 
 class FieldType(StrEnum):
     TEXT = "text"  # free text, trimmed

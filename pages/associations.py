@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts import PALETTE, bars, french
-from dashboard.data import compute
+from dashboard.data import compute, dataset
 from dashboard.markdown import message
 from dashboard.orientation import orientation
 from dashboard.page import start
@@ -14,7 +14,7 @@ from dashboard.sections import chart, data_table, section
 from domain.formatting import count, day, number, percent, short_month
 from indicators import workload
 
-data, view, viewer = start("associations")
+view = start("associations")
 au = view.period.au
 
 
@@ -46,7 +46,9 @@ chart(
     )
 )
 data_table(charge, "charge_associations")
-for finding in workload.imbalance(charge, data.associations) or ["Aucun déséquilibre notable."]:
+for finding in workload.imbalance(charge, dataset(view.filters).associations) or [
+    "Aucun déséquilibre notable."
+]:
     st.info(message(finding), icon=":material/balance:")
 
 section("Jeunes en attente de mentor")
@@ -104,7 +106,7 @@ chart(
 )
 data_table(delays, "delai_mentor")
 
-if not viewer.sees_everything:  # the rest compares associations with one another
+if not view.viewer.sees_everything:  # the rest compares associations with one another
     st.stop()
 
 section("Part du flux départemental", workload.SHARE_DEFINITION)
@@ -118,4 +120,4 @@ chart(
 )
 data_table(share, "part_du_flux")
 
-orientation(data, au)
+orientation(dataset(view.filters), au)

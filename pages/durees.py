@@ -13,7 +13,7 @@ from indicators import durations
 
 DAYS_PER_MONTH = 365.25 / 12
 
-data, view, viewer = start("durees")
+view = start("durees")
 au = view.period.au
 started_in_period = st.radio(
     "Binômes pris en compte",

@@ -13,7 +13,7 @@ from indicators import funnel
 from indicators.catalogue import entry
 from indicators.settings import stuck_days
 
-data, view, viewer = start("entonnoir")
+view = start("entonnoir")
 steps = compute(funnel.funnel, view.filters, view.period)
 
 section("Du premier contact à la clôture", funnel.DEFINITION)

@@ -42,7 +42,7 @@ def tiles(voie, figures, working):
         tile(column, id_, figures[key], help=note)
 
 
-data, view, viewer = start("honorabilite")
+view = start("honorabilite")
 unit = st.radio("Délais en", [WORKING, CALENDAR], horizontal=True, key="honorabilite_unite")
 working = unit == WORKING
 DELAY = "delai_median_jours_ouvres" if working else "delai_median_jours"

@@ -39,14 +39,10 @@ files = st.file_uploader(
     accept_multiple_files=True,
     key="importer_fichiers",
 )
-ready = []
-for upload in uploads(files or []):
-    reviewed = review(upload, secret, kind, association, viewer)
-    if reviewed is not None:
-        ready.append((upload, *reviewed))
+ready = [r for u in uploads(files or []) if (r := review(u, secret, kind, association, viewer))]
 
 if len(ready) > 1:
     st.divider()
     clicked = st.button("Confirmer l'import de tous les fichiers valides", key="confirmer_tout")
-    if clicked and all([confirm(u, p, viewer, k, c) for u, p, k, c in ready]):
+    if clicked and all([confirm(r, viewer) for r in ready]):
         st.rerun()

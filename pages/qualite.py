@@ -11,7 +11,7 @@ from dashboard.widgets import table
 from domain.formatting import number
 from indicators import compliance, quality
 
-data, view, viewer = start("qualite")
+view = start("qualite")
 au = view.period.au
 imports = load_overview()["imports"]
 

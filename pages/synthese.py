@@ -13,7 +13,7 @@ from indicators import funnel, headline
 from indicators.catalogue import Unit, entry, shown
 from indicators.small_counts import threshold
 
-data, view, viewer = start("synthese")
+view = start("synthese")
 previous = view.period.previous()
 now = compute(headline.figures, view.filters, view.period)
 before = compute(headline.figures, view.filters, previous)
@@ -32,7 +32,7 @@ for row in (headline.TILES[:4], headline.TILES[4:]):
         tile(column, id_, now[id_], change, help_text)
 explain(headline.tiles_definition())
 
-if not viewer.sees_everything:  # an association compares itself with the whole département
+if not view.viewer.sees_everything:  # an association compares itself with the whole département
     st.subheader("Ensemble du département, pour comparaison")
     everyone = compute_departement(headline.figures, view.period)
     seuil = threshold()

@@ -4,7 +4,7 @@ to the nearest antenne, and the communes where youths wait far from any antenne.
 import streamlit as st
 
 from dashboard.charts import PALETTE, bars
-from dashboard.data import compute
+from dashboard.data import compute, dataset
 from dashboard.maps import commune_map
 from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
@@ -13,7 +13,7 @@ from domain.formatting import count, day, number, percent
 from indicators import coverage, geo
 from indicators.small_counts import must_suppress, threshold
 
-data, view, viewer = start("territoires")
+view = start("territoires")
 PLACE_COUNTS, PLACE_RATES, GROUPS = (
     coverage.PLACE_COUNTS,
     coverage.PLACE_RATES,
@@ -32,13 +32,13 @@ uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, r
 # A commune's youths also add up to its EPCI, its class and its distance band, each shown
 # elsewhere: suppression covers those groups too, and the map hides what the table hides.
 communes = coverage.with_distance_band(communes)
-on_screen = must_suppress(viewer.role.value)
+on_screen = must_suppress(view.viewer.role.value)
 places_hidden = hide_small_counts(communes, PLACE_COUNTS, PLACE_RATES, GROUPS).mask
 waiting_hidden = hide_small_counts(uncovered, PLACE_COUNTS).mask
 chart(
     commune_map(
         communes,
-        data.antennes,
+        dataset(view.filters).antennes,
         uncovered,
         radius,
         hide_below=threshold() if on_screen else None,
@@ -53,7 +53,9 @@ st.caption(
     f"sans antenne à moins de {radius} km. Carte dessinée sans fond de carte en ligne."
 )
 places = communes.drop(columns=["latitude", "longitude"])
-place_table(places, "communes", viewer, PLACE_COUNTS, PLACE_RATES, GROUPS, ["tranche_distance"])
+place_table(
+    places, "communes", view.viewer, PLACE_COUNTS, PLACE_RATES, GROUPS, ["tranche_distance"]
+)
 
 section("Distance à l'antenne la plus proche", geo.DEFINITION)
 bands = compute(coverage.distance_bands, view.filters, view.period)
@@ -72,8 +74,8 @@ waiting_total = int(uncovered["en_attente_binome"].sum())
 note = None if on_screen else f"{count(waiting_total, 'jeune')} en attente dans ces communes"
 tile(st, "communes_non_couvertes", len(uncovered), help=note)
 uncovered_places = uncovered.drop(columns=["latitude", "longitude"])
-place_table(uncovered_places, "communes_non_couvertes", viewer, PLACE_COUNTS, PLACE_RATES)
+place_table(uncovered_places, "communes_non_couvertes", view.viewer, PLACE_COUNTS, PLACE_RATES)
 
 section("Par EPCI")
 epci = compute(coverage.by_epci, view.filters, view.period).drop(columns=["latitude", "longitude"])
-place_table(epci, "epci", viewer, PLACE_COUNTS, PLACE_RATES)
+place_table(epci, "epci", view.viewer, PLACE_COUNTS, PLACE_RATES)

@@ -1,6 +1,8 @@
-"""Answers to the matcher's questions, given on top of what it recognised: a TOML file on the
-command line (`--profile`), the select boxes of the import page. Same format as the mapping
-profiles of pipelines/mappings/:
+"""Answers to the matcher's questions, given on top of what it recognised: one type for both
+ways of answering. The command line reads them from a TOML file (`--profile`), columns named
+by their header; the import page builds them from its select boxes, columns named by their
+position (two columns may share a header, or have none). Same format as the mapping profiles
+of pipelines/mappings/:
 
     [colonnes]
     "Dernier contact" = ""              # a column to ignore
@@ -15,27 +17,46 @@ profiles of pipelines/mappings/:
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domain.schema import FIELDS, KIND_LABELS, Kind
 from domain.text import normalise_key
 from domain.values import value_tables
 from pipelines.errors import IngestError
-from pipelines.mapping import IGNORE, ColumnMapping, with_fixes
+from pipelines.mapping import IGNORE, ColumnMapping, suggestions, with_fixes
 
 MAX_ANSWER_FILE = 1_000_000  # bytes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answers:
     columns: dict[str, str] = field(default_factory=dict)  # normalised header -> field or ""
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field/table -> label -> value
     kind: Kind | None = None
     association: str | None = None
     source: str = ""  # the file's name, for messages
+    positions: dict[int, str] = field(default_factory=dict)  # column position -> field or ""
 
     def __bool__(self) -> bool:
-        return bool(self.columns or self.values or self.kind or self.association)
+        return bool(self.columns or self.positions or self.values or self.kind or self.association)
+
+    def columns_key(self) -> tuple:
+        """What decides the columns' fields, as a hashable key (plans are kept per answers)."""
+        return (tuple(sorted(self.columns.items())), tuple(sorted(self.positions.items())))
+
+    def key(self) -> tuple:
+        values = tuple(sorted((t, tuple(sorted(v.items()))) for t, v in self.values.items()))
+        return (*self.columns_key(), values)
+
+    def with_values(self, values: dict[str, dict[str, str]]) -> Answers:
+        """These answers with the labels' answers `values` added (table -> label -> value)."""
+        merged = {table: dict(labels) for table, labels in self.values.items()}
+        for table, labels in values.items():
+            merged.setdefault(table, {}).update(labels)
+        return replace(self, values=merged)
+
+
+NO_ANSWERS = Answers()
 
 
 def read_answers(data: bytes, filename: str) -> Answers:
@@ -101,11 +122,9 @@ def _table_of(kind: Kind, name: str, source: str) -> str:
     )
 
 
-def apply_answers(mapping: ColumnMapping, header: list[str], answers: Answers) -> ColumnMapping:
-    """The mapping with the answers on top: answered columns take the given field (or are
-    ignored), answered labels join the layout's value tables."""
-    if not answers:
-        return mapping
+def answer_columns(mapping: ColumnMapping, header: list[str], answers: Answers) -> ColumnMapping:
+    """The mapping with the answered columns on top: each takes the given field, or is
+    ignored (""). A column answered by position wins over an answer for its header."""
     fixes: dict[int, str] = {}
     for pos, text in enumerate(header):
         key = normalise_key(text) if text else ""
@@ -113,21 +132,36 @@ def apply_answers(mapping: ColumnMapping, header: list[str], answers: Answers) -
             target = answers.columns[key]
             _check_field(mapping.kind, target, answers.source)
             fixes[pos] = target or IGNORE
-    fixed = with_fixes(mapping, header, fixes) if fixes else mapping
-    if answers.values:
-        merged = {table: dict(labels) for table, labels in mapping.values.items()}
-        for name, labels in answers.values.items():
-            table = _table_of(mapping.kind, name, answers.source)
-            allowed = set(value_tables()[table].labels)
-            for label, canonical in labels.items():
-                if canonical not in allowed:
-                    raise IngestError(
-                        f"[valeurs.{name}] dans « {answers.source} » : « {canonical} » n'est "
-                        f"pas une valeur admise ({', '.join(sorted(allowed))})."
-                    )
-                merged.setdefault(table, {})[label] = canonical
-        fixed.values = merged
-    return fixed
+    for pos, target in answers.positions.items():
+        _check_field(mapping.kind, target, answers.source)
+        fixes[pos] = target or IGNORE
+    return with_fixes(mapping, header, fixes) if fixes else mapping
+
+
+def answer_values(mapping: ColumnMapping, answers: Answers) -> ColumnMapping:
+    """The mapping with the answered labels joining the layout's value tables."""
+    if not answers.values:
+        return mapping
+    merged = {table: dict(labels) for table, labels in mapping.values.items()}
+    for name, labels in answers.values.items():
+        table = _table_of(mapping.kind, name, answers.source)
+        allowed = set(value_tables()[table].labels)
+        for label, canonical in labels.items():
+            if canonical not in allowed:
+                raise IngestError(
+                    f"[valeurs.{name}] dans « {answers.source} » : « {canonical} » n'est "
+                    f"pas une valeur admise ({', '.join(sorted(allowed))})."
+                )
+            merged.setdefault(table, {})[label] = canonical
+    return replace(mapping, values=merged)
+
+
+def apply_answers(mapping: ColumnMapping, header: list[str], answers: Answers) -> ColumnMapping:
+    """The mapping with the answers on top: answered columns take the given field (or are
+    ignored), answered labels join the layout's value tables."""
+    if not answers:
+        return mapping
+    return answer_values(answer_columns(mapping, header, answers), answers)
 
 
 def template_lines(mapping: ColumnMapping) -> list[str]:
@@ -135,7 +169,7 @@ def template_lines(mapping: ColumnMapping) -> list[str]:
     question (an unedited copy answers nothing), the likeliest fields in the comment."""
     lines = ["[colonnes]"]
     for question in mapping.questions:
-        choices = [name for name, c in question.candidates[:3] if c >= 0.3]
+        choices = [name for name, _ in suggestions(question)]
         header = question.header.replace("\\", "\\\\").replace('"', '\\"')
         hint = f"{' ou '.join(f'« {c} »' for c in choices)}, ou " if choices else ""
         lines.append(f'# "{header}" = ""   # {hint}"" pour l\'ignorer')

@@ -10,15 +10,9 @@ import re
 
 import pandas as pd
 
-from domain.schema import FIELDS, FieldType, Kind
+from domain.schema import CONTENT, FIELDS, IMPORT, TITLE, FieldType, Kind
 from domain.text import normalise_key
 
-TITLE, CONTENT, IMPORT = "titre", "contenu", "import"
-ORIGIN_LABELS = {
-    TITLE: "date indiquée dans le fichier",
-    CONTENT: "dernière date trouvée dans le fichier",
-    IMPORT: "jour de l'import",
-}
 _DAY_FIRST = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTHS = {

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain.schema import FIELDS, KIND_LABELS, Kind, missing_required
+from domain.schema import KIND_LABELS, Kind, missing_required
 from domain.schema import field as schema_field
 from domain.text import normalise_key
 from pipelines.errors import IngestError
-from pipelines.matcher import CERTAIN, CellShape, ColumnGuess, describe, match_columns
+from pipelines.matcher.assign import CERTAIN, ColumnGuess, match_columns
+from pipelines.matcher.cells import CellShape, describe
 from pipelines.matcher.headers import could_name_a_field, header_scores
+from pipelines.vocabulary import MAPPINGS_DIR, synonyms
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _NOT_PROFILES = {"synonymes.toml", "valeurs.toml", "vocabulaire.toml"}
 # A profile applies when this share of its columns is found in the file's header.
 PROFILE_MIN_SHARE = 0.8
@@ -95,22 +96,6 @@ def _load_profile(path: Path) -> Profile:
 def load_profiles(directory: Path = MAPPINGS_DIR) -> tuple[Profile, ...]:
     paths = sorted(p for p in directory.glob("*.toml") if p.name not in _NOT_PROFILES)
     return tuple(_load_profile(p) for p in paths)
-
-
-@lru_cache(maxsize=8)
-def synonyms(directory: Path = MAPPINGS_DIR) -> dict[Kind, dict[str, str]]:
-    """Per kind: normalised header -> canonical field."""
-    raw = tomllib.loads((directory / "synonymes.toml").read_text(encoding="utf-8"))
-    common = raw.get("commun", {})
-    result: dict[Kind, dict[str, str]] = {}
-    for kind, fields in FIELDS.items():
-        own = raw.get(kind.value, {})
-        table: dict[str, str] = {}
-        for f in fields:
-            for label in [f.label, f.name, *own.get(f.name, common.get(f.name, []))]:
-                table.setdefault(normalise_key(label), f.name)
-        result[kind] = table
-    return result
 
 
 @lru_cache(maxsize=1)
@@ -302,6 +287,12 @@ def require_complete(mapping: ColumnMapping, header: list[str], filename: str) -
 
 
 IGNORE = ""  # the target of a column the user chose to ignore
+SUGGESTED = 0.3  # a field this likely is offered in a question
+
+
+def suggestions(guess: ColumnGuess) -> list[tuple[str, float]]:
+    """The likeliest fields of an asked column (at most three), if any is likely at all."""
+    return [(n, c) for n, c in guess.candidates[:3] if c >= SUGGESTED]
 
 
 def with_fixes(mapping: ColumnMapping, header: list[str], fixes: dict[int, str]) -> ColumnMapping:

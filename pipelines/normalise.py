@@ -33,35 +33,8 @@ import pyarrow.compute as pc
 from domain.schema import Field, FieldType
 from domain.text import CLEAN, normalise_key
 from domain.values import ValueTable, value_table
-
-# What people type in a cell to say "nothing" (compared on normalise_key): empty, without
-# error. A value table is looked up first, so "néant" still means `favorable` for `resultat`.
-MISSING_KEYS = frozenset(
-    {
-        "",
-        "na",
-        "n a",
-        "nc",
-        "n c",
-        "nr",
-        "n r",
-        "nd",
-        "n d",
-        "s o",
-        "sans objet",
-        "non renseigne",
-        "non renseignee",
-        "non communique",
-        "non communiquee",
-        "inconnu",
-        "inconnue",
-        "neant",
-        "nan",
-        "none",
-        "null",
-        "nat",
-    }
-)
+from pipelines.labels import match_label
+from pipelines.vocabulary import MISSING_KEYS
 
 _MAX_SHOWN = 60  # longest raw value quoted in a message
 
@@ -513,9 +486,7 @@ _SOFT_SEPARATORS = re.compile(r"\s*&\s*|\s+et\s+", re.IGNORECASE)
 
 
 def _by_words(text: str, table: str) -> str | None:
-    """A label matched word by word (a precision, a short sentence); see matcher.labels."""
-    from pipelines.matcher.labels import match_label  # the matcher builds on this module
-
+    """A label matched word by word (a precision, a short sentence); see pipelines.labels."""
     return match_label(text, table)
 
 

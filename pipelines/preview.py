@@ -5,30 +5,18 @@ knows, and which lines will be quarantined (line, column, reason, the associatio
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pandas as pd
 
 from domain.schema import FieldType, Kind, field, identity_fields
 from domain.values import category_labels, value_tables
-from pipelines.ingest import Plan, sha256_of
 from pipelines.mapping import ColumnMapping
+from pipelines.plan import Plan
 
 IGNORED = "ignorée"
 BY_SYNONYMS = "reconnue par le moteur de reconnaissance"
 HIDDEN = "(non affiché)"
 EXAMPLE_LENGTH = 40
-
-
-def batch_sha256(parts: list[bytes]) -> str:
-    """The identity of a batch of files (Word fiches): sha256 of their hashes, in order."""
-    return hashlib.sha256("".join(sha256_of(p) for p in parts).encode("ascii")).hexdigest()
-
-
-def batch_name(filenames: list[str]) -> str:
-    """The name recorded (history, audit log) for a batch of Word fiches: how many, never
-    the file names, which are often the youth's name ("fiche_Dupont_Marie.docx")."""
-    return f"{len(filenames)} fiche(s) candidature (Word)"
 
 
 def layout_label(plan: Plan) -> str:

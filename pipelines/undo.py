@@ -19,7 +19,6 @@ from sqlalchemy import Engine, delete, func, select, update
 from domain.schema import Kind
 from domain.text import one_line
 from pipelines import faults
-from pipelines.audit_entries import undo_entry
 from pipelines.errors import IngestError
 from pipelines.load import CHUNK, rebuild_parcours
 from store import snapshot
@@ -37,6 +36,13 @@ class UndoReport:
     fichier: str
     supprimes: int  # rows the import had created
     restaures: int  # rows it had updated or flagged absent, back to their former values
+
+    def audit_entry(self) -> tuple[str, str]:
+        return (
+            "annulation",
+            f"import n° {self.import_id} (« {self.fichier} ») annulé : "
+            f"{self.supprimes} lignes supprimées, {self.restaures} lignes rétablies",
+        )
 
 
 def _check(conn, import_id: int):
@@ -130,6 +136,6 @@ def _undo(
         rebuild_parcours(conn)
         report = UndoReport(import_id, row.fichier, deleted, restored)
         if actor is not None:
-            record(conn, actor, *undo_entry(report))
+            record(conn, actor, *report.audit_entry())
         faults.point("annulation")
     return report

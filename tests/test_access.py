@@ -15,7 +15,7 @@ from auth import accounts, passwords
 from auth.roles import Identity, Role
 from dashboard import registry
 from dashboard.registry import pages_for
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
 from tests.helpers import as_viewer, csv_bytes

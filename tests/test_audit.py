@@ -81,15 +81,15 @@ def test_the_database_refuses_to_rewrite_history(engine):
 
 def test_an_import_and_its_audit_entry_are_one_transaction(engine, key, monkeypatch):
     """A failure while writing the entry leaves no import: both or neither."""
-    import pipelines.ingest as ingest_module
-    from pipelines.ingest import ingest
+    import pipelines.write as write_module
+    from pipelines.api import ingest
     from tests.helpers import counts, csv_bytes
     from tests.test_ingest import HEADER, ROW_A1
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(ingest_module, "record", broken)
+    monkeypatch.setattr(write_module, "record", broken)
     with pytest.raises(RuntimeError):
         ingest(engine, csv_bytes([HEADER, ROW_A1]), "a.csv", key, association="E", actor=ADMIN)
     assert counts(engine)["imports"] == 0

@@ -13,10 +13,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pipelines.api import ingest
 from pipelines.bounds import MAX_CELLS, MAX_ROWS
 from pipelines.errors import IngestError
 from pipelines.extract import read_table
-from pipelines.ingest import ingest
 from pipelines.mapping import header_score
 from tests.helpers import counts
 

@@ -10,8 +10,8 @@ import pytest
 from pptx import Presentation
 from sqlalchemy import select
 
+from pipelines.api import ingest
 from pipelines.database_setup import ensure_database
-from pipelines.ingest import ingest
 from store.db import make_engine
 from store.models import ComiteFige, Journal
 from tests.conftest import TEST_KEY

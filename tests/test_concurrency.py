@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from demo import generate_demo_files
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Parcours
 from tests.helpers import counts

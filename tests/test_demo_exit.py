@@ -92,7 +92,7 @@ def test_real_data_are_never_taken_out(real_engine):
 
 @pytest.fixture
 def real_engine(tmp_path, key):
-    from pipelines.ingest import ingest
+    from pipelines.api import ingest
     from store.db import init_db
     from tests.helpers import csv_bytes
     from tests.test_ingest import HEADER, ROW_A1

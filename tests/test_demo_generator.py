@@ -23,8 +23,8 @@ from domain.schema import FIELDS, FieldType, Kind, field
 from domain.text import normalise_key
 from domain.values import value_table
 from pipelines.extract import read_table
+from pipelines.labels import match_label
 from pipelines.mapping import MAPPINGS_DIR, header_score, map_columns
-from pipelines.matcher import match_label
 from pipelines.normalise import split_labels
 
 AS_OF = date(2026, 10, 31)

@@ -3,7 +3,7 @@ builder records on its imports, never from a user name anybody can type."""
 
 from __future__ import annotations
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.queries import DEMO_USER, is_demo
 from tests.helpers import csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2

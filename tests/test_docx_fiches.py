@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from domain.fiche_form import SITUATION_LABEL
 from domain.schema import Kind
+from pipelines.api import Conversation, Upload, ingest
 from pipelines.docx_fiches import fiches_to_table, read_docx_fiche
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest, plan_raw, sha256_of
 from pipelines.pseudonyms import id_jeune
 from reports.templates import fiche_docx_template
 from store.models import Enregistrement, ImportLot
@@ -106,8 +106,7 @@ def test_batch_of_fiches_through_the_pipeline(engine, key):
     raw = fiches_to_table(files)
     assert list(raw.frame.index) == [1, 2]
     assert SITUATION_LABEL not in raw.header  # free text never enters the pipeline
-    sha = sha256_of(b"".join(data for _, data in files))
-    plan = plan_raw(engine, raw, "fiches.docx", sha, key)
+    plan = Conversation(engine, Upload.fiches(files), key).plan()
     assert plan.mapping.kind == Kind.FICHE_CD
     assert not plan.mapping.unmapped
     rows = plan.prepared.rows
@@ -127,7 +126,7 @@ def test_batch_of_fiches_through_the_pipeline(engine, key):
 
 
 def test_a_word_fiche_flags_no_other_fiche_absent(engine, key):
-    from pipelines.ingest import apply_plan
+    from store.audit import Actor
     from tests.helpers import csv_bytes
 
     listed = csv_bytes(
@@ -138,9 +137,8 @@ def test_a_word_fiche_flags_no_other_fiche_absent(engine, key):
         ]
     )
     assert ingest(engine, listed, "fiches.csv", key).absents == 0
-    raw = fiches_to_table([("Fiche Roux Inès.docx", _fiche("Roux"))])
-    plan = plan_raw(engine, raw, "1 fiche(s) candidature (Word)", "c" * 64, key)
-    report = apply_plan(engine, plan, "claire")
+    talk = Conversation(engine, Upload.fiches([("Fiche Roux Inès.docx", _fiche("Roux"))]), key)
+    report = talk.apply(talk.plan(), Actor("claire"), audited=False)
     assert (report.nouveaux, report.absents) == (1, 0)
     with engine.connect() as conn:
         stored = conn.execute(select(ImportLot.fichier)).scalars().all()

@@ -8,7 +8,7 @@ import io
 
 import openpyxl
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from tests.helpers import parcours_rows
 
 

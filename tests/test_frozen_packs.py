@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from indicators import headline
 from indicators.dataset import Dataset, Period
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from pipelines.undo import undo_import
 from reports import frozen
 from reports.pack import PackError, Scope, build_pack

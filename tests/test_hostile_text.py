@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.markdown import chart_text, message, plain
 from domain.text import one_line
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.db import make_engine
 from store.models import ImportLot
 from tests.conftest import TEST_KEY

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from domain.schema import Kind
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.models import Antenne, Association, Enregistrement, ImportLot, Quarantaine
 from tests.helpers import (
     assert_parcours_match_a_full_rebuild,

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
+from pipelines.api import _read as read_known
 from pipelines.errors import IngestError
-from pipelines.ingest import read_known
 from pipelines.isolation import isolated
 from tests.helpers import csv_bytes
 

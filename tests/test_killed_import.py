@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import MetaData, create_engine, func, select, text
 
 from demo import generate_demo_files
+from pipelines.api import ingest
 from pipelines.database_setup import ensure_database
 from pipelines.faults import ENV
-from pipelines.ingest import ingest
 from store.audit import entries
 from store.bulk import read_frame
 from store.db import make_engine

@@ -16,8 +16,8 @@ from pipelines.mapping import (
     load_profiles,
     map_columns,
     require_complete,
-    synonyms,
 )
+from pipelines.vocabulary import synonyms
 
 
 def test_no_synonym_maps_to_two_fields_of_one_kind():

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from domain.schema import Kind
+from pipelines.labels import match_label
 from pipelines.mapping import map_columns
-from pipelines.matcher import describe, match_columns, match_label
-from pipelines.matcher.cells import CONFIRM, REFUTE, fit, looks_like
+from pipelines.matcher.assign import match_columns
+from pipelines.matcher.cells import CONFIRM, REFUTE, describe, fit, looks_like
 from pipelines.matcher.headers import header_scores
-from pipelines.matcher.vocabulary import read_words, same_word, stem
+from pipelines.vocabulary import read_words, same_word, stem
 
 A = Kind.ASSOCIATION
 H = Kind.HONORABILITE

@@ -156,7 +156,7 @@ def test_a_pack_for_partners_says_where_small_counts_are_hidden(demo_app, demo_d
 def test_after_next_months_import_the_frozen_pack_keeps_its_numbers(own_copy):
     """The journey of the issue: freeze, import next month's file, download the frozen pack
     again (same numbers) while the live pack shows the change since the comité."""
-    from pipelines.ingest import ingest
+    from pipelines.api import ingest
     from reports.workbook import workbook
     from tests.conftest import TEST_KEY
     from tests.helpers import csv_bytes

@@ -8,16 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.markdown import plain
-from pipelines.ingest import plan_import
+from pipelines.api import Answers, Conversation, Upload
 from pipelines.preview import (
     BY_SYNONYMS,
     IGNORED,
-    batch_name,
-    batch_sha256,
     columns_preview,
     layout_label,
     quarantine_preview,
 )
+from store.audit import Actor
 from store.db import init_db, make_engine
 from tests.helpers import as_viewer, counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2, ROW_BAD_DATE
@@ -127,22 +126,38 @@ def test_export_without_association_asks_for_it(db):
 
 
 def test_mapping_and_quarantine_previews(engine, key):
-    plan = plan_import(engine, EXPORT, "envol.csv", key, association="Envol")
+    plan = Conversation(engine, Upload.of("envol.csv", EXPORT), key, association="Envol").plan()
     mapping = columns_preview(plan.mapping, plan.raw.header, plan.raw.frame)
     assert list(mapping["Colonne du fichier"]) == [*HEADER, "Remarque"]
     fields = dict(zip(mapping["Colonne du fichier"], mapping["Champ"], strict=True))
     assert fields["Remarque"] == IGNORED
     assert fields["Date d'inscription"] != IGNORED
-    assert layout_label(plan) == (plan.mapping.profile or BY_SYNONYMS)
+    assert layout_label(plan) == BY_SYNONYMS  # a layout no profile describes
     quarantine = quarantine_preview(plan)
     assert quarantine[["Ligne", "Identifiant (association)"]].values.tolist() == [[4, "A3"]]
 
 
+def test_a_saved_layout_is_named_by_its_profile(engine, key):
+    first = Conversation(engine, Upload.of("envol.csv", EXPORT), key, association="Envol")
+    plan = first.plan(Answers(positions={len(HEADER): ""}))  # « Remarque » ignored
+    first.apply(plan, Actor("claire"), keep_mapping=True, audited=False)
+    again = csv_bytes([[*HEADER, "Remarque"], [*ROW_A1, "x"]])
+    later = Conversation(engine, Upload.of("envol_avril.csv", again), key).plan()
+    assert layout_label(later) == "enregistré : Envol"
+
+
 def test_batch_identity_and_name():
-    assert batch_sha256([b"a", b"b"]) == batch_sha256([b"a", b"b"])
-    assert batch_sha256([b"a", b"b"]) != batch_sha256([b"b", b"a"])
+    batch = Upload.fiches([("fiche_Dupont_Marie.docx", b"a"), ("b.docx", b"b")])
+    # sha256 of the two files' sha256 in hexadecimal, one after the other (worked out once
+    # with `sha256sum`): the batch is the same whatever the files are called, not in
+    # another order.
+    assert batch.sha256 == "62af5c3cb8da3e4f25061e829ebeea5c7513c54949115b1acc225930a90154da"
+    renamed = Upload.fiches([("x.docx", b"a"), ("y.docx", b"b")])
+    assert renamed.sha256 == batch.sha256
+    assert Upload.fiches([("b.docx", b"b"), ("a.docx", b"a")]).sha256 != batch.sha256
     # Never the file names: a fiche is often saved under the youth's name.
-    assert batch_name(["fiche_Dupont_Marie.docx", "b.docx"]) == "2 fiche(s) candidature (Word)"
+    assert batch.name == "2 fiche(s) candidature (Word)"
+    assert batch.docx and [name for name, _ in batch.parts] == ["fiche_Dupont_Marie.docx", "b.docx"]
 
 
 def test_word_fiches_go_together_as_one_batch(db):
@@ -273,7 +288,7 @@ def test_each_demo_layout_through_the_page(db, demo_files, key):
 
     for path in demo_files:
         data = path.read_bytes()
-        expected = plan_import(db, data, path.name, key)
+        expected = Conversation(db, Upload.of(path.name, data), key).plan()
         at = upload(page(), path.name, data)
         assert not at.error, (path.name, at.error[0].value)
         metrics = {m.label: m.value for m in at.metric}

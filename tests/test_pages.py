@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.db import init_db, make_engine
 from tests.helpers import as_viewer, counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.db import init_db, make_engine
 from tests.helpers import csv_bytes, xlsx_bytes
 from tests.test_ingest import HEADER

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.db import init_db, make_engine
 from tests.conftest import TEST_KEY
 from tests.helpers import assert_parcours_match_a_full_rebuild, counts, csv_bytes

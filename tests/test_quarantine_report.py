@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from reports.quarantine_report import (
     HEADERS,
     HELP_SHEET,

@@ -10,11 +10,12 @@ import pytest
 
 from domain.schema import Kind
 from domain.steps import STEPS
+from pipelines.api import Answers, Conversation, Upload, ingest
 from pipelines.errors import IngestError
-from pipelines.ingest import apply_plan, ingest, initial_mapping, plan_raw, read_upload
 from pipelines.mapping import IGNORE, map_columns, profile_columns, with_fixes
 from pipelines.saved_profiles import profile_name, stored_profiles
 from pipelines.steps_reached import newly_reached
+from store.audit import Actor
 from tests.helpers import counts, csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2
 
@@ -73,13 +74,9 @@ def test_profile_columns_keep_every_header():
 
 def test_next_month_loads_with_no_fixing(engine, key):
     march = csv_bytes([FOREIGN_HEADER, ROW_A1, ROW_A2])
-    raw = read_upload(engine, march, "export_mars.csv")
-    mapping = with_fixes(initial_mapping(engine, raw, association="Envol"), raw.header, FIXES)
-    plan = plan_raw(
-        engine, raw, "export_mars.csv", "a" * 64, key, association="Envol", mapping=mapping
-    )
-    plan.fixes = FIXES
-    report = apply_plan(engine, plan, "chargée de projet", keep_mapping=True)
+    talk = Conversation(engine, Upload.of("export_mars.csv", march), key, association="Envol")
+    plan = talk.plan(Answers(positions=FIXES))
+    report = talk.apply(plan, Actor("chargée de projet"), keep_mapping=True, audited=False)
     assert (
         report.profil_enregistre
         == profile_name(Kind.ASSOCIATION, "Envol")
@@ -113,11 +110,9 @@ def test_next_month_loads_with_no_fixing(engine, key):
 
 def test_without_keeping_nothing_is_saved(engine, key):
     data = csv_bytes([FOREIGN_HEADER, ROW_A1])
-    raw = read_upload(engine, data, "x.csv")
-    mapping = with_fixes(initial_mapping(engine, raw, association="Envol"), raw.header, FIXES)
-    plan = plan_raw(engine, raw, "x.csv", "b" * 64, key, association="Envol", mapping=mapping)
-    plan.fixes = FIXES
-    assert apply_plan(engine, plan, "x").profil_enregistre is None
+    talk = Conversation(engine, Upload.of("x.csv", data), key, association="Envol")
+    plan = talk.plan(Answers(positions=FIXES))
+    assert talk.apply(plan, Actor("x"), audited=False).profil_enregistre is None
     assert stored_profiles(engine) == ()
 
 

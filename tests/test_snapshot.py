@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from demo import generate_demo_files
+from pipelines.api import ingest
 from pipelines.database_setup import load_communes_table, recreate_database
-from pipelines.ingest import ingest
 from pipelines.undo import undo_import
 from store import queries, snapshot
 from store.db import init_db, make_engine

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from domain.schema import Kind, field
 from domain.values import category_labels
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from pipelines.pseudonyms import id_jeune
 from reports.templates import (
     DATA_SHEET,

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from pipelines.api import ingest
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest
 from pipelines.undo import undo_import
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Enregistrement, ImportLot, Parcours

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from pipelines.answers import Answers
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from pipelines.pseudonyms import id_jeune, id_mentor
 from store.models import Association, ImportLot, ValeurInconnue
 from tests.helpers import counts, csv_bytes, parcours_rows, xlsx_bytes

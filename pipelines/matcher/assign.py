@@ -26,7 +26,7 @@ from pipelines.matcher.cells import (
     looks_like,
 )
 from pipelines.matcher.headers import header_scores
-from pipelines.matcher.vocabulary import concepts, read_words
+from pipelines.vocabulary import concepts, read_words
 
 CERTAIN = 0.75  # at or above: recognised; below: asked or left out, never guessed
 SUGGEST = 0.3  # candidates below this are not offered first

@@ -20,7 +20,8 @@ import pandas as pd
 from domain.schema import FIELDS, FieldType, Kind
 from pipelines import normalise as norm
 from pipelines.communes import is_commune_name, known_codes, known_postcodes
-from pipelines.matcher.labels import match_label
+from pipelines.labels import match_label
+from pipelines.vocabulary import MISSING_KEYS
 
 SAMPLE_CELLS = 400
 FEW_CELLS = 3  # below this many filled cells, only dates against non-dates is evidence
@@ -94,7 +95,7 @@ def _text(value: object) -> str | None:
 def _filled(value: object) -> bool:
     """A cell with something in it ("n/a", "NC", "-" say nothing)."""
     text = _text(value)
-    return text is not None and norm.normalise_key(text) not in norm.MISSING_KEYS
+    return text is not None and norm.normalise_key(text) not in MISSING_KEYS
 
 
 def _is_number(value: object) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.schema import FIELDS, FieldType, Kind
-from pipelines.matcher.vocabulary import (
+from pipelines.vocabulary import (
     Concept,
     Words,
     concepts,

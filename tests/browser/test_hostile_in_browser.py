@@ -12,7 +12,7 @@ import pytest
 
 from auth.accounts import create_account
 from domain.text import one_line
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.db import make_engine
 from tests.browser.conftest import CHROMIUM, demo_database, streamlit_server
 from tests.browser.test_app_in_browser import PAGES

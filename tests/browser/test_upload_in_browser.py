@@ -12,7 +12,7 @@ import pytest
 
 from auth.accounts import create_account
 from demo import generate_demo_files
-from pipelines.ingest import ingest
+from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
 from tests.browser.conftest import CHROMIUM, streamlit_server

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from domain.schema import FIELDS, FieldType, Kind
 from pipelines.extract import read_table
+from pipelines.labels import match_label
 from pipelines.mapping import header_score, map_columns
-from pipelines.matcher import match_label
 from pipelines.normalise import split_labels
 from store.db import init_db, make_engine
 from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths

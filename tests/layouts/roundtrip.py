@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from domain.text import normalise_key
 from pipelines.answers import Answers
-from pipelines.ingest import FileReport, ingest
+from pipelines.api import FileReport, ingest
 from pipelines.pseudonyms import id_jeune, id_mentor
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Enregistrement

@@ -1,1 +1,0 @@
-/work/main/auth/__init__.py

@@ -1,1 +1,0 @@
-/work/main/auth/accounts.py

@@ -1,1 +1,0 @@
-/work/main/commands/__init__.py

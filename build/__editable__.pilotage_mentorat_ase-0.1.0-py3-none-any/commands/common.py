@@ -1,1 +1,0 @@
-/work/main/commands/common.py

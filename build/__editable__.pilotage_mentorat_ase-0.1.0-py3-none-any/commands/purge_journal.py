@@ -1,1 +1,0 @@
-/work/main/commands/purge_journal.py

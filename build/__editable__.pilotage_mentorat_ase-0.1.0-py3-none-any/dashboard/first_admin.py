@@ -1,1 +1,0 @@
-/work/main/dashboard/first_admin.py

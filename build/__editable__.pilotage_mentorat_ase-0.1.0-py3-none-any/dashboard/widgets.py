@@ -1,1 +1,0 @@
-/work/main/dashboard/widgets.py

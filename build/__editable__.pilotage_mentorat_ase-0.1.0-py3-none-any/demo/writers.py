@@ -1,1 +1,0 @@
-/work/main/demo/writers.py

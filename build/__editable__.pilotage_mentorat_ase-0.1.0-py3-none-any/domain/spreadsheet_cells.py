@@ -1,1 +1,0 @@
-/work/main/domain/spreadsheet_cells.py

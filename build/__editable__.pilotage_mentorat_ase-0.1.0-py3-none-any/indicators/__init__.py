@@ -1,1 +1,0 @@
-/work/main/indicators/__init__.py

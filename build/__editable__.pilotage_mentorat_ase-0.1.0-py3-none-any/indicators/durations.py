@@ -1,1 +1,0 @@
-/work/main/indicators/durations.py

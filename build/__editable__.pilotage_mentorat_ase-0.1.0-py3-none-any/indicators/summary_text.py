@@ -1,1 +1,0 @@
-/work/main/indicators/summary_text.py

@@ -1,1 +1,0 @@
-/work/main/pages/modeles.py

@@ -1,1 +1,0 @@
-/work/main/pipelines/__main__.py

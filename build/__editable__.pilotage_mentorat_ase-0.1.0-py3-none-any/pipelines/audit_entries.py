@@ -1,1 +1,0 @@
-/work/main/pipelines/audit_entries.py

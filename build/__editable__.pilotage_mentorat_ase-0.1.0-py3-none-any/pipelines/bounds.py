@@ -1,1 +1,0 @@
-/work/main/pipelines/bounds.py

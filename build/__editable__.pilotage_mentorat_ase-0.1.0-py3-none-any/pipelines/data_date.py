@@ -1,1 +1,0 @@
-/work/main/pipelines/data_date.py

@@ -1,1 +1,0 @@
-/work/main/pipelines/database_setup.py

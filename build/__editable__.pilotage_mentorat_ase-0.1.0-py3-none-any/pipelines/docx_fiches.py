@@ -1,1 +1,0 @@
-/work/main/pipelines/docx_fiches.py

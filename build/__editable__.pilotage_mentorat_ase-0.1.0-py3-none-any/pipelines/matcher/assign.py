@@ -1,1 +1,0 @@
-/work/main/pipelines/matcher/assign.py

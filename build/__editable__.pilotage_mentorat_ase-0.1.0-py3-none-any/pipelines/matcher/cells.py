@@ -1,1 +1,0 @@
-/work/main/pipelines/matcher/cells.py

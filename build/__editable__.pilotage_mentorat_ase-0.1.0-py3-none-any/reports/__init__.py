@@ -1,1 +1,0 @@
-/work/main/reports/__init__.py

@@ -1,1 +1,0 @@
-/work/main/reports/deck_tables.py

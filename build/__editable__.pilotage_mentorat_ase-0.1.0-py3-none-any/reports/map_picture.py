@@ -1,1 +1,0 @@
-/work/main/reports/map_picture.py

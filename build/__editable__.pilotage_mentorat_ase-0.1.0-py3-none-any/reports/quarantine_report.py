@@ -1,1 +1,0 @@
-/work/main/reports/quarantine_report.py

@@ -1,1 +1,0 @@
-/work/main/reports/render.py

@@ -1,1 +1,0 @@
-/work/main/store/__init__.py

@@ -1,1 +1,0 @@
-/work/main/store/migrations/env.py

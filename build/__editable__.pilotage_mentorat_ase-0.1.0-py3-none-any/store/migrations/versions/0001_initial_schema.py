@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0001_initial_schema.py

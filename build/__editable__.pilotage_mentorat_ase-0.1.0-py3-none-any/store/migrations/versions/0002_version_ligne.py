@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0002_version_ligne.py

@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0003_profil_colonnes.py

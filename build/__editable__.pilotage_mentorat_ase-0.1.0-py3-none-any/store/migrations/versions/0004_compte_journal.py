@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0004_compte_journal.py

@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0005_date_donnees_valeurs.py

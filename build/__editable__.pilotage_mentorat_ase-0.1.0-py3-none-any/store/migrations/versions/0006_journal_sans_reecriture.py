@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0006_journal_sans_reecriture.py

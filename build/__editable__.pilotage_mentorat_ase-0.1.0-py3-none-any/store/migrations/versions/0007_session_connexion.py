@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0007_session_connexion.py

@@ -1,1 +1,0 @@
-/work/main/store/migrations/versions/0008_comite_fige.py

@@ -1,1 +1,0 @@
-/work/main/store/snapshot.py
