@@ -1,6 +1,6 @@
 """Every page of the app, declared once: file, title, icon, the rights that open it and
 what it may write. The router (app.py), the access check of each page
-(`dashboard.page.open_page`), the page benchmark and the tests all read this list.
+(`dashboard.access.require`), the page benchmark and the tests all read this list.
 
 What each role may do is granted in one place, `auth.roles.RIGHTS`.
 """

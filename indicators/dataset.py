@@ -1,8 +1,9 @@
 """The dataset the indicators read, the viewer's scope and the period.
 
 `Dataset` holds plain DataFrames (dates as datetime64, NaT when unknown), read once per data
-version by `store.queries.load_dataset`. Every indicator takes a `Dataset` already cut to
-the viewer's scope and filters (`Dataset.scoped`), and a `Period`.
+version by `store.queries.dataset_frames` (or from its columnar copy, `store.snapshot`).
+Every indicator takes a `Dataset` already cut to the viewer's scope and filters
+(`Dataset.scoped`), and a `Period`.
 """
 
 from __future__ import annotations

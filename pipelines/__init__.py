@@ -1,11 +1,11 @@
-"""Ingestion of association exports, CD fiches and the honorabilité follow-up.
+"""The import library: from the bytes of a file to the consolidated parcours in the database.
 
-Entry points (what the dashboard and the command line call): `ingest` (plan, apply, read an
-upload), `undo`, `preview` (what a plan will do, in French), `mapping` and `answers` (the
-user's corrections), `templates`, `quarantine_report`, `docx_fiches`, `extract.RawTable`,
-`pseudonyms.load_key`, `data_date`, `cell_safety`, `database_setup`, `demo_database`,
-`demo_exit`,
-`errors`. The inner steps (`matcher`, `normalise`, `prepare`, `consolidate`, `load`,
-`bounds`, `isolation`…) are called by `ingest` only; an import-linter contract in
-pyproject.toml keeps the dashboard off them.
+Its door is `pipelines.api` (the `Conversation` of one upload, `ingest` in one go, `undo`),
+with `pipelines.preview` for the French tables the Importer page shows before writing; the
+command line, the demo builder and the web side go through them. Everything else is a
+stage, called by the conversation: read (`extract`, `filecheck`, `bounds`, `isolation`,
+`docx_fiches`), understand (`mapping`, `matcher`, `vocabulary`, `labels`, `answers`,
+`saved_profiles`), prepare (`normalise`, `pseudonyms`, `communes`, `prepare`, `plan`,
+`data_date`), write (`write`, `load`, `consolidate`, `steps_reached`, `undo`). It knows the
+store and the vocabulary; it knows nothing of the accounts, the reports or the pages.
 """

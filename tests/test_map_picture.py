@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import socket
-import time
 from datetime import date
 
 import pandas as pd
@@ -56,13 +55,6 @@ def test_a_png_of_the_requested_width(demo_dataset, demo_places, width):
     assert image.format == "PNG" and image.width == width
     assert width * 0.5 < image.height < width * 1.6
     assert _blue(image) > 0
-
-
-def test_the_demo_renders_fast(demo_dataset, demo_places):
-    map_png(demo_places, demo_dataset.antennes, hide=True)  # outlines read once, cached
-    started = time.perf_counter()
-    map_png(demo_places, demo_dataset.antennes, hide=True)
-    assert time.perf_counter() - started < 1
 
 
 def test_a_hidden_commune_gets_no_circle(demo_dataset):

@@ -63,7 +63,14 @@ def test_stems_and_spelling_slips():
     assert same_word(stem("inscritpion"), stem("inscription"))  # two letters swapped
     assert same_word("autorisation", "autorisaton")
     assert not same_word("naissance", "connaissance")  # another word, not a slip
-    assert not same_word("debut", "debit") or len("debut") >= 5  # short words: one edit only
+    # Under five letters, no slip at all; up to eight, one edit; from nine on, two.
+    assert not same_word("date", "data") and not same_word("nom", "non")
+    assert same_word("debut", "debit") and not same_word("debut", "dbeit")
+    assert not same_word("mentor", "mnetro")  # two edits on six letters
+    assert same_word("naissance", "nasisanec")  # two swaps: two edits from nine letters on
+    assert not same_word("naissance", "nasisnaec")  # three edits, even on nine letters
+    assert not same_word("naissance", "naisanse")  # two edits, one side has eight letters
+    assert not same_word("fin", "fni") and not same_word("debut", "ebut")  # first letter kept
 
 
 @pytest.mark.parametrize(
