@@ -73,7 +73,10 @@ __all__ = [
     "uploads",
 ]
 
-MAX_KEPT = 8  # mappings and plans a conversation keeps (one per set of answers)
+# What a conversation keeps, per set of answers: mappings are small; a plan holds every row
+# of the file, and a page run needs two at most (the answers, then with the labels' answers).
+MAPPINGS_KEPT = 8
+PLANS_KEPT = 2
 
 
 def sha256_of(data: bytes) -> str:
@@ -204,7 +207,7 @@ class Conversation:
         possible: a field chosen twice, an unknown field or value)."""
         columns_key = answers.columns_key()
         if columns_key not in self._mappings:
-            _bounded(self._mappings)
+            _bounded(self._mappings, MAPPINGS_KEPT)
             self._mappings[columns_key] = answer_columns(
                 self.understood, self.table.header, answers
             )
@@ -215,7 +218,7 @@ class Conversation:
         NeedsAnswers while questions remain, IngestError when the file cannot be loaded."""
         key = (answers.key(), today)
         if key not in self._plans:
-            _bounded(self._plans)
+            _bounded(self._plans, PLANS_KEPT)
             self._plans[key] = make_plan(
                 self.engine,
                 self.table,
@@ -314,8 +317,8 @@ class Conversation:
         return report
 
 
-def _bounded(memo: dict) -> None:
-    if len(memo) >= MAX_KEPT:
+def _bounded(memo: dict, most: int) -> None:
+    if len(memo) >= most:
         memo.clear()
 
 
