@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
+import settings
 from auth.accounts import AccountError
 from commands import comite, demo, indicators, ingest, key, purge_journal, undo, users
 from pipelines.errors import IngestError
@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    debug = os.environ.get("PILOTAGE_DEBUG") == "1"
+    debug = settings.DEBUG.value()
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

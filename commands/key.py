@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-from pipelines.pseudonyms import DEFAULT_KEY_FILE, KEY_ENV, create_key_file, load_key
+import settings
+from pipelines.pseudonyms import DEFAULT_KEY_FILE, create_key_file, load_key
 
 NAME = "key"
 HELP = "clé de pseudonymisation"
@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.create and not os.environ.get(KEY_ENV) and create_key_file():
+    if args.create and not settings.SECRET_KEY.value() and create_key_file():
         print(f"Clé de pseudonymisation créée : {DEFAULT_KEY_FILE} (ne la partagez pas).")
     load_key()  # says in French what is wrong when no usable key is configured
     print("Clé de pseudonymisation disponible.")

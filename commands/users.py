@@ -1,17 +1,17 @@
 """`users add|password|disable|enable|unlock|first-admin|list`: the local accounts, from the command
-line (`pilotage users …`). A password is typed twice without echo, or given in
-PILOTAGE_NOUVEAU_MOT_DE_PASSE for scripts; it is never printed nor logged."""
+line (`pilotage users …`). A password is typed twice without echo, or given in the setting
+`settings.NEW_PASSWORD` for scripts; it is never printed nor logged."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
-import os
 import sys
 
 import pandas as pd
 
+import settings
 from auth.accounts import AccountError
 from auth.roles import ROLE_LABELS, Role
 from domain.formatting import paris_time
@@ -19,7 +19,6 @@ from store.audit import command_line_actor
 
 NAME = "users"
 HELP = "comptes locaux (connexion au tableau de bord)"
-NEW_PASSWORD_ENV = "PILOTAGE_NOUVEAU_MOT_DE_PASSE"
 FIRST_ADMIN_HINT = (
     "Aucun compte administrateur pour l'instant. Ouvert depuis ce poste, le tableau de bord "
     "propose de le créer dès qu'il faut se connecter (base vide, ou sortie du mode "
@@ -66,17 +65,17 @@ def _has_terminal() -> bool:
 
 
 def _new_password(identifiant: str) -> str:
-    """The new password: from PILOTAGE_NOUVEAU_MOT_DE_PASSE when set (scripts), otherwise
-    typed twice without echo."""
+    """The new password: from `settings.NEW_PASSWORD` when set (scripts), otherwise typed
+    twice without echo."""
     from auth.accounts import password_problem
 
-    given = os.environ.get(NEW_PASSWORD_ENV)
+    given = settings.NEW_PASSWORD.value()
     if given:
         return given
     if not _has_terminal():  # getpass would read standard input with echo
         raise AccountError(
             "Aucun terminal pour saisir le mot de passe : donnez-le dans la variable "
-            f"{NEW_PASSWORD_ENV} le temps de la commande. Rien n'a été modifié."
+            f"{settings.NEW_PASSWORD.env} le temps de la commande. Rien n'a été modifié."
         )
     try:
         first = getpass.getpass(f"Mot de passe pour « {identifiant} » : ")
@@ -87,7 +86,7 @@ def _new_password(identifiant: str) -> str:
     except (EOFError, KeyboardInterrupt):
         raise AccountError(
             "Saisie du mot de passe interrompue : rien n'a été modifié "
-            f"(sans terminal, donnez le mot de passe dans {NEW_PASSWORD_ENV})."
+            f"(sans terminal, donnez le mot de passe dans {settings.NEW_PASSWORD.env})."
         ) from None
     if first != second:
         raise AccountError("Les deux saisies ne correspondent pas : rien n'a été modifié.")

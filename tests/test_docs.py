@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+import settings
 from commands.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,24 +31,9 @@ def test_every_cli_command_and_option_is_in_the_readme():
 
 
 def test_every_environment_setting_is_in_the_readme():
-    used: set[str] = set()
-    packages = [
-        "pipelines",
-        "reports",
-        "store",
-        "dashboard",
-        "indicators",
-        "auth",
-        "domain",
-        "tests",
-    ]
-    for path in [p for package in packages for p in ROOT.glob(f"{package}/**/*.py")]:
-        used |= set(re.findall(r"PILOTAGE_[A-Z_]+", path.read_text(encoding="utf-8")))
-    used -= {"PILOTAGE_CAPTURES"}  # documented under Tests, with its command
-    assert used, "no setting found: the scan is broken"
-    for name in sorted(used):
-        assert f"`{name}`" in README, name
-    assert "PILOTAGE_CAPTURES=1" in README
+    for setting in settings.SETTINGS:
+        shown = f"`{setting.env}=1" if setting is settings.CAPTURES else f"`{setting.env}`"
+        assert shown in README, setting.env
 
 
 def test_quick_start_is_the_two_make_commands():
