@@ -19,6 +19,7 @@ from store.audit import command_line_actor
 
 NAME = "users"
 HELP = "comptes locaux (connexion au tableau de bord)"
+DESCRIPTION = "gère les comptes de connexion au tableau de bord."
 FIRST_ADMIN_HINT = (
     "Aucun compte administrateur pour l'instant. Ouvert depuis ce poste, le tableau de bord "
     "propose de le créer dès qu'il faut se connecter (base vide, ou sortie du mode "
@@ -29,30 +30,75 @@ FIRST_ADMIN_HINT = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     users = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    u = users.add_parser("add", help="créer un compte")
-    u.add_argument("identifiant", metavar="IDENTIFIANT")
-    u.add_argument("--role", required=True, choices=[r.value for r in Role], help="rôle du compte")
-    u.add_argument("--association", help="association du compte (rôle association seulement)")
+    u = users.add_parser(
+        "add",
+        help="créer un compte",
+        description="crée un compte ; le mot de passe est demandé deux fois, sans écho (au "
+        "moins 12 caractères dont 4 différents, et pas l'identifiant lui-même), ou lu dans "
+        f"{settings.NEW_PASSWORD.env} pour un script.",
+    )
+    u.add_argument(
+        "identifiant",
+        metavar="IDENTIFIANT",
+        help="identifiant de connexion, enregistré en minuscules (avec --oidc : l'adresse "
+        "e-mail de la personne)",
+    )
+    u.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="admin (chargé(e) de projet : tout voir, importer, annuler, gérer les comptes), "
+        "direction (tout voir, lecture seule) ou association (ses propres fichiers et parcours)",
+    )
+    u.add_argument(
+        "--association",
+        metavar="NOM",
+        help="association du compte, obligatoire pour le rôle association et refusée pour les "
+        "autres ; si le référentiel des associations est importé, le nom doit y figurer (écrit "
+        "comme dans le référentiel)",
+    )
     u.add_argument(
         "--oidc",
         action="store_true",
-        help="compte du fournisseur d'identité : l'identifiant est l'adresse e-mail, "
-        "pas de mot de passe local",
+        help="compte du fournisseur d'identité : l'identifiant est l'adresse e-mail de la "
+        "personne, aucun mot de passe local n'est créé ni demandé",
     )
-    for action, text in [
-        ("password", "changer le mot de passe (efface aussi les échecs et le blocage)"),
-        ("disable", "désactiver un compte"),
-        ("enable", "réactiver un compte"),
-        ("unlock", "débloquer un compte bloqué après trop d'échecs"),
+    for action, text, description in [
+        (
+            "password",
+            "changer le mot de passe (efface aussi les échecs et le blocage)",
+            "nouveau mot de passe, demandé deux fois (ou lu dans "
+            f"{settings.NEW_PASSWORD.env}) ; efface aussi les échecs et le blocage.",
+        ),
+        (
+            "disable",
+            "désactiver un compte",
+            "désactive un compte : plus aucune connexion possible, par aucun moyen ; le "
+            "dernier administrateur actif ne peut pas l'être.",
+        ),
+        ("enable", "réactiver un compte", "réactive un compte désactivé."),
+        (
+            "unlock",
+            "débloquer un compte bloqué après trop d'échecs",
+            "débloque un compte bloqué après trop d'échecs de connexion consécutifs.",
+        ),
     ]:
-        u = users.add_parser(action, help=text)
-        u.add_argument("identifiant", metavar="IDENTIFIANT")
+        u = users.add_parser(action, help=text, description=description)
+        u.add_argument("identifiant", metavar="IDENTIFIANT", help="identifiant du compte")
     users.add_parser(
         "first-admin",
         help="dire s'il faut encore créer le premier administrateur (et comment)",
+        description="dit s'il faut encore créer le premier administrateur, et comment.",
     )
-    u = users.add_parser("list", help="lister les comptes (jamais les mots de passe)")
-    u.add_argument("--json", action="store_true", help="sortie au format JSON")
+    u = users.add_parser(
+        "list",
+        help="lister les comptes (jamais les mots de passe)",
+        description="liste les comptes (rôle, association, mode de connexion, état, dernière "
+        "connexion), jamais les mots de passe.",
+    )
+    u.add_argument(
+        "--json", action="store_true", help="sortie au format JSON, dates en ISO 8601 (UTC)"
+    )
 
 
 def _has_terminal() -> bool:

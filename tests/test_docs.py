@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import settings
-from commands.cli import _parser
+from commands.cli import parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,7 +21,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def test_every_cli_command_and_option_is_in_the_readme():
-    for name, sub in _subparsers(_parser()).items():
+    for name, sub in _subparsers(parser()).items():
         assert f"pilotage {name}" in README, name
         for action in sub._actions:
             for option in action.option_strings:
