@@ -1,7 +1,8 @@
 """The parser of `pilotage COMMAND …` (see `--help`), built from the command modules.
 
 Every message is French (argparse's own words too, `commands/french_help.py`) and every
-failure exits with a code, never a traceback.
+failure exits with a code, never a traceback. `commands/reference.py` writes the README's
+command-line reference from this parser.
 """
 
 from __future__ import annotations
