@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 NPM := $(shell command -v npm)
 PORT ?= 8501
 
-.PHONY: run test lint format bench layouts demo communes clean help
+.PHONY: run test lint format docs bench layouts demo communes clean help
 
 help:
 	@echo "make run    - installe, construit la base de démonstration si absente, lance l'application"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  - mesure l'ingestion de 100 000 lignes, le temps des pages et du pack du comité, la mémoire face aux fichiers hostiles"
 	@echo "make demo   - reconstruit la base de démonstration à partir des fichiers de démonstration"
 	@echo "make layouts - mesure la reconnaissance des colonnes et des libellés sur le corpus de présentations"
+	@echo "make docs   - réécrit dans le README le tableau des réglages et la référence de la ligne de commande"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,11 @@ lint: $(DEPS)
 format: $(DEPS)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The README's settings table and command-line reference, written from settings/ and from
+# the parser of `pilotage` (commands/reference.py); tests/test_docs.py fails when they differ.
+docs: $(DEPS)
+	$(BIN)/python -m commands.reference
 
 bench: $(DEPS)
 	$(BIN)/python -m bench.ingest

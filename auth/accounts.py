@@ -11,7 +11,6 @@ same transaction as the change it describes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+import settings
 from auth import passwords
 from auth.roles import ROLE_LABELS, Identity, Role, parse_role
 from domain.formatting import PARIS
@@ -28,12 +28,6 @@ from store.audit import Actor, record
 from store.db import writing
 from store.models import Association, Compte, SessionConnexion
 
-FAILURES_ENV = "PILOTAGE_ECHECS_AVANT_BLOCAGE"
-LOCK_ENV = "PILOTAGE_DUREE_BLOCAGE_MINUTES"
-MAX_FAILURES = 5  # default of FAILURES_ENV
-LOCK_MINUTES = 15  # default of LOCK_ENV
-SESSION_HOURS_ENV = "PILOTAGE_DUREE_SESSION_HEURES"
-SESSION_HOURS = 8  # default of SESSION_HOURS_ENV
 MAX_IDENTIFIANT = 200
 _IDENTIFIANT = re.compile(r"^\w[\w.@+'-]*$")
 
@@ -81,36 +75,29 @@ class SignIn:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def _int_setting(name: str, default: int, low: int, high: int, unit: str = "") -> int:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
+def _setting(setting: settings.Setting) -> int:
+    """A whole-number setting of the accounts; a wrong value refuses the operation with the
+    registry's French message, as an AccountError like every refused account operation."""
     try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise AccountError(
-            f"Réglage {name} invalide (« {text[:20]} ») : attendu un nombre entier "
-            f"{unit}de {low} à {high}."
-        )
-    return value
+        return setting.value()
+    except settings.SettingError as error:
+        raise AccountError(error.message) from None
 
 
 def max_failures() -> int:
-    """Consecutive failed sign-ins that lock an account (`PILOTAGE_ECHECS_AVANT_BLOCAGE`)."""
-    return _int_setting(FAILURES_ENV, MAX_FAILURES, 1, 100)
+    """Consecutive failed sign-ins that lock an account (`settings.FAILURES_BEFORE_LOCK`)."""
+    return _setting(settings.FAILURES_BEFORE_LOCK)
 
 
 def lock_minutes() -> int:
-    """How long a lock lasts, in minutes (`PILOTAGE_DUREE_BLOCAGE_MINUTES`)."""
-    return _int_setting(LOCK_ENV, LOCK_MINUTES, 1, 7 * 24 * 60)
+    """How long a lock lasts, in minutes (`settings.LOCK_MINUTES`)."""
+    return _setting(settings.LOCK_MINUTES)
 
 
 def session_hours() -> int:
-    """How long a local sign-in lasts, in hours (`PILOTAGE_DUREE_SESSION_HEURES`,
+    """How long a local sign-in lasts, in hours (`settings.SESSION_HOURS`,
     auth/sessions.py)."""
-    return _int_setting(SESSION_HOURS_ENV, SESSION_HOURS, 1, 24, unit="d'heures ")
+    return _setting(settings.SESSION_HOURS)
 
 
 # --- helpers ----------------------------------------------------------------------------------

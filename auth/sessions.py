@@ -17,7 +17,6 @@ import secrets
 from sqlalchemy import Engine, insert, select
 
 from auth.accounts import (
-    SESSION_HOURS_ENV,
     account_identity,
     end_sessions,
     normalise_identifiant,
@@ -26,7 +25,6 @@ from auth.accounts import (
 from auth.roles import Identity
 from store.models import SessionConnexion
 
-HOURS_ENV = SESSION_HOURS_ENV
 COOKIE = "pilotage_session"
 TABLE = SessionConnexion.__table__
 

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_KEY = "cle-du-banc-d-essai-pas-un-secret-0123456789"
 TARGET_MIB = 1536
@@ -64,7 +66,7 @@ def _measure(mode: str, path: Path, workdir: Path) -> dict:
     db = workdir / "hostile.db"
     cmd = [sys.executable, "-m", "bench.hostile", "--enfant", mode, "--fichier", str(path)]
     cmd += ["--base", str(db)]
-    env = {**os.environ, "PILOTAGE_SECRET_KEY": BENCH_KEY}
+    env = {**os.environ, settings.SECRET_KEY.env: BENCH_KEY}
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_KEY = "cle-de-banc-d-essai-uniquement-0123456789abcdef"  # fictional data only
 ASSOCIATION = "Bench"
@@ -181,8 +183,8 @@ def _measure(variant: Variant, path: Path, workdir: Path, profile_dir: Path | No
     cmd += ["--base", str(db)]
     if profile_dir is not None:
         cmd += ["--profil", str(profile_dir)]
-    env = {**os.environ, "PILOTAGE_SECRET_KEY": BENCH_KEY}
-    env.pop("PILOTAGE_DB_URL", None)
+    env = {**os.environ, settings.SECRET_KEY.env: BENCH_KEY}
+    env.pop(settings.DB_URL.env, None)
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

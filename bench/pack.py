@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 
+import settings
 from bench.pages import KEY, ROOT, build_database
 
 TARGET = 10.0
@@ -108,8 +109,8 @@ def main() -> None:
         _child()
         return
     path, count = build_database(args.parcours, args.reconstruire)
-    env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{path}", "PILOTAGE_SECRET_KEY": KEY}
-    env.pop("PILOTAGE_SNAPSHOT_DIR", None)
+    env = os.environ | {settings.DB_URL.env: f"sqlite:///{path}", settings.SECRET_KEY.env: KEY}
+    env.pop(settings.SNAPSHOT_DIR.env, None)
     run = subprocess.run(
         [sys.executable, "-m", "bench.pack", "--enfant"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,

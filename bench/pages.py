@@ -44,6 +44,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import settings
 from dashboard import registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,7 +277,7 @@ def browser_visits(visits: int = 3) -> int:
         build_demo_database(make_engine(f"sqlite:///{demo}"), OUT / "fichiers-demo", KEY.encode())
     floor = OUT / "plancher.py"
     floor.write_text(FLOOR_APP, encoding="utf-8")
-    env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{demo}", "PILOTAGE_SECRET_KEY": KEY}
+    env = os.environ | {settings.DB_URL.env: f"sqlite:///{demo}", settings.SECRET_KEY.env: KEY}
     # The demo served as `make run` serves it (dashboard.server: the dataset loads as the
     # server starts); the floor is a bare `streamlit run`.
     servers = {
@@ -327,8 +328,8 @@ def main() -> None:
     load_at_start = _load()
     path, count = build_database(args.parcours, args.reconstruire)
     print(f"Banc d'essai des pages — base de {count:,} parcours ({path.name})".replace(",", " "))
-    env = os.environ | {"PILOTAGE_DB_URL": f"sqlite:///{path}", "PILOTAGE_SECRET_KEY": KEY}
-    env.pop("PILOTAGE_SNAPSHOT_DIR", None)  # beside the benchmark database
+    env = os.environ | {settings.DB_URL.env: f"sqlite:///{path}", settings.SECRET_KEY.env: KEY}
+    env.pop(settings.SNAPSHOT_DIR.env, None)  # beside the benchmark database
     base = _run(env, "--reference", "base")
     again = _run(env, "--reference", "instantane")
     if base is None or again is None:

@@ -1,42 +1,48 @@
 """The parser of `pilotage COMMAND …` (see `--help`), built from the command modules.
 
-Every message is French and every failure exits with a code, never a traceback.
+Every message is French (argparse's own words too, `commands/french_help.py`) and every
+failure exits with a code, never a traceback. `commands/reference.py` writes the README's
+command-line reference from this parser.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
+import settings
 from auth.accounts import AccountError
 from commands import comite, demo, indicators, ingest, key, purge_journal, undo, users
 from commands.common import CommandError
+from commands.french_help import FrenchParser
 from pipelines.api import IngestError
 
 COMMANDS = (ingest, demo, indicators, comite, purge_journal, undo, key, users)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """`pilotage` and its commands, each with its one-line `HELP` and its `DESCRIPTION`."""
+    top = FrenchParser(
         prog="pilotage",
         description="Pilotage du mentorat ASE : import des fichiers, indicateurs, pack du "
         "comité, comptes et base de démonstration.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     for command in COMMANDS:
-        command.add_arguments(sub.add_parser(command.NAME, help=command.HELP))
-    return parser
+        command.add_arguments(
+            sub.add_parser(command.NAME, help=command.HELP, description=command.DESCRIPTION)
+        )
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    debug = os.environ.get("PILOTAGE_DEBUG") == "1"
+    debug = settings.DEBUG.value()
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     run = {command.NAME: command.run for command in COMMANDS}[args.command]
     try:
         return run(args)

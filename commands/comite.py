@@ -10,17 +10,30 @@ from commands.common import CommandError, iso_date, read_file
 
 NAME = "comite"
 HELP = "pack du comité de pilotage (diaporama PowerPoint, classeur Excel), figé ou non"
+DESCRIPTION = (
+    "le pack du comité de pilotage (voir la page « Comité de pilotage ») : diaporama et "
+    "classeur de la période, comparée à la période précédente de même durée, à la même "
+    "période un an plus tôt ou à deux dates, pour tout le Département, une association ou un "
+    "territoire ; ou un pack figé, réécrit avec ses chiffres d'alors. Chaque fichier écrit est "
+    "inscrit au journal d'audit."
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--du", type=iso_date, help="début de période (AAAA-MM-JJ)")
-    p.add_argument("--au", type=iso_date, help="fin de période et date d'arrêté (AAAA-MM-JJ)")
+    p.add_argument("--du", type=iso_date, metavar="AAAA-MM-JJ", help="début de période")
+    p.add_argument(
+        "--au",
+        type=iso_date,
+        metavar="AAAA-MM-JJ",
+        help="fin de période et date d'arrêté des données",
+    )
     p.add_argument(
         "--comparer-a",
         nargs=2,
         type=iso_date,
         metavar=("DU", "AU"),
-        help="période de comparaison (par défaut la période précédente de même durée)",
+        help="période de comparaison, deux dates AAAA-MM-JJ (par défaut la période précédente "
+        "de même durée)",
     )
     p.add_argument(
         "--annee-precedente",
@@ -28,28 +41,44 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="comparer à la même période un an plus tôt",
     )
     scope = p.add_mutually_exclusive_group()
-    scope.add_argument("--association", help="pack d'une seule association")
-    scope.add_argument("--territoire", help="pack d'un seul territoire")
+    scope.add_argument("--association", metavar="NOM", help="pack d'une seule association")
+    scope.add_argument("--territoire", metavar="NOM", help="pack d'un seul territoire")
     p.add_argument("--pptx", type=Path, metavar="FICHIER", help="écrire le diaporama ici")
     p.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le classeur ici")
     p.add_argument(
-        "--modele", type=Path, metavar="FICHIER", help="diaporama modèle (.pptx) à la charte"
+        "--modele",
+        type=Path,
+        metavar="FICHIER",
+        help="diaporama modèle (.pptx) à la charte du Département",
     )
     p.add_argument(
         "--diffusion-partenaires",
         action="store_true",
-        help="masquer les effectifs de 1 à 10 (pack destiné à sortir du Département)",
+        help="masquer les effectifs de 1 à 10 des tableaux de lieux (pack destiné à sortir du "
+        "Département)",
     )
-    p.add_argument("--figer", metavar="LIBELLÉ", help="figer le pack sous ce libellé")
     p.add_argument(
-        "--fige", type=int, metavar="N", help="reprendre le pack figé n° N (sans recalcul)"
+        "--figer",
+        metavar="LIBELLÉ",
+        help="garder le pack sous ce libellé, puis écrire les fichiers du pack figé",
+    )
+    p.add_argument(
+        "--fige",
+        type=int,
+        metavar="N",
+        help="réécrire le pack figé n° N avec ses chiffres d'alors, sans recalcul",
     )
     p.add_argument("--liste", action="store_true", help="lister les packs figés")
     p.add_argument(
-        "--supprimer", type=int, metavar="N", help="supprimer le pack figé n° N (journal d'audit)"
+        "--supprimer",
+        type=int,
+        metavar="N",
+        help="supprimer le pack figé n° N (inscrit au journal d'audit)",
     )
     p.add_argument(
-        "--user", help="nom de la personne (journal ; par défaut l'utilisateur du système)"
+        "--user",
+        metavar="NOM",
+        help="nom de la personne, inscrit au journal d'audit ; par défaut l'utilisateur du système",
     )
 
 

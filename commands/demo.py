@@ -10,6 +10,10 @@ from pipelines.api import load_key
 
 NAME = "demo"
 HELP = "reconstruire la base de démonstration"
+DESCRIPTION = (
+    "régénère les fichiers de démonstration (un département fictif calqué sur le Nord) et "
+    "reconstruit la base en les important par le pipeline."
+)
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
@@ -19,7 +23,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ne rien faire si la base contient déjà des imports",
     )
-    p.add_argument("--dir", type=Path, default=DEMO_DIR, help="dossier des fichiers générés")
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=DEMO_DIR,
+        metavar="DOSSIER",
+        help="dossier où écrire les fichiers générés (par défaut data/demo)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

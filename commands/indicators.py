@@ -9,14 +9,26 @@ from commands.common import CommandError, iso_date
 
 NAME = "indicators"
 HELP = "indicateurs de pilotage sur une période"
+DESCRIPTION = (
+    "indicateurs de la période (cohorte des inscriptions du --du au --au, données arrêtées "
+    "au --au) : chiffres clés de la Synthèse, entonnoir, délais d'honorabilité, charge des "
+    "associations, couverture rurale, nombre d'alertes de conformité par règle (sur tous les "
+    "parcours connus à la date d'arrêté) ; résumé lisible, ou JSON avec --json."
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--du", required=True, type=iso_date, help="début de période (AAAA-MM-JJ)")
     p.add_argument(
-        "--au", required=True, type=iso_date, help="fin de période et date d'arrêté (AAAA-MM-JJ)"
+        "--du", required=True, type=iso_date, metavar="AAAA-MM-JJ", help="début de période"
     )
-    p.add_argument("--association", help="limiter aux parcours d'une association")
+    p.add_argument(
+        "--au",
+        required=True,
+        type=iso_date,
+        metavar="AAAA-MM-JJ",
+        help="fin de période et date d'arrêté des données",
+    )
+    p.add_argument("--association", metavar="NOM", help="limiter aux parcours d'une association")
     p.add_argument("--json", action="store_true", help="sortie au format JSON")
 
 

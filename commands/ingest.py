@@ -27,38 +27,64 @@ from store.db import make_engine
 
 NAME = "ingest"
 HELP = "importer un ou plusieurs fichiers"
+DESCRIPTION = (
+    "importe les fichiers du mois (exports des associations, fiches candidature du CD, suivi "
+    "d'honorabilité, référentiel des associations) : type, association et colonnes reconnus "
+    "d'après le contenu ; un compte rendu par fichier."
+)
 log = logging.getLogger(__name__)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FICHIER", type=Path)
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FICHIER",
+        type=Path,
+        help="fichier à importer (xlsx, xls, ods, csv ou fiche candidature Word) ; plusieurs "
+        "à la fois possibles",
+    )
     p.add_argument(
         "--kind",
         choices=[k.value for k in Kind],
-        help="type de fichier (détecté d'après le contenu si absent)",
+        help="type de fichier : association (export d'une association), fiche_cd (fiches "
+        "candidature du CD), honorabilite (suivi d'honorabilité) ou associations (référentiel "
+        "des associations) ; détecté d'après le contenu s'il est absent",
     )
     p.add_argument(
         "--association",
-        help="association de l'export (détectée si absente) ; ajoutée au référentiel si elle "
-        "n'y est pas encore",
+        metavar="NOM",
+        help="association d'un export ; sinon celle du profil, d'une colonne « Association », "
+        "ou un nom du référentiel trouvé dans les lignes de titre ou le nom du fichier. Une "
+        "association donnée ici et absente du référentiel y est ajoutée (capacité à "
+        "renseigner), et le compte rendu le dit",
     )
-    p.add_argument("--json", action="store_true", help="compte rendu au format JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="compte rendu au format JSON : un objet par fichier, dans « fichiers »",
+    )
     p.add_argument(
         "--dry-run",
         action="store_true",
-        help="essai : le compte rendu d'un vrai import, sans rien écrire",
+        help="essai : tout est fait (lecture, reconnaissance, contrôles, écriture annulée à la "
+        "fin de la transaction), le compte rendu est celui d'un vrai import (« essai » : "
+        "true), rien n'est écrit ni inscrit au journal",
     )
     p.add_argument(
         "--profile",
         type=Path,
         metavar="FICHIER.toml",
-        help='réponses aux questions ([colonnes] « En-tête » = "champ", "" pour '
-        'ignorer ; [valeurs.<champ>] « Libellé » = "valeur"), appliquées à ce qui est reconnu',
+        help="fichier de réponses (TOML, même format que pipelines/mappings/*.toml), appliqué "
+        'par-dessus ce qui est reconnu : [colonnes] « En-tête » = "champ" ("" pour ignorer '
+        'la colonne), [valeurs.<champ>] « Libellé » = "valeur" ; type et association '
+        "facultatifs. Un champ ou une valeur inconnus sont refusés avec la liste des possibles",
     )
     p.add_argument(
         "--user",
-        help="nom de la personne qui importe (historique et journal ; "
-        "par défaut l'utilisateur du système)",
+        metavar="NOM",
+        help="nom de la personne qui importe, gardé dans l'historique et le journal d'audit ; "
+        "par défaut l'utilisateur du système",
     )
 
 

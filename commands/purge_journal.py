@@ -7,6 +7,10 @@ import argparse
 
 NAME = "purge-journal"
 HELP = "supprimer les entrées du journal d'audit de plus de 12 mois (tâche planifiée)"
+DESCRIPTION = (
+    "supprime les entrées du journal d'audit de plus de 12 mois (à planifier, par exemple "
+    "chaque nuit) ; les plus récentes ne peuvent pas l'être."
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

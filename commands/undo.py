@@ -8,14 +8,23 @@ from store.audit import command_line_actor
 
 NAME = "undo"
 HELP = "annuler un import (ses lignes reviennent à leur état antérieur)"
+DESCRIPTION = (
+    "annule un import d'export d'association, de fiches ou de suivi d'honorabilité : les "
+    "lignes qu'il a créées sont supprimées, celles qu'il a modifiées ou signalées absentes "
+    "reprennent leur état antérieur, les parcours sont recalculés ; l'annulation est gardée "
+    "dans l'historique et inscrite au journal d'audit. Seul le dernier import non annulé "
+    "d'une même source peut être annulé ; le référentiel des associations se corrige en le "
+    "réimportant. Un fichier annulé peut être importé de nouveau."
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("import_id", metavar="IMPORT_ID", type=int, help="numéro de l'import")
     p.add_argument(
         "--user",
-        help="nom de la personne qui annule (historique et journal ; "
-        "par défaut l'utilisateur du système)",
+        metavar="NOM",
+        help="nom de la personne qui annule, gardé dans l'historique et le journal d'audit ; "
+        "par défaut l'utilisateur du système",
     )
 
 

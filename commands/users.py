@@ -1,17 +1,17 @@
 """`users add|password|disable|enable|unlock|first-admin|list`: the local accounts, from the command
-line (`pilotage users …`). A password is typed twice without echo, or given in
-PILOTAGE_NOUVEAU_MOT_DE_PASSE for scripts; it is never printed nor logged."""
+line (`pilotage users …`). A password is typed twice without echo, or given in the setting
+`settings.NEW_PASSWORD` for scripts; it is never printed nor logged."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
-import os
 import sys
 
 import pandas as pd
 
+import settings
 from auth.accounts import AccountError
 from auth.roles import ROLE_LABELS, Role
 from domain.formatting import paris_time
@@ -19,7 +19,7 @@ from store.audit import command_line_actor
 
 NAME = "users"
 HELP = "comptes locaux (connexion au tableau de bord)"
-NEW_PASSWORD_ENV = "PILOTAGE_NOUVEAU_MOT_DE_PASSE"
+DESCRIPTION = "gère les comptes de connexion au tableau de bord."
 FIRST_ADMIN_HINT = (
     "Aucun compte administrateur pour l'instant. Ouvert depuis ce poste, le tableau de bord "
     "propose de le créer dès qu'il faut se connecter (base vide, ou sortie du mode "
@@ -30,30 +30,75 @@ FIRST_ADMIN_HINT = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     users = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    u = users.add_parser("add", help="créer un compte")
-    u.add_argument("identifiant", metavar="IDENTIFIANT")
-    u.add_argument("--role", required=True, choices=[r.value for r in Role], help="rôle du compte")
-    u.add_argument("--association", help="association du compte (rôle association seulement)")
+    u = users.add_parser(
+        "add",
+        help="créer un compte",
+        description="crée un compte ; le mot de passe est demandé deux fois, sans écho (au "
+        "moins 12 caractères dont 4 différents, et pas l'identifiant lui-même), ou lu dans "
+        f"{settings.NEW_PASSWORD.env} pour un script.",
+    )
+    u.add_argument(
+        "identifiant",
+        metavar="IDENTIFIANT",
+        help="identifiant de connexion, enregistré en minuscules (avec --oidc : l'adresse "
+        "e-mail de la personne)",
+    )
+    u.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="admin (chargé(e) de projet : tout voir, importer, annuler, gérer les comptes), "
+        "direction (tout voir, lecture seule) ou association (ses propres fichiers et parcours)",
+    )
+    u.add_argument(
+        "--association",
+        metavar="NOM",
+        help="association du compte, obligatoire pour le rôle association et refusée pour les "
+        "autres ; si le référentiel des associations est importé, le nom doit y figurer (écrit "
+        "comme dans le référentiel)",
+    )
     u.add_argument(
         "--oidc",
         action="store_true",
-        help="compte du fournisseur d'identité : l'identifiant est l'adresse e-mail, "
-        "pas de mot de passe local",
+        help="compte du fournisseur d'identité : l'identifiant est l'adresse e-mail de la "
+        "personne, aucun mot de passe local n'est créé ni demandé",
     )
-    for action, text in [
-        ("password", "changer le mot de passe (efface aussi les échecs et le blocage)"),
-        ("disable", "désactiver un compte"),
-        ("enable", "réactiver un compte"),
-        ("unlock", "débloquer un compte bloqué après trop d'échecs"),
+    for action, text, description in [
+        (
+            "password",
+            "changer le mot de passe (efface aussi les échecs et le blocage)",
+            "nouveau mot de passe, demandé deux fois (ou lu dans "
+            f"{settings.NEW_PASSWORD.env}) ; efface aussi les échecs et le blocage.",
+        ),
+        (
+            "disable",
+            "désactiver un compte",
+            "désactive un compte : plus aucune connexion possible, par aucun moyen ; le "
+            "dernier administrateur actif ne peut pas l'être.",
+        ),
+        ("enable", "réactiver un compte", "réactive un compte désactivé."),
+        (
+            "unlock",
+            "débloquer un compte bloqué après trop d'échecs",
+            "débloque un compte bloqué après trop d'échecs de connexion consécutifs.",
+        ),
     ]:
-        u = users.add_parser(action, help=text)
-        u.add_argument("identifiant", metavar="IDENTIFIANT")
+        u = users.add_parser(action, help=text, description=description)
+        u.add_argument("identifiant", metavar="IDENTIFIANT", help="identifiant du compte")
     users.add_parser(
         "first-admin",
         help="dire s'il faut encore créer le premier administrateur (et comment)",
+        description="dit s'il faut encore créer le premier administrateur, et comment.",
     )
-    u = users.add_parser("list", help="lister les comptes (jamais les mots de passe)")
-    u.add_argument("--json", action="store_true", help="sortie au format JSON")
+    u = users.add_parser(
+        "list",
+        help="lister les comptes (jamais les mots de passe)",
+        description="liste les comptes (rôle, association, mode de connexion, état, dernière "
+        "connexion), jamais les mots de passe.",
+    )
+    u.add_argument(
+        "--json", action="store_true", help="sortie au format JSON, dates en ISO 8601 (UTC)"
+    )
 
 
 def _has_terminal() -> bool:
@@ -66,17 +111,17 @@ def _has_terminal() -> bool:
 
 
 def _new_password(identifiant: str) -> str:
-    """The new password: from PILOTAGE_NOUVEAU_MOT_DE_PASSE when set (scripts), otherwise
-    typed twice without echo."""
+    """The new password: from `settings.NEW_PASSWORD` when set (scripts), otherwise typed
+    twice without echo."""
     from auth.accounts import password_problem
 
-    given = os.environ.get(NEW_PASSWORD_ENV)
+    given = settings.NEW_PASSWORD.value()
     if given:
         return given
     if not _has_terminal():  # getpass would read standard input with echo
         raise AccountError(
             "Aucun terminal pour saisir le mot de passe : donnez-le dans la variable "
-            f"{NEW_PASSWORD_ENV} le temps de la commande. Rien n'a été modifié."
+            f"{settings.NEW_PASSWORD.env} le temps de la commande. Rien n'a été modifié."
         )
     try:
         first = getpass.getpass(f"Mot de passe pour « {identifiant} » : ")
@@ -87,7 +132,7 @@ def _new_password(identifiant: str) -> str:
     except (EOFError, KeyboardInterrupt):
         raise AccountError(
             "Saisie du mot de passe interrompue : rien n'a été modifié "
-            f"(sans terminal, donnez le mot de passe dans {NEW_PASSWORD_ENV})."
+            f"(sans terminal, donnez le mot de passe dans {settings.NEW_PASSWORD.env})."
         ) from None
     if first != second:
         raise AccountError("Les deux saisies ne correspondent pas : rien n'a été modifié.")

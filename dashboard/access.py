@@ -9,12 +9,12 @@ listens on this machine alone, as an administrator of fictitious data.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import streamlit as st
 from sqlalchemy import select
 
+import settings
 from auth import sessions
 from auth.accounts import (
     AccountError,
@@ -83,12 +83,14 @@ def oidc_configured() -> bool:
         return False
 
 
-def _setting(name: str, secret: str) -> str | None:
-    """A sign-in setting: the environment first, then `[pilotage]` in secrets.toml."""
-    if os.environ.get(name):
-        return os.environ[name]
+def _setting(setting: settings.Setting) -> str | None:
+    """A sign-in setting: the environment first, then its key (`setting.secrets_key`) in
+    the `[pilotage]` section of secrets.toml, which the registry does not read."""
+    configured = setting.value()
+    if configured:
+        return configured
     try:
-        return st.secrets.get("pilotage", {}).get(secret)
+        return st.secrets.get("pilotage", {}).get(setting.secrets_key)
     except Exception:
         return None
 
@@ -105,8 +107,8 @@ def _from_identity_provider() -> Identity | None:
     identity = identity_from_oidc(
         st.user.to_dict(),
         engine(),
-        _setting("PILOTAGE_OIDC_CLAIM_ROLE", "role_claim"),
-        _setting("PILOTAGE_OIDC_CLAIM_ASSOCIATION", "association_claim"),
+        _setting(settings.OIDC_CLAIM_ROLE),
+        _setting(settings.OIDC_CLAIM_ASSOCIATION),
     )
     if identity is not None and st.session_state.get(SIGNED_IN_ONCE) != identity:
         record_oidc_sign_in(engine(), identity, origin())

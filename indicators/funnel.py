@@ -201,7 +201,7 @@ def stuck(dataset: Dataset, period: Period, threshold_days: int) -> pd.DataFrame
     """Open parcours of the cohort (status "en_cours", clôture not reached) whose last
     reached step was reached `threshold_days` days or more before `au`; oldest first. An
     active binôme (last step « Démarrage »: mentoring under way) is not stuck. The
-    app passes the one setting `indicators.settings.stuck_days()`.
+    app passes the one setting `settings.STUCK_DAYS.value()`.
 
     `etape_atteinte` is the French label of the last step reached, `depuis` its date,
     `jours_sans_etape` the days since then at `au`, `tranche` the ageing bucket ("30-59 jours",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import settings
 from domain.formatting import number
 from indicators import compliance, coverage, funnel, honorabilite, workload
 from indicators.catalogue import SUFFIXES, Unit, entry
 from indicators.dataset import Dataset, Period
-from indicators.settings import stuck_days
 
 TILES = (
     "jeunes_inscrits",
@@ -49,8 +49,9 @@ def figures(dataset: Dataset, period: Period) -> dict[str, int | float | None]:
 
 
 def blocked(dataset: Dataset, period: Period) -> int:
-    """« Parcours bloqués » of `period`, at the one threshold of the app (settings)."""
-    return len(funnel.stuck(dataset, period, stuck_days()))
+    """« Parcours bloqués » of `period`, at the one threshold of the app
+    (`settings.STUCK_DAYS`)."""
+    return len(funnel.stuck(dataset, period, settings.STUCK_DAYS.value()))
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,9 @@ def alerts(dataset: Dataset, period: Period) -> list[Alert]:
     """The Synthèse's alerts, most urgent first, every kind: critical compliance breaches
     (a minor started without parental authorisation, a start without a convention or
     before a favourable check, activity after a défavorable one), overdue honorabilité
-    checks (the mentor waits to start), parcours bloqués (at `settings.stuck_days`),
+    checks (the mentor waits to start), parcours bloqués (at `settings.STUCK_DAYS`),
     associations at or over capacity. Those with something to act on come first."""
-    days = stuck_days()
+    days = settings.STUCK_DAYS.value()
     critical = compliance.critical_alert(dataset, period.au)
     late = honorabilite.overdue_alert(honorabilite.pending(dataset, period))
     blocked = funnel.stuck_alert(funnel.stuck(dataset, period, days), days)
@@ -136,8 +137,9 @@ def alerts_definition() -> str:
         "la date de fin de période) ; **demandes d'honorabilité en retard** (sans retour alors que "
         "leur ancienneté en jours ouvrés dépasse l'objectif de leur voie : le mentor attend "
         "pour démarrer) ; **parcours bloqués** (parcours en cours de la cohorte, hors binômes "
-        f"actifs, sans nouvelle étape depuis au moins {stuck_days()} jours à la date de fin "
-        "de période, réglage `PILOTAGE_JOURS_PARCOURS_BLOQUE`, le même sur toutes les pages) ; "
+        f"actifs, sans nouvelle étape depuis au moins {settings.STUCK_DAYS.value()} jours à la "
+        f"date de fin de période, réglage `{settings.STUCK_DAYS.env}`, le même sur toutes les "
+        "pages) ; "
         "**associations au-delà de leur capacité** (binômes actifs au moins égaux aux binômes "
         "financés par la convention)."
     )

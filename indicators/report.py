@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import settings
 from indicators import compliance, coverage, funnel, headline, honorabilite, workload
 from indicators.dataset import Dataset, Period
-from indicators.settings import stuck_days
 
 
 def _plain(value):
@@ -42,7 +42,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             **{k: _plain(v) for k, v in headline.figures(data, period).items()},
             "parcours_bloques": headline.blocked(data, period),
         },
-        "seuil_parcours_bloques": stuck_days(),
+        "seuil_parcours_bloques": settings.STUCK_DAYS.value(),
         "entonnoir": _records(
             steps,
             [

@@ -30,7 +30,7 @@ Rules applied by `suppress`, for a table whose rows are places:
 The table must not contain a totals row: a page that shows one is exactly why
 `total_known=True` (the default) applies.
 
-The threshold is the setting `PILOTAGE_SEUIL_PETITS_EFFECTIFS` (default 11: counts 1..10
+The threshold is the setting `settings.SMALL_COUNTS_THRESHOLD` (default 11: counts 1..10
 are hidden; 0 or 1 hides nothing).
 """
 
@@ -42,10 +42,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.settings import whole_number
+import settings
 
-ENV_VAR = "PILOTAGE_SEUIL_PETITS_EFFECTIFS"
-DEFAULT_THRESHOLD = 11
 ROLES_SEEING_SMALL_COUNTS = frozenset({"admin", "direction"})
 
 SUPPRESSED_NOTE = (
@@ -60,18 +58,12 @@ SUPPRESSED_NOTE = (
 def threshold(env: Mapping[str, str] | None = None) -> int:
     """The small-count threshold: counts from 1 to `threshold - 1` are hidden.
 
-    Read from `PILOTAGE_SEUIL_PETITS_EFFECTIFS` in `env` (default: the process environment);
-    unset or blank gives 11. A value that is not a whole number >= 0 is a ValueError with a
-    French message, so a typo in the deployment stops the app instead of showing small counts.
+    The setting `settings.SMALL_COUNTS_THRESHOLD` in `env` (default: the process
+    environment); unset or blank gives 11. A value that is not a whole number >= 0 is a
+    ValueError (`settings.SettingError`) with a French message, so a typo in the deployment
+    stops the app instead of showing small counts.
     """
-    return whole_number(
-        env,
-        ENV_VAR,
-        DEFAULT_THRESHOLD,
-        0,
-        f"indiquez un nombre entier positif ou nul, par exemple {DEFAULT_THRESHOLD} pour "
-        f"masquer les effectifs de 1 à {DEFAULT_THRESHOLD - 1}.",
-    )
+    return settings.SMALL_COUNTS_THRESHOLD.value(env)
 
 
 _threshold_setting = threshold  # `suppress` has a parameter of the same name

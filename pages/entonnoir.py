@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import settings
 from dashboard.charts import bars
 from dashboard.data import compute
 from dashboard.page import start
@@ -11,7 +12,6 @@ from domain.steps import STEP_LABELS, STEPS
 from domain.values import category_labels
 from indicators import funnel
 from indicators.catalogue import entry
-from indicators.settings import stuck_days
 
 view = start("entonnoir")
 steps = compute(funnel.funnel, view.filters, view.period)
@@ -38,7 +38,7 @@ cohorts = compute(funnel.cohort_table, view.filters, view.period)
 cohorts = cohorts.assign(mois=cohorts["mois"].map(short_month))
 data_table(cohorts, "cohortes", {"mois": "Mois d'inscription"})
 
-days = stuck_days()
+days = settings.STUCK_DAYS.value()
 blocked = compute(funnel.stuck, view.filters, view.period, days)
 bloques = entry("parcours_bloques")
 section(bloques.name, f"{bloques.definition} Seuil : **{days} jours**.")

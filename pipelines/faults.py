@@ -1,6 +1,6 @@
 """Named points where the reliability suite kills the process.
 
-`point("lot")` does nothing unless the environment variable PILOTAGE_KILL_AT names that
+`point("lot")` does nothing unless the test-only setting `settings.KILL_AT` names that
 point: then the process is killed at once (SIGKILL: no `finally`, no rollback, no flush), as
 an out-of-memory killer, a power cut of the container or `kill -9` would. The tests
 (`tests/test_killed_import.py`) kill an import at each point and check that the database
@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 import signal
 
-ENV = "PILOTAGE_KILL_AT"
+import settings
+
 POINTS = (
     "lecture",
     "verrou",
@@ -33,5 +34,5 @@ POINTS = (
 
 
 def point(name: str) -> None:
-    if os.environ.get(ENV) == name:
+    if settings.KILL_AT.value() == name:
         os.kill(os.getpid(), signal.SIGKILL)

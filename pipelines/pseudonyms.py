@@ -6,8 +6,8 @@
 lowercase hex. Names are normalised so that the usual spreadsheet variations (case, accents,
 hyphens, apostrophes, swapped nom/prénom columns) give one pseudonym.
 
-The key lives outside the database: `PILOTAGE_SECRET_KEY` (environment) or a key file. It is
-never logged, printed or put in a message.
+The key lives outside the database: the setting `settings.SECRET_KEY` (environment),
+Streamlit's secrets.toml or a key file. It is never logged, printed or put in a message.
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import settings
 from pipelines.errors import IngestError
 
-KEY_ENV = "PILOTAGE_SECRET_KEY"
-KEY_FILE_ENV = "PILOTAGE_SECRET_KEY_FILE"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_KEY_FILE = REPO_ROOT / "data" / "cle_pseudonymisation.key"
 SECRETS_FILE = REPO_ROOT / ".streamlit" / "secrets.toml"
@@ -226,14 +225,15 @@ _NO_KEY_MESSAGE = (
 
 
 def _from_secrets(path: Path) -> str:
-    """`cle_pseudonymisation` of the `[pilotage]` section of Streamlit's secrets.toml."""
+    """The key in the `[pilotage]` section of Streamlit's secrets.toml
+    (`settings.SECRET_KEY.secrets_key`: `cle_pseudonymisation`)."""
     if not path.is_file():
         return ""
     try:
         parsed = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         raise IngestError(f"Le fichier de secrets {path} est illisible (TOML invalide).") from None
-    return str(parsed.get("pilotage", {}).get("cle_pseudonymisation", "")).strip()
+    return str(parsed.get("pilotage", {}).get(settings.SECRET_KEY.secrets_key, "")).strip()
 
 
 def load_key(
@@ -243,29 +243,31 @@ def load_key(
 ) -> bytes:
     """The pseudonymisation key, as UTF-8 bytes.
 
-    `PILOTAGE_SECRET_KEY` (text, at least 32 characters) wins; then `cle_pseudonymisation`
-    in the `[pilotage]` section of `.streamlit/secrets.toml`; otherwise the file named by
-    `PILOTAGE_SECRET_KEY_FILE`, otherwise `key_file` (default `data/cle_pseudonymisation.key`,
-    created by `make run` for a local trial). Raises IngestError (French message, never
-    containing the key) when no key is found or when it is shorter than 32 characters.
+    `settings.SECRET_KEY` (text, at least 32 characters; spaces around it ignored) wins;
+    then `cle_pseudonymisation` in the `[pilotage]` section of `.streamlit/secrets.toml`;
+    otherwise the file named by `settings.SECRET_KEY_FILE`, otherwise `key_file` (default
+    `data/cle_pseudonymisation.key`, created by `make run` for a local trial). Raises
+    IngestError (French message, never containing the key) when no key is found or when it
+    is shorter than 32 characters.
     """
-    env = os.environ if env is None else env
-    text = (env.get(KEY_ENV) or "").strip()
-    source = f"la variable d'environnement {KEY_ENV}"
+    text = (settings.SECRET_KEY.value(env) or "").strip()
+    source = f"la variable d'environnement {settings.SECRET_KEY.env}"
     if not text:
         secrets_path = secrets_file or SECRETS_FILE
         text = _from_secrets(secrets_path)
         source = f"le fichier {secrets_path}"
     if not text:
-        configured = (env.get(KEY_FILE_ENV) or "").strip()
+        configured = (settings.SECRET_KEY_FILE.value(env) or "").strip()
         path = Path(configured) if configured else (key_file or DEFAULT_KEY_FILE)
         if configured and not path.is_file():
             raise IngestError(
-                f"Le fichier de clé de pseudonymisation indiqué par {KEY_FILE_ENV} est "
-                f"introuvable : {path}."
+                "Le fichier de clé de pseudonymisation indiqué par "
+                f"{settings.SECRET_KEY_FILE.env} est introuvable : {path}."
             )
         if not path.is_file():
-            raise IngestError(_NO_KEY_MESSAGE.format(path=path, env=KEY_ENV, min=MIN_KEY_LENGTH))
+            raise IngestError(
+                _NO_KEY_MESSAGE.format(path=path, env=settings.SECRET_KEY.env, min=MIN_KEY_LENGTH)
+            )
         try:
             text = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
+
+import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "pilotage.db"
@@ -25,10 +26,9 @@ class Busy(Exception):
     """Another import (or undo) held the write lock longer than WRITE_WAIT_SECONDS."""
 
 
-def database_url(env: os._Environ | dict | None = None) -> str:
-    """`PILOTAGE_DB_URL`, else the SQLite file under data/."""
-    env = os.environ if env is None else env
-    return env.get("PILOTAGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """The setting `settings.DB_URL`, else the SQLite file under data/."""
+    return settings.DB_URL.value(env) or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
 def _with_driver(url: str) -> str:

@@ -2,7 +2,7 @@
 files beside the database, so a new server process reads a few files instead of the whole
 database (≈ 0.5 s instead of ≈ 3 s at 100,000 parcours; `make bench` measures both).
 
-Where: `PILOTAGE_SNAPSHOT_DIR` when set (one sub-folder per database), else beside a SQLite
+Where: `settings.SNAPSHOT_DIR` when set (one sub-folder per database), else beside a SQLite
 file (`data/pilotage.db` → `data/pilotage.db.snapshot/`), else (PostgreSQL) under
 `data/snapshots/`. In-memory SQLite keeps none.
 
@@ -42,13 +42,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, func, select
 
+import settings
 from store import queries
 from store.db import ROOT
 from store.models import Commune, ImportLot
 
 log = logging.getLogger(__name__)
 
-SETTING = "PILOTAGE_SNAPSHOT_DIR"
 FORMAT = 1  # bump when the layout of a snapshot folder changes
 FRAMES = ("parcours", "demandes", "associations", "antennes", "communes")
 MANIFEST = "manifest.json"
@@ -99,7 +99,7 @@ def current_key(conn: Connection) -> str:
 def directory(conn: Connection) -> Path | None:
     """Where this database's snapshots live; None for an in-memory SQLite database."""
     url = conn.engine.url
-    configured = os.environ.get(SETTING)
+    configured = settings.SNAPSHOT_DIR.value()
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database in ("", ":memory:") or database.startswith("file::memory:"):

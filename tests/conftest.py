@@ -3,22 +3,22 @@ PostgreSQL, so every database test runs on both."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+import settings
 from store.db import init_db, make_engine
 
 TEST_KEY = b"cle-de-test-pour-la-suite-uniquement-0123456789"
-PG_URL = os.environ.get("PILOTAGE_TEST_PG_URL")
+PG_URL = settings.TEST_PG_URL.value()
 
 
 @pytest.fixture
 def key(monkeypatch) -> bytes:
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    monkeypatch.setenv(settings.SECRET_KEY.env, TEST_KEY.decode())
     return TEST_KEY
 
 
@@ -37,7 +37,7 @@ BACKENDS = [
         "postgresql",
         marks=[
             pytest.mark.postgres,
-            pytest.mark.skipif(not PG_URL, reason="PILOTAGE_TEST_PG_URL non défini"),
+            pytest.mark.skipif(not PG_URL, reason=f"{settings.TEST_PG_URL.env} non défini"),
         ],
     ),
 ]
@@ -81,8 +81,8 @@ def demo_db_url(tmp_path_factory) -> str:
 @pytest.fixture
 def demo_app(demo_db_url, monkeypatch):
     """Point the app at the demo database (for AppTest)."""
-    monkeypatch.setenv("PILOTAGE_DB_URL", demo_db_url)
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    monkeypatch.setenv(settings.DB_URL.env, demo_db_url)
+    monkeypatch.setenv(settings.SECRET_KEY.env, TEST_KEY.decode())
     return demo_db_url
 
 

@@ -8,6 +8,7 @@ import io
 import openpyxl
 from sqlalchemy import Engine, func, select
 
+import settings
 from store.models import DemandeHonorabilite, Enregistrement, ImportLot, Parcours, Quarantaine
 
 
@@ -87,7 +88,7 @@ def as_viewer(at, role: str = "admin", association: str | None = None, name: str
 
     suffix = "." + normalise_key(association).replace(" ", "-") if association else ""
     identifiant = name or f"{role}{suffix}@test.fr"
-    engine = make_engine(os.environ["PILOTAGE_DB_URL"])
+    engine = make_engine(os.environ[settings.DB_URL.env])
     init_db(engine)
     with engine.begin() as conn:
         known = conn.execute(select(Compte.id).where(Compte.identifiant == identifiant)).first()

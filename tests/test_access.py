@@ -11,6 +11,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+import settings
 from auth import accounts, passwords
 from auth.roles import Identity, Role
 from dashboard import registry
@@ -42,7 +43,7 @@ def fast_hashes(monkeypatch):
 def real_db(tmp_path, monkeypatch, key):
     """Real (non-demo) data: two parcours imported by a person, and an admin account."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     engine = make_engine(url)
     init_db(engine)
     data = csv_bytes([HEADER, ROW_A1, ROW_A2])

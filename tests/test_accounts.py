@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import insert, select, update
 
+import settings
 from auth import accounts, passwords
 from auth.accounts import (
     WRONG,
@@ -41,8 +42,8 @@ def cheap_hasher(time_cost: int = 1) -> PasswordHasher:
 def fast_hashes(monkeypatch):
     """Argon2 with its default cost takes 0.2 s a hash: tests use the cheapest parameters."""
     monkeypatch.setattr(passwords, "HASHER", cheap_hasher())
-    monkeypatch.delenv(accounts.FAILURES_ENV, raising=False)
-    monkeypatch.delenv(accounts.LOCK_ENV, raising=False)
+    monkeypatch.delenv(settings.FAILURES_BEFORE_LOCK.env, raising=False)
+    monkeypatch.delenv(settings.LOCK_MINUTES.env, raising=False)
 
 
 def _row(engine, identifiant: str):
@@ -360,8 +361,8 @@ def test_lock_expires(engine):
 
 
 def test_lock_settings_from_the_environment(engine, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_ECHECS_AVANT_BLOCAGE", "2")
-    monkeypatch.setenv("PILOTAGE_DUREE_BLOCAGE_MINUTES", "120")
+    monkeypatch.setenv(settings.FAILURES_BEFORE_LOCK.env, "2")
+    monkeypatch.setenv(settings.LOCK_MINUTES.env, "120")
     create_account(engine, "paul", "direction", password=PASSWORD)
     before = dt.datetime.now(dt.UTC)
     assert authenticate(engine, "paul", "mauvais mot de passe").message == WRONG
@@ -374,9 +375,9 @@ def test_lock_settings_from_the_environment(engine, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("PILOTAGE_ECHECS_AVANT_BLOCAGE", "cinq"),
-        ("PILOTAGE_ECHECS_AVANT_BLOCAGE", "0"),
-        ("PILOTAGE_DUREE_BLOCAGE_MINUTES", "-5"),
+        (settings.FAILURES_BEFORE_LOCK.env, "cinq"),
+        (settings.FAILURES_BEFORE_LOCK.env, "0"),
+        (settings.LOCK_MINUTES.env, "-5"),
     ],
 )
 def test_invalid_lock_settings_say_so_in_french(engine, monkeypatch, name, value):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
+import settings
 from domain.formatting import today_in_paris
 from store.audit import Actor, entries, purge, record, retention_limit
 from store.models import Journal
@@ -122,7 +123,7 @@ def test_purge_from_the_command_line(tmp_path, monkeypatch, capsys):
     from store.db import init_db, make_engine
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     engine = make_engine(url)
     init_db(engine)
     with engine.begin() as conn:

@@ -8,7 +8,7 @@ import pytest
 from domain.formatting import number, percent
 from indicators import catalogue, headline
 from indicators.catalogue import Entry, Unit, check, entry, french_names, shown
-from indicators.settings import DEFAULT_STUCK_DAYS, STUCK_ENV_VAR, stuck_days
+from settings import STUCK_DAYS, SettingError
 
 
 def test_check_refuses_a_second_id_and_two_figures_with_one_name():
@@ -70,8 +70,13 @@ def test_change_against_the_comparison_period():
 
 
 def test_the_stuck_threshold_is_one_setting():
-    assert stuck_days({}) == DEFAULT_STUCK_DAYS == 90
-    assert stuck_days({STUCK_ENV_VAR: " 60 "}) == 60
+    assert STUCK_DAYS.value({}) == STUCK_DAYS.default == 90
+    assert STUCK_DAYS.value({STUCK_DAYS.env: " 60 "}) == 60
     for wrong in ("0", "-5", "trois mois", "1.5"):
-        with pytest.raises(ValueError, match=STUCK_ENV_VAR):
-            stuck_days({STUCK_ENV_VAR: wrong})
+        with pytest.raises(ValueError, match=STUCK_DAYS.env) as error:
+            STUCK_DAYS.value({STUCK_DAYS.env: wrong})
+        assert isinstance(error.value, SettingError)
+        assert error.value.message == (
+            f"Réglage PILOTAGE_JOURS_PARCOURS_BLOQUE invalide (« {wrong} ») : indiquez un "
+            "nombre entier de jours, au moins 1 (par exemple 90)."
+        )

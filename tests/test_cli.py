@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import settings
 from tests.conftest import TEST_KEY
 from tests.helpers import csv_bytes
 from tests.test_ingest import HEADER, ROW_A1, ROW_A2, ROW_BAD_DATE
@@ -26,11 +27,11 @@ JSON_KEYS = {
 
 
 def cli(tmp_path: Path, *args: str, key: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PILOTAGE_")}
-    env["PILOTAGE_DB_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
-    env["PILOTAGE_SECRET_KEY_FILE"] = str(tmp_path / "absente.key")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(settings.PREFIX)}
+    env[settings.DB_URL.env] = f"sqlite:///{tmp_path / 'cli.db'}"
+    env[settings.SECRET_KEY_FILE.env] = str(tmp_path / "absente.key")
     if key:
-        env["PILOTAGE_SECRET_KEY"] = TEST_KEY.decode()
+        env[settings.SECRET_KEY.env] = TEST_KEY.decode()
     return subprocess.run(
         [sys.executable, "-m", "commands", *args],
         cwd=ROOT,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+import settings
 from domain.steps import STEPS
 from indicators.catalogue import BY_ID
 from store.db import make_engine
@@ -22,8 +23,8 @@ DU, AU = "2025-11-01", "2026-10-31"
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PILOTAGE_")}
-    env |= {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(settings.PREFIX)}
+    env |= {settings.DB_URL.env: url, settings.SECRET_KEY.env: TEST_KEY.decode()}
     return subprocess.run(
         [sys.executable, "-m", "commands", "indicators", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,

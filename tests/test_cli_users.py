@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+import settings
 from auth import passwords
 from auth.accounts import authenticate
 from commands import cli
@@ -28,10 +29,10 @@ def env(tmp_path: Path, monkeypatch, key):
     """A fresh SQLite database, a known OS user, cheap hashes, no password in the
     environment unless a test sets it."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
-    monkeypatch.delenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", raising=False)
-    monkeypatch.delenv("PILOTAGE_ECHECS_AVANT_BLOCAGE", raising=False)
-    monkeypatch.delenv("PILOTAGE_DUREE_BLOCAGE_MINUTES", raising=False)
+    monkeypatch.setenv(settings.DB_URL.env, url)
+    monkeypatch.delenv(settings.NEW_PASSWORD.env, raising=False)
+    monkeypatch.delenv(settings.FAILURES_BEFORE_LOCK.env, raising=False)
+    monkeypatch.delenv(settings.LOCK_MINUTES.env, raising=False)
     monkeypatch.setattr(users_cli.getpass, "getuser", lambda: "operateur")
     monkeypatch.setattr(
         passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -64,7 +65,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_add_with_the_password_from_the_environment_then_list(env, capsys, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", PASSWORD)
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, PASSWORD)
     code, out, err = run(capsys, "users", "add", "Marie.Dupont", "--role", "admin")
     assert (code, err) == (0, "")
     assert out.strip() == (
@@ -114,7 +115,7 @@ def test_add_refuses_a_bad_typed_password(env, capsys, monkeypatch, answers, mes
     code, out, _ = run(capsys, "users", "list")
     assert out.strip() == "Aucun compte."
     if not answers:
-        assert "PILOTAGE_NOUVEAU_MOT_DE_PASSE" in err
+        assert settings.NEW_PASSWORD.env in err
 
 
 def test_no_terminal_and_no_password_in_the_environment(env, capsys, monkeypatch):
@@ -124,7 +125,7 @@ def test_no_terminal_and_no_password_in_the_environment(env, capsys, monkeypatch
     assert (code, out, prompts) == (1, "", [])
     assert err.strip() == (
         "Aucun terminal pour saisir le mot de passe : donnez-le dans la variable "
-        "PILOTAGE_NOUVEAU_MOT_DE_PASSE le temps de la commande. Rien n'a été modifié."
+        f"{settings.NEW_PASSWORD.env} le temps de la commande. Rien n'a été modifié."
     )
 
 
@@ -158,7 +159,7 @@ def test_add_refusals_come_before_any_prompt(env, capsys, monkeypatch, argv, mes
 
 
 def test_duplicate_is_refused(env, capsys, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", PASSWORD)
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, PASSWORD)
     assert run(capsys, "users", "add", "paul", "--role", "direction")[0] == 0
     code, out, err = run(capsys, "users", "add", "PAUL", "--role", "admin")
     assert (code, out) == (1, "")
@@ -166,13 +167,13 @@ def test_duplicate_is_refused(env, capsys, monkeypatch):
 
 
 def test_weak_password_from_the_environment_is_refused(env, capsys, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", "court")
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, "court")
     code, _, err = run(capsys, "users", "add", "paul", "--role", "direction")
     assert code == 1 and "au moins 12 caractères" in err
 
 
 def test_disable_enable_unlock_password(env, capsys, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", PASSWORD)
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, PASSWORD)
     run(capsys, "users", "add", "chef", "--role", "admin")
     run(capsys, "users", "add", "paul", "--role", "direction")
 
@@ -191,7 +192,7 @@ def test_disable_enable_unlock_password(env, capsys, monkeypatch):
     assert "n'était pas bloqué" in run(capsys, "users", "unlock", "paul")[1]
     assert authenticate(env, "paul", PASSWORD).ok
 
-    monkeypatch.setenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE", "un tout nouveau mot de passe")
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, "un tout nouveau mot de passe")
     code, out, _ = run(capsys, "users", "password", "paul")
     assert code == 0 and "Mot de passe de « paul » changé" in out
     assert authenticate(env, "paul", "un tout nouveau mot de passe").ok
@@ -201,7 +202,7 @@ def test_disable_enable_unlock_password(env, capsys, monkeypatch):
     code, _, err = run(capsys, "users", "enable", "personne")
     assert (code, err.strip()) == (1, "Aucun compte « personne ».")
     prompts = _typed(monkeypatch, PASSWORD, PASSWORD)
-    monkeypatch.delenv("PILOTAGE_NOUVEAU_MOT_DE_PASSE")
+    monkeypatch.delenv(settings.NEW_PASSWORD.env)
     code, _, err = run(capsys, "users", "password", "personne")
     assert (code, err.strip(), prompts) == (1, "Aucun compte « personne ».", [])
 

@@ -18,11 +18,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
+import settings
 from indicators import committee, coverage, funnel, headline, workload
 from indicators.catalogue import entry, shown
 from indicators.committee import Chart, Section, period_words
 from indicators.dataset import Period
-from indicators.settings import stuck_days
 from reports.deck import TemplateError, deck
 
 PERIOD = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -290,8 +290,9 @@ def test_key_figures_table(prs, pack, demo_dataset):
     assert header == ["Indicateur", "Sur la période", "Période de comparaison", "Évolution"]
     now = headline.figures(demo_dataset, PERIOD)
     before = headline.figures(demo_dataset, PERIOD.previous())
-    now["parcours_bloques"] = len(funnel.stuck(demo_dataset, PERIOD, stuck_days()))
-    before["parcours_bloques"] = len(funnel.stuck(demo_dataset, PERIOD.previous(), stuck_days()))
+    days = settings.STUCK_DAYS.value()
+    now["parcours_bloques"] = len(funnel.stuck(demo_dataset, PERIOD, days))
+    before["parcours_bloques"] = len(funnel.stuck(demo_dataset, PERIOD.previous(), days))
     assert [r[0] for r in rows] == [entry(i).name for i in now]
     for row, id_ in zip(rows, now, strict=True):
         assert row[1] == shown(id_, now[id_])

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+import settings
 from demo.exit import leave_demo
 from pipelines.errors import IngestError
 from store.audit import Actor, entries
@@ -25,7 +26,7 @@ def demo_copy(demo_db_url, tmp_path, monkeypatch, key):
     path = tmp_path / "demo.db"
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     engine = make_engine(url)
     yield engine
     engine.dispose()

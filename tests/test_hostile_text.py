@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+import settings
 from dashboard.markdown import chart_text, message, plain
 from domain.text import one_line
 from pipelines.api import ingest
@@ -93,8 +94,8 @@ def hostile_db(demo_db_url, tmp_path_factory) -> str:
 
 @pytest.fixture
 def hostile_app(hostile_db, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_DB_URL", hostile_db)
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    monkeypatch.setenv(settings.DB_URL.env, hostile_db)
+    monkeypatch.setenv(settings.SECRET_KEY.env, TEST_KEY.decode())
     return hostile_db
 
 
@@ -178,8 +179,8 @@ def test_file_and_user_names_in_the_history_are_plain(hostile_app):
 def test_undoing_the_hostile_import_says_so_in_text(hostile_db, tmp_path, monkeypatch):
     copy = tmp_path / "undo.db"
     shutil.copy(hostile_db.removeprefix("sqlite:///"), copy)
-    monkeypatch.setenv("PILOTAGE_DB_URL", f"sqlite:///{copy}")
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    monkeypatch.setenv(settings.DB_URL.env, f"sqlite:///{copy}")
+    monkeypatch.setenv(settings.SECRET_KEY.env, TEST_KEY.decode())
     at = run_page("donnees")
     with make_engine(f"sqlite:///{copy}").connect() as conn:
         import_id = conn.execute(
@@ -214,7 +215,7 @@ def test_importer_page_shows_a_hostile_upload_as_text(tmp_path, monkeypatch, key
     from tests.test_page_importer import upload
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     header = [*HEADER[:9], f"Étape {IMAGE}", "Motif de fin"]
     rows = [
         [*ROW_A1[:9], "02/03/2025", f"Parti {LINK}"],

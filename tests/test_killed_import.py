@@ -1,6 +1,6 @@
 """An import killed anywhere leaves nothing half-done, and running it again works.
 
-The import runs as the command line runs it, in its own process, with PILOTAGE_KILL_AT
+The import runs as the command line runs it, in its own process, with the setting `settings.KILL_AT`
 naming the point where it is killed (SIGKILL: no rollback, no `finally`; see
 pipelines/faults.py). After each kill the database holds exactly what it held before
 (every table, row by row) — or, killed after the commit, everything the import writes with
@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, func, select, text
 
+import settings
 from demo import generate_demo_files
 from pipelines.api import ingest
 from pipelines.database_setup import ensure_database
-from pipelines.faults import ENV
 from store.audit import entries
 from store.bulk import read_frame
 from store.db import make_engine
@@ -75,10 +75,10 @@ def database(request, tmp_path, files):
 
 
 def _run(url: str, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess:
-    env = os.environ | {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
-    env.pop(ENV, None)
+    env = os.environ | {settings.DB_URL.env: url, settings.SECRET_KEY.env: TEST_KEY.decode()}
+    env.pop(settings.KILL_AT.env, None)
     if kill_at:
-        env[ENV] = kill_at
+        env[settings.KILL_AT.env] = kill_at
     return subprocess.run(
         [sys.executable, "-m", "commands", *args, "--user", "test"],
         cwd=ROOT,

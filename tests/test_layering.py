@@ -1,6 +1,6 @@
 """Imports go one way (contracts in pyproject.toml): the contracts hold on the tree, and
-they would catch an indicator that reads the database or a vocabulary that imports a
-pipeline."""
+they would catch an indicator that reads the database, a vocabulary that imports a
+pipeline, or a settings registry that imports anything of the project."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ PACKAGES = [
     "store",
     "indicators",
     "domain",
+    "settings",
 ]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -69,6 +70,8 @@ def test_the_tree_keeps_every_contract():
             "import typing\nif typing.TYPE_CHECKING:\n    import store.snapshot\n",
             "No cycle",
         ),
+        ("settings/__init__.py", "import store.db\n", "Layers"),
+        ("settings/setting.py", "import domain.text\n", "Layers"),
     ],
 )
 def test_a_wrong_way_import_breaks_a_contract(tmp_path, module, line, broken):

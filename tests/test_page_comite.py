@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+import settings
 from indicators import funnel, headline
 from indicators.catalogue import name, shown
 from indicators.dataset import Filters, Period
-from indicators.settings import stuck_days
 from reports import frozen
 from store.db import make_engine
 from store.models import Journal
@@ -31,7 +31,7 @@ ENVOL = "Envol Mentorat Nord"
 def expected_tiles(data, period: Period) -> dict[str, str]:
     """Catalogue name -> value as shown, computed here from the indicator functions."""
     values = headline.figures(data, period)
-    values["parcours_bloques"] = len(funnel.stuck(data, period, stuck_days()))
+    values["parcours_bloques"] = len(funnel.stuck(data, period, settings.STUCK_DAYS.value()))
     return {name(i): shown(i, v) for i, v in values.items()}
 
 
@@ -100,10 +100,10 @@ def own_copy(demo_db_url, tmp_path, monkeypatch):
     path = tmp_path / "comite.db"
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     from tests.conftest import TEST_KEY
 
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY", TEST_KEY.decode())
+    monkeypatch.setenv(settings.SECRET_KEY.env, TEST_KEY.decode())
     engine = make_engine(url)
     yield engine
     engine.dispose()

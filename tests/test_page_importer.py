@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import settings
 from dashboard.markdown import plain
 from pipelines.api import Answers, Conversation, Upload
 from pipelines.preview import (
@@ -29,7 +30,7 @@ EXPORT = csv_bytes([[*HEADER, "Remarque"], *[[*r, ""] for r in (ROW_A1, ROW_A2, 
 @pytest.fixture
 def db(tmp_path, monkeypatch, key):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     engine = make_engine(url)
     init_db(engine)
     yield engine
@@ -71,8 +72,8 @@ def test_empty_database_shows_the_uploader(db):
 
 
 def test_missing_key_is_a_french_message(db, monkeypatch, tmp_path):
-    monkeypatch.delenv("PILOTAGE_SECRET_KEY")
-    monkeypatch.setenv("PILOTAGE_SECRET_KEY_FILE", str(tmp_path / "absente.key"))
+    monkeypatch.delenv(settings.SECRET_KEY.env)
+    monkeypatch.setenv(settings.SECRET_KEY_FILE.env, str(tmp_path / "absente.key"))
     at = page()
     assert "introuvable" in at.error[0].value
     assert not at.file_uploader

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+import settings
 from reports.quarantine_report import HEADERS
 from store.db import make_engine
 from store.models import ImportLot, Quarantaine
@@ -34,7 +35,7 @@ def downloads(at: AppTest) -> dict[str, object]:
 
 
 def test_templates_are_offered_on_an_empty_database(tmp_path, monkeypatch, key):
-    monkeypatch.setenv("PILOTAGE_DB_URL", f"sqlite:///{tmp_path / 'vide.db'}")
+    monkeypatch.setenv(settings.DB_URL.env, f"sqlite:///{tmp_path / 'vide.db'}")
     at = run_page()
     assert at.title[0].value == "Modèles et rapports"
     assert not at.warning  # no "Aucun parcours": the page is for getting started

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import settings
 from pipelines.api import ingest
 from store.db import init_db, make_engine
 from tests.helpers import as_viewer, counts, csv_bytes
@@ -18,7 +19,7 @@ PAGE = Path(__file__).resolve().parent.parent / "pages" / "donnees.py"
 @pytest.fixture
 def db_url(tmp_path, monkeypatch, key):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("PILOTAGE_DB_URL", url)
+    monkeypatch.setenv(settings.DB_URL.env, url)
     return url
 
 

@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 
 from pipelines.errors import IngestError
 from pipelines.pseudonyms import (
-    KEY_ENV,
-    KEY_FILE_ENV,
     create_key_file,
     id_jeune,
     id_mentor,
@@ -27,6 +25,7 @@ from pipelines.pseudonyms import (
     normalise_association,
     normalise_person,
 )
+from settings import SECRET_KEY, SECRET_KEY_FILE
 
 KEY = b"cle-de-test-0123456789-abcdefghijklmnop"
 OTHER_KEY = b"une-autre-cle-0123456789-abcdefghijklmn"
@@ -234,7 +233,7 @@ FILE_KEY = "f" * 48
 def test_load_key_env_wins(tmp_path) -> None:
     key_file = tmp_path / "cle.key"
     key_file.write_text(FILE_KEY + "\n")
-    env = {KEY_ENV: ENV_KEY, KEY_FILE_ENV: str(key_file)}
+    env = {SECRET_KEY.env: ENV_KEY, SECRET_KEY_FILE.env: str(key_file)}
     assert load_key(env, key_file=key_file) == ENV_KEY.encode()
 
 
@@ -243,24 +242,24 @@ def test_load_key_file_from_env_then_default(tmp_path) -> None:
     named.write_text(FILE_KEY + "\n")
     default = tmp_path / "default.key"
     default.write_text("d" * 40)
-    assert load_key({KEY_FILE_ENV: str(named)}, key_file=default) == FILE_KEY.encode()
+    assert load_key({SECRET_KEY_FILE.env: str(named)}, key_file=default) == FILE_KEY.encode()
     assert load_key({}, key_file=default) == b"d" * 40
-    assert load_key({KEY_ENV: "  "}, key_file=default) == b"d" * 40  # blank env = unset
+    assert load_key({SECRET_KEY.env: "  "}, key_file=default) == b"d" * 40  # blank env = unset
 
 
 def test_load_key_missing(tmp_path) -> None:
     with pytest.raises(IngestError) as err:
         load_key({}, key_file=tmp_path / "absent.key")
     assert "make run" in err.value.message
-    assert KEY_ENV in err.value.message
+    assert SECRET_KEY.env in err.value.message
     with pytest.raises(IngestError) as err:
-        load_key({KEY_FILE_ENV: str(tmp_path / "nope.key")}, key_file=tmp_path / "x.key")
-    assert KEY_FILE_ENV in err.value.message
+        load_key({SECRET_KEY_FILE.env: str(tmp_path / "nope.key")}, key_file=tmp_path / "x.key")
+    assert SECRET_KEY_FILE.env in err.value.message
 
 
 def test_load_key_too_short(tmp_path) -> None:
     with pytest.raises(IngestError) as err:
-        load_key({KEY_ENV: "short-secret"}, key_file=tmp_path / "absent.key")
+        load_key({SECRET_KEY.env: "short-secret"}, key_file=tmp_path / "absent.key")
     assert "32" in err.value.message
     assert "short-secret" not in err.value.message
     short_file = tmp_path / "short.key"
@@ -287,7 +286,7 @@ def test_load_key_from_streamlit_secrets_between_env_and_file(tmp_path) -> None:
     key_file = tmp_path / "cle.key"
     key_file.write_text("f" * 40)
     assert load_key({}, key_file=key_file, secrets_file=secrets_file) == b"s" * 40
-    assert load_key({KEY_ENV: "e" * 40}, key_file=key_file, secrets_file=secrets_file) == (
+    assert load_key({SECRET_KEY.env: "e" * 40}, key_file=key_file, secrets_file=secrets_file) == (
         b"e" * 40
     )
     assert load_key({}, key_file=key_file, secrets_file=tmp_path / "absent.toml") == b"f" * 40

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
+import settings
 from auth import accounts, passwords, sessions
 from dashboard import access, session_cookie
 from store.audit import entries
@@ -106,10 +107,10 @@ def test_a_new_password_or_a_disabled_account_ends_its_sessions(real_db, monkeyp
 
 
 def test_the_session_length_setting(monkeypatch):
-    monkeypatch.setenv(sessions.HOURS_ENV, "2")
+    monkeypatch.setenv(settings.SESSION_HOURS.env, "2")
     assert sessions.session_hours() == 2
     for wrong in ("0", "48", "huit"):
-        monkeypatch.setenv(sessions.HOURS_ENV, wrong)
+        monkeypatch.setenv(settings.SESSION_HOURS.env, wrong)
         with pytest.raises(accounts.AccountError, match="nombre entier d'heures de 1 à 24"):
             sessions.session_hours()
 
@@ -165,7 +166,7 @@ def test_the_command_line_says_when_the_first_admin_is_still_to_create(no_admin,
     from commands.cli import main
     from commands.users import FIRST_ADMIN_HINT
 
-    monkeypatch.setenv("PILOTAGE_DB_URL", str(no_admin.url))
+    monkeypatch.setenv(settings.DB_URL.env, str(no_admin.url))
     printed = []
     monkeypatch.setattr("builtins.print", lambda *a, **k: printed.append(" ".join(a)))
     assert main(["users", "first-admin"]) == 0

@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 from auth.roles import Role
 from indicators import small_counts
 from indicators.small_counts import (
-    ENV_VAR,
     SUPPRESSED_NOTE,
     must_suppress,
     suppress,
     suppressed_note,
     threshold,
 )
+from settings import SMALL_COUNTS_THRESHOLD
+
+ENV_VAR = SMALL_COUNTS_THRESHOLD.env
 
 H = "< 11"
 
@@ -36,8 +38,7 @@ def hidden_cells(result, columns) -> set[tuple[str, str]]:
 # --- the setting ------------------------------------------------------------------------------
 
 
-def test_setting_name_and_default():
-    assert ENV_VAR == "PILOTAGE_SEUIL_PETITS_EFFECTIFS"
+def test_setting_default():
     assert threshold({}) == 11
     assert threshold({ENV_VAR: "  "}) == 11
     assert threshold({ENV_VAR: " 5 "}) == 5
@@ -372,7 +373,7 @@ def test_no_line_with_a_known_total_keeps_exactly_one_hidden_cell(case):
 
 
 def test_module_default_threshold():
-    assert small_counts.DEFAULT_THRESHOLD == 11
+    assert SMALL_COUNTS_THRESHOLD.default == 11
     assert small_counts.hidden_label(11) == H
 
 

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import func, select
 
+import settings
 from demo import generate_demo_files
 from pipelines.api import ingest
 from pipelines.database_setup import load_communes_table, recreate_database
@@ -67,7 +68,7 @@ def _import(engine, files: list[Path]) -> None:
 def filled(engine, sqlite_template, demo_files, tmp_path, monkeypatch):
     """A database (SQLite, and PostgreSQL when configured) holding the small demo, every
     file but the last one imported; snapshots under tmp_path."""
-    monkeypatch.setenv(snapshot.SETTING, str(tmp_path / "instantanes"))
+    monkeypatch.setenv(settings.SNAPSHOT_DIR.env, str(tmp_path / "instantanes"))
     if engine.dialect.name == "sqlite":
         engine.dispose()
         shutil.copyfile(sqlite_template, engine.url.database)
@@ -108,7 +109,7 @@ def test_the_snapshot_gives_the_frames_the_database_gives(filled):
 
 
 def test_an_empty_database_round_trips(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv(snapshot.SETTING, str(tmp_path / "instantanes"))
+    monkeypatch.setenv(settings.SNAPSHOT_DIR.env, str(tmp_path / "instantanes"))
     assert snapshot.load(engine).source == "database"
     snapshot.forget()
     again = snapshot.load(engine)
@@ -140,11 +141,11 @@ def test_the_snapshot_holds_no_column_the_database_lacks(filled):
 
 
 def test_beside_the_sqlite_file_by_default(tmp_path, monkeypatch):
-    monkeypatch.delenv(snapshot.SETTING, raising=False)
+    monkeypatch.delenv(settings.SNAPSHOT_DIR.env, raising=False)
     engine = make_engine(f"sqlite:///{tmp_path / 'pilotage.db'}")
     with engine.connect() as conn:
         assert snapshot.directory(conn) == tmp_path / "pilotage.db.snapshot"
-    monkeypatch.setenv(snapshot.SETTING, str(tmp_path / "ailleurs"))
+    monkeypatch.setenv(settings.SNAPSHOT_DIR.env, str(tmp_path / "ailleurs"))
     with engine.connect() as conn:
         where = snapshot.directory(conn)
     assert where.parent == tmp_path / "ailleurs"

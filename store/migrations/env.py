@@ -1,4 +1,5 @@
-"""Alembic environment: uses the engine handed over by store.db, or PILOTAGE_DB_URL."""
+"""Alembic environment: uses the engine handed over by store.db, or the setting
+`settings.DB_URL`."""
 
 from alembic import context
 

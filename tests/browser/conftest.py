@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import settings
 from demo.database import build_demo_database
 from store.db import make_engine
 from tests.conftest import TEST_KEY
@@ -53,7 +54,7 @@ def streamlit_server(url: str, env: dict[str, str] | None = None):
     port = _free_port()
     env = (
         os.environ
-        | {"PILOTAGE_DB_URL": url, "PILOTAGE_SECRET_KEY": TEST_KEY.decode()}
+        | {settings.DB_URL.env: url, settings.SECRET_KEY.env: TEST_KEY.decode()}
         | (env or {})
     )
     server = subprocess.Popen(

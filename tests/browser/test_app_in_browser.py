@@ -3,15 +3,16 @@ every page opens without error and without internet; screenshots are saved."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+import settings
+
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"  # gitignored
-CAPTURES = ROOT / "docs" / "captures"  # committed, for the README (PILOTAGE_CAPTURES=1)
+CAPTURES = ROOT / "docs" / "captures"  # committed, for the README (settings.CAPTURES)
 PAGES = [
     ("", "Synthèse", "synthese"),
     ("entonnoir", "Entonnoir", "entonnoir"),
@@ -41,7 +42,7 @@ def _capture(page, name: str) -> None:
     page.wait_for_timeout(1000)  # let charts and grids paint
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    if os.environ.get("PILOTAGE_CAPTURES") == "1":
+    if settings.CAPTURES.value():
         CAPTURES.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(CAPTURES / f"{name}.png"), full_page=True)
 
