@@ -3,6 +3,7 @@ PostgreSQL, so every database test runs on both."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 
@@ -65,17 +66,29 @@ def engine(request, tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
-def demo_db_url(tmp_path_factory) -> str:
-    """The demo database, built once per test process through the real pipeline."""
+def demo_pristine(tmp_path_factory) -> Path:
+    """The demo database as `make demo` leaves it, built once per test process through the
+    real pipeline. Never opened by a test: `demo_db_url` is a copy, and a test that needs
+    the demo untouched copies this file (signing in under AppTest adds an account to the
+    database it runs on)."""
     from demo.database import build_demo_database
 
     directory = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{directory / 'demo.db'}"
-    engine = make_engine(url)
+    path = directory / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
     reports = build_demo_database(engine, directory / "fichiers", TEST_KEY)
     assert all(r.statut == "charge" for r in reports), [r.erreurs for r in reports]
     engine.dispose()
-    return url
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(demo_pristine, tmp_path_factory) -> str:
+    """The demo database shared by the tests of this process that read it (the accounts
+    they sign in with are added to it)."""
+    path = tmp_path_factory.mktemp("demo_partagee") / "demo.db"
+    shutil.copy(demo_pristine, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

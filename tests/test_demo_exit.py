@@ -21,10 +21,11 @@ from tests.test_access import ROOT, listening  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def demo_copy(demo_db_url, tmp_path, monkeypatch, key):
-    """A copy of the demo database this test may change."""
+def demo_copy(demo_pristine, tmp_path, monkeypatch, key):
+    """A copy of the demo database as `make demo` leaves it (no account yet, whatever the
+    tests before this one did), that this test may change."""
     path = tmp_path / "demo.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    shutil.copy(demo_pristine, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv(settings.DB_URL.env, url)
     engine = make_engine(url)

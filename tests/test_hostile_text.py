@@ -75,8 +75,8 @@ def _export() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(demo_db_url, tmp_path_factory) -> str:
-    demo_path = Path(demo_db_url.removeprefix("sqlite:///"))
+def hostile_db(demo_pristine, tmp_path_factory) -> str:
+    demo_path = demo_pristine
     copy = tmp_path_factory.mktemp("hostile") / "hostile.db"
     shutil.copy(demo_path, copy)
     url = f"sqlite:///{copy}"

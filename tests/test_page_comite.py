@@ -95,10 +95,10 @@ def test_the_direction_reads_and_downloads_but_does_not_freeze(demo_app):
 
 
 @pytest.fixture
-def own_copy(demo_db_url, tmp_path, monkeypatch):
+def own_copy(demo_pristine, tmp_path, monkeypatch):
     """A copy of the demo database this test may write to."""
     path = tmp_path / "comite.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    shutil.copy(demo_pristine, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv(settings.DB_URL.env, url)
     from tests.conftest import TEST_KEY
