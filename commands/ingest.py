@@ -14,13 +14,12 @@ from domain.schema import KIND_LABELS, ORIGIN_LABELS, Kind
 from pipelines.api import (
     Answers,
     FileReport,
-    IngestError,
+    Upload,
     ensure_database,
-    ingest,
+    ingest_upload,
     load_key,
     read_answers,
     record_outcome,
-    sha256_of,
 )
 from store.audit import Actor, command_line_actor
 from store.db import make_engine
@@ -140,32 +139,60 @@ def ingest_files(
     answers: Answers | None = None,
     dry_run: bool = False,
 ) -> list[FileReport]:
-    """Import each file in the name of `actor`: each file loaded, refused or left to
-    complete is written to the audit log (a dry run writes nothing)."""
-    reports = []
+    """Import each file in the name of `actor`, the Word fiches given together as one batch
+    (as on the Importer page): each file loaded, refused or left to complete is written to
+    the audit log (a dry run writes nothing)."""
+    reports: list[FileReport] = []
+    fiches: list[tuple[str, bytes]] = []
     for path in files:
-        data = None
         try:
             data = read_file(path)
-            reports.append(
-                ingest(engine, data, path.name, key, kind, association, answers=answers,
-                       dry_run=dry_run, actor=actor)
-            )  # fmt: skip
+        except CommandError as exc:
+            reports.append(_refused(engine, actor, path.name, exc.message, None, dry_run))
             continue
-        except (CommandError, IngestError) as exc:
-            report = FileReport(path.name, "rejete", erreurs=[exc.message], message=exc.message)
-        except Exception as exc:  # a user never sees a traceback
-            # The traceback only when asked for: it could quote a cell of the file.
-            log.debug("unexpected %s while importing", type(exc).__name__, exc_info=True)
-            message = (
-                f"Erreur inattendue pendant l'import de « {path.name} » ({type(exc).__name__}) : "
-                "rien n'a été modifié. Signalez-la à l'équipe technique."
-            )
-            report = FileReport(path.name, "rejete", erreurs=[message], message=message)
-        if not dry_run:
-            record_outcome(engine, actor, report, None if data is None else sha256_of(data))
-        reports.append(report)
+        if path.suffix.lower() == ".docx":
+            fiches.append((path.name, data))  # imported together, after the others
+            continue
+        reports.append(_one(engine, Upload.of(path.name, data), key, kind, association, actor,
+                            answers, dry_run))  # fmt: skip
+    if fiches:
+        batch = Upload.fiches(fiches)
+        reports.append(_one(engine, batch, key, kind, association, actor, answers, dry_run))
     return reports
+
+
+def _one(
+    engine,
+    upload: Upload,
+    key: bytes,
+    kind: Kind | None,
+    association: str | None,
+    actor: Actor,
+    answers: Answers | None,
+    dry_run: bool,
+) -> FileReport:
+    try:
+        return ingest_upload(
+            engine, upload, key, kind, association, answers=answers, dry_run=dry_run, actor=actor
+        )
+    except Exception as exc:  # a user never sees a traceback
+        # The traceback only when asked for: it could quote a cell of the file.
+        log.debug("unexpected %s while importing", type(exc).__name__, exc_info=True)
+        message = (
+            f"Erreur inattendue pendant l'import de « {upload.name} » ({type(exc).__name__}) "
+            ": rien n'a été modifié. Signalez-la à l'équipe technique."
+        )
+        return _refused(engine, actor, upload.name, message, upload.sha256, dry_run)
+
+
+def _refused(
+    engine, actor: Actor, name: str, message: str, sha256: str | None, dry_run: bool
+) -> FileReport:
+    """The report of a file that could not even be planned, written to the audit log."""
+    report = FileReport(name, "rejete", erreurs=[message], message=message)
+    if not dry_run:
+        record_outcome(engine, actor, report, sha256)
+    return report
 
 
 def run(args: argparse.Namespace) -> int:

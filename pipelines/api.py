@@ -65,6 +65,7 @@ __all__ = [
     "Upload",
     "ensure_database",
     "ingest",
+    "ingest_upload",
     "load_key",
     "read_answers",
     "record_outcome",
@@ -348,21 +349,47 @@ def ingest(
     yet in the referential is added to it (said in the report). Without an `actor`, the
     import is recorded in the history under `user` and not written to the audit log (the
     demo builder, tests)."""
-    answers = answers or NO_ANSWERS
-    conversation = Conversation(
+    return ingest_upload(
         engine,
         Upload.of(filename, data),
         key,
-        kind or answers.kind,
-        association or answers.association,
+        kind,
+        association,
+        answers=answers,
+        dry_run=dry_run,
+        demo=demo,
+        actor=actor or Actor(user),
+        audited=actor is not None,
+    )
+
+
+def ingest_upload(
+    engine: Engine,
+    upload: Upload,
+    key: bytes,
+    kind: Kind | None,
+    association: str | None,
+    *,
+    answers: Answers | None,
+    dry_run: bool,
+    actor: Actor,
+    demo: bool = False,
+    audited: bool = True,
+) -> FileReport:
+    """`ingest` for an upload (a file, or Word fiches together): the kind and association
+    given win over those of the answers file; only an association given is added to the
+    referential."""
+    answers = answers or NO_ANSWERS
+    conversation = Conversation(
+        engine, upload, key, kind or answers.kind, association or answers.association
     )
     return conversation.run(
-        actor or Actor(user),
+        actor,
         answers,
         create_association=bool(association),
         dry_run=dry_run,
         demo=demo,
-        audited=actor is not None,
+        audited=audited,
     )
 
 

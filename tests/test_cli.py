@@ -163,3 +163,25 @@ def test_a_wrong_answers_file_is_one_french_message(tmp_path):
     run = cli(tmp_path, "ingest", str(export), "--profile", str(answers))
     assert run.returncode == 1 and "illisible" in run.stderr
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_word_fiches_given_together_are_one_import(tmp_path):
+    """As on the Importer page: the Word fiches of one command are one batch, named without
+    the file names (often the youth's); a spreadsheet beside them is imported on its own."""
+    from tests.test_docx_fiches import _fiche
+
+    first, second = tmp_path / "fiche_Benali_Ines.docx", tmp_path / "fiche_Morel.docx"
+    first.write_bytes(_fiche("Benali"))
+    second.write_bytes(_fiche("Morel"))
+    export = tmp_path / "envol.csv"
+    export.write_bytes(csv_bytes([HEADER, ROW_A1]))
+    run = cli(
+        tmp_path, "ingest", str(first), str(export), str(second), "--json", "--association", "E"
+    )
+    assert run.returncode == 0, run.stderr
+    reports = json.loads(run.stdout)["fichiers"]
+    assert [(r["fichier"], r["type"], r["lignes_chargees"]) for r in reports] == [
+        ("envol.csv", "association", 1),
+        ("2 fiche(s) candidature (Word)", "fiche_cd", 2),
+    ]
+    assert "Benali" not in run.stdout
