@@ -34,7 +34,7 @@ from domain.schema import Field, FieldType
 from domain.text import CLEAN, normalise_key
 from domain.values import ValueTable, value_table
 from pipelines.labels import match_label
-from pipelines.vocabulary import MISSING_KEYS
+from pipelines.vocabulary import MISSING_KEYS, says_pending
 
 _MAX_SHOWN = 60  # longest raw value quoted in a message
 
@@ -213,6 +213,10 @@ _FRENCH_MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+MONTH_WORDS = frozenset(
+    [*_FRENCH_MONTHS, "janvier", "fevrier", "mars", "avril", "juillet", "aout", "septembre",
+     "sept", "octobre", "novembre", "decembre"]
+)  # fmt: skip
 _TEXT_DATE = re.compile(r"(\d{1,2})(?: ?er)? ([a-z]+) (\d{4})")
 
 # Outcome of one distinct value.
@@ -271,9 +275,11 @@ def _int_field(parts: pa.StructArray, name: str) -> np.ndarray:
 
 
 def _text_date_slow(text: str) -> tuple[int, dt.date | None]:
-    """Rare forms, one by one: "5 mars 2009", "1er janvier 2010"; and empty markers."""
+    """Rare forms, one by one: "5 mars 2009", "1er janvier 2010"; empty markers; and what
+    a date cell writes while the date is not there yet (« en attente », « non reçu »,
+    « relancé le 03/03/2025 »: the date of a reminder is not the step's date)."""
     key = normalise_key(text)
-    if key in MISSING_KEYS:
+    if key in MISSING_KEYS or says_pending(key, MONTH_WORDS):
         return _MISSING, None
     match = _TEXT_DATE.fullmatch(key)
     if match:

@@ -108,6 +108,39 @@ def _stems(words: list[str]) -> frozenset[str]:
     return frozenset(stem(normalise_key(w)) for w in words)
 
 
+def _word_set(name: str) -> frozenset[str]:
+    words = [normalise_key(w) for w in _raw()["mots"][name]]
+    return frozenset(words) | frozenset(stem(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def pending_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The [mots] en_attente and en_attente_avec lists (normalised, with their stems)."""
+    return _word_set("en_attente"), _word_set("en_attente_avec")
+
+
+def says_pending(key: str, dateish: frozenset[str] = frozenset()) -> bool:
+    """Whether a date cell's text (normalised: `normalise_key`) says the date is not there
+    yet: a word of `en_attente`, and nothing else than such words, words of
+    `en_attente_avec`, fillers, numbers and the words of a date (`dateish`: month names)."""
+    pending, beside = pending_words()
+    fillers = word_lists().fillers
+    found = False
+    for word in key.split():
+        if word in pending or stem(word) in pending:
+            found = True
+        elif not (
+            word.isdigit()
+            or word in fillers
+            or word in dateish
+            or word == "er"
+            or word in beside
+            or stem(word) in beside
+        ):
+            return False
+    return found
+
+
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     raw = _raw()

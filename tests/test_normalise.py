@@ -99,7 +99,10 @@ def test_parse_dates_accepted(raw: object, expected: str) -> None:
     [
         ("31/02/2020", "date illisible « 31/02/2020 » (attendu JJ/MM/AAAA)"),
         ("13/13/2020", "date illisible « 13/13/2020 » (attendu JJ/MM/AAAA)"),
-        ("bientôt", "date illisible « bientôt » (attendu JJ/MM/AAAA)"),
+        ("voir Marc", "date illisible « voir Marc » (attendu JJ/MM/AAAA)"),
+        # Something done, with its date in words the reader does not take apart: refused,
+        # never read as pending (nothing in it says « not yet »).
+        ("reçu le 03/03/2025", "date illisible « reçu le 03/03/2025 » (attendu JJ/MM/AAAA)"),
         ("2020-02-30", "date illisible « 2020-02-30 » (attendu JJ/MM/AAAA)"),
         ("05/03/2009 abc", "date illisible « 05/03/2009 abc » (attendu JJ/MM/AAAA)"),
         ("32 mars 2009", "date illisible « 32 mars 2009 » (attendu JJ/MM/AAAA)"),
@@ -115,6 +118,28 @@ def test_parse_dates_rejected(raw: object, message: str) -> None:
     values, errors = parse_dates(obj(raw))
     assert values.iloc[0] is pd.NaT
     assert errors.iloc[0] == message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "en attente",
+        "En cours",
+        "?",
+        "à venir",
+        "bientôt",
+        "non reçu",
+        "Pas encore de réponse",
+        "en attente de retour du service",
+        "En cours d'instruction",
+        "Relancé le 03/03/2025",  # a reminder's date is not the step's date
+        "prévu en mars 2026",  # planned, not done
+        "RDV à fixer",
+    ],
+)
+def test_a_date_not_there_yet_is_no_date_and_no_error(raw: str) -> None:
+    values, errors = parse_dates(obj(raw))
+    assert values.iloc[0] is pd.NaT and errors.iloc[0] is pd.NA
 
 
 def test_parse_dates_empty_markers_without_error() -> None:

@@ -251,3 +251,33 @@ def test_control_characters_are_spaces_and_nul_never_reaches_the_database():
     values, _ = clean_text(pd.Series(["Foyer\x00du\x1bNord", "MECS\tLes Tilleuls"]))
     assert values.tolist() == ["Foyer du Nord", "MECS Les Tilleuls"]
     assert cell_text("Date de\nnaissance\x00") == "Date de naissance"
+
+
+def test_a_check_not_back_yet_stays_pending(engine, key):
+    """« en attente », « non reçu », « Relancé le … » in the return date: the row loads and
+    the check is pending (they were quarantined, and vanished from the pending count)."""
+    from indicators.dataset import Dataset, Period
+    from indicators.honorabilite import pending
+    from store.queries import dataset_frames
+
+    header = ["N° demande", "Association", "Nom", "Prénom", "Reçu au CD le", "Réponse le"]
+    rows = [
+        ["D1", "Horizon", "Martin", "Paul", "03/03/2025", "06/03/2025"],
+        ["D2", "Horizon", "Simon", "Anne", "04/03/2025", "en attente"],
+        ["D3", "Horizon", "Petit", "Lou", "05/03/2025", "Non reçu"],
+        ["D4", "Horizon", "Robert", "Noé", "06/03/2025", "Relancé le 20/03/2025"],
+        ["D5", "Horizon", "Morel", "Léo", "1er mars 2025", "3 mars 2025"],
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "suivi_b2.csv", key)
+    assert report.statut == "charge", report.erreurs
+    assert (report.type, report.lignes_chargees, report.lignes_en_quarantaine) == (
+        "honorabilite",
+        5,
+        0,
+    )
+    with engine.connect() as conn:
+        data = Dataset(**dataset_frames(conn))
+    waiting = pending(data, Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)))
+    assert sorted(waiting["id_source"]) == ["D2", "D3", "D4"]
+    back = data.demandes.set_index("id_source")["date_retour"]
+    assert back["D5"] == pd.Timestamp(2025, 3, 3) and back["D1"] == pd.Timestamp(2025, 3, 6)

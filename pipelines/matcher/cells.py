@@ -21,7 +21,7 @@ from domain.schema import FIELDS, FieldType, Kind
 from pipelines import normalise as norm
 from pipelines.communes import is_commune_name, known_codes, known_postcodes
 from pipelines.labels import match_label
-from pipelines.vocabulary import MISSING_KEYS
+from pipelines.vocabulary import MISSING_KEYS, says_pending
 
 SAMPLE_CELLS = 400
 FEW_CELLS = 3  # below this many filled cells, only dates against non-dates is evidence
@@ -186,7 +186,14 @@ def _dates(shape: CellShape, cells: list, n: int, today: dt.date) -> None:
         for v, d in zip(others, parsed.tolist(), strict=True)
         if pd.isna(d) and isinstance(v, str) and _DATE_SHAPED.match(v.strip())
     )
-    shape.dates = (len(days) + misshapen) / n
+    # « en attente », « non reçu »: a date not there yet, not a cell of another kind.
+    pending = sum(
+        1
+        for v in others
+        if isinstance(v, str) and says_pending(norm.normalise_key(v), norm.MONTH_WORDS)
+    )
+    dated = len(days) + misshapen
+    shape.dates = dated / (n - pending) if dated and n > pending else dated / n
     shape.serials = len(serials) / n
     all_days = [d.date() for d in days] + [
         dt.date(1899, 12, 30) + dt.timedelta(days=int(v)) for v in serials
