@@ -26,6 +26,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from domain.schema import Kind
+from domain.text import normalise_key
 from pipelines import faults
 from pipelines.answers import NO_ANSWERS, Answers, answer_columns, answer_values, read_answers
 from pipelines.database_setup import ensure_database
@@ -42,7 +43,7 @@ from pipelines.mapping import (
     header_scorer,
     map_columns,
 )
-from pipelines.plan import NeedsAnswers, Plan, make_plan
+from pipelines.plan import NeedsAnswers, Plan, known_associations, make_plan
 from pipelines.pseudonyms import load_key
 from pipelines.saved_profiles import all_profiles, stored_headers
 from pipelines.undo import UndoReport, undo_import
@@ -158,6 +159,7 @@ class Conversation:
         if (kind, association, version) != (self.kind, self.association, self.version):
             if version != self.version:
                 self.__dict__.pop("profiles", None)
+            self.__dict__.pop("associations", None)
             self.__dict__.pop("understood", None)
             self._mappings.clear()
             self._plans.clear()
@@ -177,6 +179,15 @@ class Conversation:
     def profiles(self) -> tuple[Profile, ...]:
         """The shipped profiles and those saved from the page, read once."""
         return all_profiles(self.engine)
+
+    @cached_property
+    def associations(self) -> frozenset[str]:
+        """The associations the database knows, and the one the user named (normalised):
+        a column of their names is the association, whatever its header says."""
+        known = set(known_associations(self.engine))
+        if self.association:
+            known.add(normalise_key(self.association))
+        return frozenset(known)
 
     @cached_property
     def table(self) -> RawTable:
@@ -201,6 +212,7 @@ class Conversation:
             profiles=self.profiles,
             cells=raw.frame,
             groups=raw.groups or None,
+            associations=self.associations,
         )
 
     def mapping(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:

@@ -22,7 +22,7 @@ from domain.schema import field as schema_field
 from domain.text import normalise_key
 from pipelines.errors import IngestError
 from pipelines.matcher.assign import CERTAIN, ColumnGuess, match_columns
-from pipelines.matcher.cells import CellShape, describe
+from pipelines.matcher.cells import CellShape, describe, may_name_organisations
 from pipelines.matcher.headers import could_name_a_field, header_scores
 from pipelines.vocabulary import MAPPINGS_DIR, synonyms
 
@@ -192,11 +192,17 @@ def _finish(mapping: ColumnMapping, header: list[str]) -> ColumnMapping:
     return mapping
 
 
-def describe_columns(cells: pd.DataFrame | None, width: int) -> list[CellShape]:
-    """The cells of every column described once (they do not depend on the kind)."""
+def describe_columns(
+    cells: pd.DataFrame | None, width: int, associations: frozenset[str] = frozenset()
+) -> list[CellShape]:
+    """The cells of every column described once (they do not depend on the kind);
+    `associations`: the names (`normalise_key`) of the associations the database knows."""
     if cells is None:
         return [CellShape() for _ in range(width)]
-    return [describe(cells[pos]) if pos in cells else CellShape() for pos in range(width)]
+    return [
+        describe(cells[pos], associations=associations) if pos in cells else CellShape()
+        for pos in range(width)
+    ]
 
 
 def map_columns(
@@ -207,17 +213,20 @@ def map_columns(
     cells: pd.DataFrame | None = None,
     groups: list[str] | None = None,
     shapes: list[CellShape] | None = None,
+    associations: frozenset[str] = frozenset(),
 ) -> ColumnMapping:
     """Choose the best mapping for this table: a matching profile completed by the matcher,
     else the matcher alone.
 
     `cells`: the data rows (columns = positions); without them only the headers speak.
     When `kind` is None, every kind is tried and the best ranked wins (`_rank`).
+    `associations`: the names (`normalise_key`) of the associations the database knows, so
+    that a column of them is recognised whatever its header says.
     """
     keys = [normalise_key(h) if h else "" for h in header]
     profiles = load_profiles() if profiles is None else profiles
     if shapes is None:
-        shapes = describe_columns(cells, len(header))
+        shapes = describe_columns(cells, len(header), associations)
     candidates: list[ColumnMapping] = []
     for profile in profiles:
         if kind is not None and profile.kind != kind:
@@ -240,7 +249,32 @@ def map_columns(
     best = max(candidates, key=_rank)
     if association:
         best.association = association
+    else:
+        _ask_whose_rows(best, shapes)
     return best
+
+
+# Kinds whose every row must say whose it is when the file does not (prepare.py refuses the
+# row otherwise): a B2 follow-up lists the checks of several associations.
+PER_ROW_ASSOCIATION = (Kind.HONORABILITE,)
+
+
+def _ask_whose_rows(mapping: ColumnMapping, shapes: list[CellShape]) -> None:
+    """No column is the association and none was given for the file: rather than every row
+    refused, the columns that could hold the associations' names are asked."""
+    if mapping.kind not in PER_ROW_ASSOCIATION or "association" in mapping.columns.values():
+        return
+    if any(n == "association" for q in mapping.questions for n, _ in q.candidates):
+        return  # already offered with a question
+    for i, guess in enumerate(mapping.guesses):
+        pos = guess.position
+        if pos in mapping.columns or guess.ask or guess.fixed or pos >= len(shapes):
+            continue
+        if may_name_organisations(shapes[pos]):
+            others = [c for c in guess.candidates if c[0] != "association"]
+            mapping.guesses[i] = replace(
+                guess, ask=True, why="association", candidates=[("association", 0.5), *others]
+            )
 
 
 def _same_name(association: str, profile: Profile) -> bool:

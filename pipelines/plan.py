@@ -93,7 +93,7 @@ def questions_message(mapping: ColumnMapping, filename: str) -> str:
     return "\n".join(lines)
 
 
-def _referential(engine: Engine) -> dict[str, str]:
+def known_associations(engine: Engine) -> dict[str, str]:
     """Known associations: normalised name → name as the referential spells it."""
     with engine.connect() as conn:
         return {cle: nom for cle, nom in conn.execute(select(Association.cle, Association.nom))}
@@ -145,7 +145,7 @@ def make_plan(
     if mapping.questions:
         raise NeedsAnswers(mapping, filename)
     require_complete(mapping, raw.header, filename)
-    known = _referential(engine)
+    known = known_associations(engine)
     chosen = association or mapping.association
     if mapping.kind == Kind.ASSOCIATION:
         if not association and mapping.saved:

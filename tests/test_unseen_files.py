@@ -281,3 +281,73 @@ def test_a_check_not_back_yet_stays_pending(engine, key):
     assert sorted(waiting["id_source"]) == ["D2", "D3", "D4"]
     back = data.demandes.set_index("id_source")["date_retour"]
     assert back["D5"] == pd.Timestamp(2025, 3, 3) and back["D1"] == pd.Timestamp(2025, 3, 6)
+
+
+SITUATIONS = ["Famille d'accueil", "MECS", "Assistant familial", "Lieu de vie", "MECS"]
+
+
+def test_a_column_of_one_tables_labels_is_placed_whatever_its_header(engine, key):
+    """« Situation » says nothing; its cells are all labels of type_accueil (some are also
+    labels of initiateur: « Assistant familial »), and only type_accueil knows them all."""
+    header = ["N° fiche", "Nom", "Prénom", "Date de naissance", "Date de réception", "Situation"]
+    people = [("Dupont", "Marie"), ("Martin", "Léa"), ("Petit", "Lou"), ("Simon", "Noé")]
+    rows = [
+        [f"F{i}", *people[i % 4], "05/03/2009", "10/01/2025", SITUATIONS[i % 5]] for i in range(10)
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "fiches.csv", key, dry_run=True)
+    assert report.statut == "charge", report.erreurs
+    placed = {c["en_tete"]: (c["champ"], c["certitude"]) for c in report.colonnes}
+    assert placed["Situation"] == ("type_accueil", 0.8)
+
+
+B2_HEADER = [
+    "N° demande", "Structure", "NOM Prénom", "Né(e) le", "À", "Reçu au CD le", "Réponse le",
+    "Avis",
+]  # fmt: skip
+B2_ROWS = [
+    ["D1", "Horizon Mentorat", "MARTIN Paul", "05/03/1980", "Lille", "03/03/2025", "06/03/2025",
+     "Favorable"],
+    ["D2", "Les Bâtisseurs", "SIMON Anne", "12/07/1975", "Roubaix", "04/03/2025", "en attente",
+     ""],
+    ["D3", "Horizon Mentorat", "PETIT Lou", "01/02/1990", "Douai", "05/03/2025", "10/03/2025",
+     "Favorable"],
+    ["D4", "Les Bâtisseurs", "ROBERT Noé", "09/09/1985", "Tourcoing", "06/03/2025", "",
+     ""],
+    ["D5", "Horizon Mentorat", "MOREL Inès", "21/04/1970", "Arras", "07/03/2025", "",
+     ""],
+    ["D6", "Les Bâtisseurs", "LEROY Awa", "30/11/1982", "Cambrai", "07/03/2025", "",
+     ""],
+]  # fmt: skip
+
+
+def test_a_column_of_known_association_names_is_the_association(engine, key):
+    referential = xlsx_bytes(
+        [["Association", "Capacité"], ["Horizon Mentorat", 20], ["Les Bâtisseurs", 10]]
+    )
+    assert ingest(engine, referential, "associations.xlsx", key).statut == "charge"
+    report = ingest(engine, csv_bytes([B2_HEADER, *B2_ROWS]), "suivi.csv", key)
+    assert report.statut == "charge", report.erreurs
+    placed = {c["en_tete"]: c["champ"] for c in report.colonnes}
+    assert placed["Structure"] == "association"
+    # « À » (the place of birth) next to the full name is no one's surname.
+    assert placed["NOM Prénom"] == "nom_prenom_mentor" and placed["À"] is None
+    assert (report.lignes_chargees, report.lignes_en_quarantaine) == (6, 0)
+    mentors = {r["id_source"]: r for r in _checks(engine)}
+    assert mentors["D2"]["id_mentor"] == id_mentor(key, "Les Bâtisseurs", "Simon", "Anne")
+
+
+def test_without_a_referential_the_association_column_is_asked_not_lost(engine, key):
+    """No association known yet: rather than all rows refused for want of one, the column
+    that may hold the associations' names is asked."""
+    report = ingest(engine, csv_bytes([B2_HEADER, *B2_ROWS]), "suivi.csv", key)
+    assert report.statut == "a_completer"
+    assert report.questions[0]["en_tete"] == "Structure"
+    assert report.questions[0]["suggestions"][0] == "association"
+    assert counts(engine)["imports"] == 0
+
+
+def _checks(engine) -> list[dict]:
+    from store.models import DemandeHonorabilite
+
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(DemandeHonorabilite))]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.schema import FIELDS, Kind
+from domain.schema import ALTERNATIVES, FIELDS, Kind
 from pipelines import normalise as norm
 from pipelines.matcher.cells import (
     CONFIRM,
@@ -96,13 +96,18 @@ def _specific(kind: Kind, name: str, shape: CellShape) -> bool:
         return fit(kind, name, shape) == CONFIRM
     if name == "commune":
         return shape.communes >= 0.8
+    if name == "association":
+        return shape.associations >= 0.8
     f = next(f for f in FIELDS[kind] if f.name == name)
     if f.table is None or f.table == "oui_non":
         return False
-    table, share, second = shape.best_table()
-    if table != f.table or share < 0.8 or second > 0.4:
+    if sum(1 for g in FIELDS[kind] if g.table == f.table) != 1:
         return False
-    return sum(1 for g in FIELDS[kind] if g.table == table) == 1
+    # One table knows every distinct value and no other does: the cells name the field.
+    if shape.full_tables == {f.table}:
+        return True
+    table, share, second = shape.best_table()
+    return table == f.table and share >= 0.8 and second <= 0.4
 
 
 def certitude(h: float, evidence: float, specific: bool, doubt: bool = False) -> float:
@@ -200,7 +205,7 @@ def match_columns(
     for c, _, pos, name in pairs:
         if c < CERTAIN:
             break
-        if pos in chosen or name in taken:
+        if pos in chosen or name in taken or _alternative_taken(name, taken):
             continue
         ranked = scored[pos]
         rivals = [r for r in ranked if r[0] != name and r[0] not in taken]
@@ -255,6 +260,15 @@ def match_columns(
             ColumnGuess(pos, header, None, best, candidates, looks_like(shape), ask, reason)
         )
     return Match(kind, guesses, hits)
+
+
+def _alternative_taken(name: str, taken: set[str]) -> bool:
+    """A full name in one cell and the two name columns stand for each other: once one is
+    placed, the other is not (« À » next to « NOM Prénom » is no surname)."""
+    full = ALTERNATIVES.get(name)
+    if full is not None:
+        return full in taken
+    return any(ALTERNATIVES.get(part) == name for part in taken)
 
 
 def _rank_of(ranked: list[tuple], name: str) -> float:
@@ -314,8 +328,9 @@ def _roles_from_neighbours(
 
     for pos in sorted(scored):
         header = headers[pos]
-        if not header or groups[pos] or read_words(header).roles & {"jeune", "mentor"}:
-            continue
+        words = read_words(header) if header else None
+        if not words or not words.all or groups[pos] or words.roles & {"jeune", "mentor"}:
+            continue  # a header that says nothing (« À ») gets no field from its neighbours
         left = role_at(pos - 1) if pos > 0 else None
         if left != "mentor":
             continue

@@ -63,6 +63,9 @@ class CellShape:
     phones: float = 0.0
     tables: dict[str, float] = field(default_factory=dict)  # table -> share recognised
     examples: dict[str, str] = field(default_factory=dict)  # table -> one recognised label
+    # The tables that know every distinct value of the column (at least MIN_FULL of them).
+    full_tables: frozenset[str] = frozenset()
+    associations: float = 0.0  # names of associations the database knows
 
     @property
     def empty(self) -> bool:
@@ -102,8 +105,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
-    """The shape of a column from its first filled cells."""
+MIN_FULL = 3  # distinct values a table must know, all of them, to name the column alone
+
+
+def describe(
+    values: pd.Series,
+    today: dt.date | None = None,
+    associations: frozenset[str] = frozenset(),
+) -> CellShape:
+    """The shape of a column from its first filled cells. `associations`: the names
+    (`normalise_key`) of the associations the database knows."""
     cells = [v for v in values.head(SAMPLE_CELLS * 4).tolist() if _filled(v)]
     cells = cells[:SAMPLE_CELLS]
     texts = [_text(v) for v in cells]
@@ -128,6 +139,8 @@ def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
     counted = sum(weights.values())
     shape.communes = sum(weights[t] for t in distinct if is_commune_name(t)) / counted
     keys = [norm.normalise_key(t) for t in texts]
+    if associations:
+        shape.associations = sum(k in associations for k in keys) / n
     shape.yes_no = sum(k in _YES_NO for k in keys) / n
     shape.emails = sum("@" in t for t in texts) / n
     shape.phones = sum(bool(_PHONE.match(t)) for t in texts) / n
@@ -140,8 +153,9 @@ def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
     if not _may_hold_labels(shape, len(distinct)):
         shape.tables = dict.fromkeys(CATEGORY_TABLES, 0.0)
         return shape
+    full = set()
     for table in CATEGORY_TABLES:
-        hits = 0
+        hits = known = 0
         for t in distinct:
             found = match_label(t, table)
             if found is None and table == "objectifs":
@@ -149,8 +163,12 @@ def describe(values: pd.Series, today: dt.date | None = None) -> CellShape:
                 found = ";".join(sorted(labels)) if labels and not unknown else None
             if found is not None:
                 hits += weights[t]
+                known += 1
                 shape.examples.setdefault(table, t)
         shape.tables[table] = hits / counted
+        if known == len(distinct) >= MIN_FULL:
+            full.add(table)
+    shape.full_tables = frozenset(full)
     return shape
 
 
@@ -262,10 +280,14 @@ def fit(kind: Kind, name: str, shape: CellShape, today: dt.date | None = None) -
             return LEAN
         # Repeated ids are quarantined row by row; a column of few values is hardly an id.
         return -LEAN if shape.filled >= 20 and shape.distinct < 0.5 * shape.filled else NEUTRAL
+    if name == "association":
+        return CONFIRM if shape.associations >= 0.8 else NEUTRAL
+    if shape.associations >= 0.8:
+        return REFUTE  # the associations' own names: that column is the association
     person = ("nom_prenom", "nom_prenom_mentor", "nom", "prenom", "nom_mentor", "prenom_mentor")
     if name in person:
-        if _something_else(shape):
-            return REFUTE
+        if _something_else(shape) or shape.communes >= 0.6:
+            return REFUTE  # place names are no one's name
         if not _person_names(shape):
             return NEUTRAL
     # Names of several words: full names (a few compound surnames aside).
@@ -363,6 +385,16 @@ def looks_like(shape: CellShape) -> str:
     if _person_names(shape):
         return "des noms de personnes"
     return "du texte"
+
+
+def may_name_organisations(shape: CellShape) -> bool:
+    """Cells that could be the names of a few organisations: words (no dates, numbers,
+    codes, e-mails), not places, not one name per row."""
+    if shape.filled < FEW_CELLS or _something_else(shape) or shape.communes >= 0.5:
+        return False
+    if shape.insee >= 0.5 or shape.postcodes >= 0.5 or shape.yes_no >= 0.5:
+        return False
+    return shape.distinct <= max(10, 0.3 * shape.filled)
 
 
 def holds_known_labels(shape: CellShape) -> bool:
