@@ -20,6 +20,7 @@ from pipelines.api import (
     load_key,
     read_answers,
     record_outcome,
+    set_aside_words,
 )
 from store.audit import Actor, command_line_actor
 from store.db import make_engine
@@ -104,6 +105,8 @@ def summary(report: FileReport) -> str:
         f"({report.nouveaux} nouvelles, {report.mis_a_jour} mises à jour"
         f"{f', {report.absents} absentes de ce fichier' if report.absents else ''})."
     )
+    if aside := set_aside_words(report.lignes_ignorees):
+        text += f"\n  {aside}"
     if report.association_creee:
         text += f"\n  Association « {report.association} » ajoutée au référentiel"
         text += " (capacité à renseigner dans le référentiel des associations)."

@@ -17,7 +17,12 @@ from domain.schema import KIND_LABELS, ORIGIN_LABELS, Kind
 from domain.steps import STEP_LABELS
 from pipelines.api import Conversation, FileReport, IngestError, Plan, Upload
 from pipelines.api import uploads as grouped
-from pipelines.preview import layout_label, quarantine_preview, unknown_communes
+from pipelines.preview import (
+    layout_label,
+    quarantine_preview,
+    set_aside_text,
+    unknown_communes,
+)
 
 CONVERSATIONS = "_importer_conversations"  # session state: sha256 -> Conversation
 DONE = "_importer_done"  # session state: sha256 -> FileReport of an import made here
@@ -115,6 +120,9 @@ def show_plan(plan: Plan) -> None:
     read.metric("Lignes lues", number(p.rows_read))
     loaded.metric("Lignes qui seront chargées", number(len(p.rows)))
     quarantined.metric("Lignes en quarantaine", number(p.quarantined_lines))
+    aside = set_aside_text(plan)
+    if aside:
+        st.caption(plain(aside))
     communes = unknown_communes(plan)
     if len(communes):
         st.caption(

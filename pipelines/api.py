@@ -33,7 +33,12 @@ from pipelines.database_setup import ensure_database
 from pipelines.docx_fiches import fiches_to_table
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable, read_table
-from pipelines.file_report import FileReport, columns_report, questions_report
+from pipelines.file_report import (
+    FileReport,
+    columns_report,
+    questions_report,
+    set_aside_words,
+)
 from pipelines.isolation import isolated
 from pipelines.mapping import (
     IGNORE,
@@ -70,6 +75,7 @@ __all__ = [
     "load_key",
     "read_answers",
     "record_outcome",
+    "set_aside_words",
     "sha256_of",
     "undo",
     "uploads",

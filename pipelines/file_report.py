@@ -21,6 +21,7 @@ class FileReport:
     lignes_lues: int = 0
     lignes_chargees: int = 0
     lignes_en_quarantaine: int = 0
+    lignes_ignorees: list[dict] = field(default_factory=list)  # no data: totals, sections
     erreurs: list[str] = field(default_factory=list)
     profil: str | None = None
     colonnes_non_reconnues: list[str] = field(default_factory=list)
@@ -48,6 +49,7 @@ class FileReport:
             "lignes_lues": self.lignes_lues,
             "lignes_chargees": self.lignes_chargees,
             "lignes_en_quarantaine": self.lignes_en_quarantaine,
+            "lignes_ignorees": self.lignes_ignorees,
             "erreurs": self.erreurs,
             "profil": self.profil,
             "colonnes_non_reconnues": self.colonnes_non_reconnues,
@@ -84,10 +86,15 @@ class FileReport:
             detail += (
                 f" — {KIND_LABELS[Kind(self.type)]}{who}, import n° {self.import_id} : "
                 f"{self.lignes_lues} lignes lues, {self.lignes_chargees} chargées, "
-                f"{self.lignes_en_quarantaine} en quarantaine ({self.nouveaux} nouvelles, "
+                f"{self.lignes_en_quarantaine} en quarantaine{self._aside()} ({self.nouveaux} "
+                "nouvelles, "
                 f"{self.mis_a_jour} mises à jour, {self.absents} absentes)"
             )
         return action, detail
+
+    def _aside(self) -> str:
+        n = len(self.lignes_ignorees)
+        return f", {n} ignorée{'s' if n > 1 else ''} (totaux, intitulés)" if n else ""
 
 
 def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
@@ -120,6 +127,31 @@ def questions_report(mapping: ColumnMapping) -> list[dict]:
             "suggestions": [n for n, _ in suggestions(q)],
         }
         for q in mapping.questions
+    ]
+
+
+SHOWN_LINES = 10
+
+
+def set_aside_words(rows: list[dict]) -> str | None:
+    """The rows set aside, in one French sentence (None when there are none)."""
+    if not rows:
+        return None
+    n = len(rows)
+    lines = ", ".join(f"{r['ligne']} ({r['motif']})" for r in rows[:SHOWN_LINES])
+    more = f" et {n - SHOWN_LINES} autres" if n > SHOWN_LINES else ""
+    plural = "s" if n > 1 else ""
+    return (
+        f"{n} ligne{plural} ignorée{plural} : ce ne sont pas des données (totaux, intitulés "
+        f"de section), ni chargée{plural} ni en quarantaine — ligne{plural} {lines}{more}."
+    )
+
+
+def set_aside_report(prepared: Prepared) -> list[dict]:
+    """The rows set aside as no data, in file order: `ligne`, `motif`."""
+    return [
+        {"ligne": int(r.ligne), "motif": r.motif}
+        for r in prepared.set_aside.sort_values("ligne").itertuples()
     ]
 
 

@@ -1,13 +1,14 @@
 """The *normalise*, *pseudonymise* and *validate* stages: a mapped raw table becomes canonical
 rows ready to load, plus the quarantine of rows that cannot be loaded.
 
-Every row read ends up in exactly one of the two: `len(rows) + quarantined lines == read`.
+Every row read ends up in exactly one of three: loaded, quarantined, or set aside as no data
+(a total, a section's name): `len(rows) + quarantined lines + set aside == read`.
 Identity columns (names, birth dates) are consumed here and dropped before anything leaves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -17,10 +18,12 @@ from pipelines.communes import resolve_communes
 from pipelines.extract import RawTable
 from pipelines.limits import too_long
 from pipelines.mapping import ColumnMapping
+from pipelines.non_data_rows import set_aside
 from pipelines.pseudonyms import ids_jeunes, ids_mentors
 
 QUARANTINE_COLUMNS = ["ligne", "colonne", "motif", "id_source"]
 UNKNOWN_COLUMNS = ["champ", "valeur", "lignes"]
+ASIDE_COLUMNS = ["ligne", "motif"]
 MAX_LABEL = 200  # longest unknown label kept
 YOUTH_KINDS = (Kind.ASSOCIATION, Kind.FICHE_CD)
 MIN_AGE, MAX_AGE = 5, 30  # outside this range at inscription, the birth date is a typo
@@ -31,10 +34,13 @@ class Prepared:
     kind: Kind
     rows: pd.DataFrame  # canonical, no identity column; index = line in the file
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one row per (line, column, reason)
-    rows_read: int
+    rows_read: int  # = len(rows) + quarantined lines + len(set_aside)
     # UNKNOWN_COLUMNS: labels of category fields no table knows; their rows are loaded with
     # the field unknown (a label never costs a row), and the report lists them.
     unknown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNKNOWN_COLUMNS))
+    # Rows that are no data (totals, section names: pipelines/non_data_rows.py): `ligne`,
+    # `motif`; neither loaded nor quarantined, listed in the report.
+    set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ASIDE_COLUMNS))
 
     @property
     def quarantined_lines(self) -> int:
@@ -190,7 +196,12 @@ def prepare(
     key: bytes,
     association: str | None,
 ) -> Prepared:
-    """Normalise, pseudonymise and validate every row; identity columns are dropped here."""
+    """Normalise, pseudonymise and validate every row; identity columns are dropped here.
+    Totals and section rows are set aside first, and said."""
+    read = len(raw.frame)
+    records = mapping.kind != Kind.ASSOCIATIONS  # a referential row may be a name alone
+    data, aside = set_aside(raw.frame, mapping.field_positions().get("id_source"), records)
+    raw = replace(raw, frame=data)
     p = _Problems()
     unknown: list[pd.DataFrame] = []
     frame = _normalise_fields(raw, mapping, p, unknown)
@@ -222,7 +233,8 @@ def prepare(
         kind=kind,
         rows=rows,
         quarantine=problems[QUARANTINE_COLUMNS].sort_values(["ligne", "colonne"], kind="stable"),
-        rows_read=len(raw.frame),
+        rows_read=read,
+        set_aside=aside,
         unknown=(
             pd.concat(labels, ignore_index=True)
             if labels

@@ -10,6 +10,7 @@ import pandas as pd
 
 from domain.schema import FieldType, Kind, field, identity_fields
 from domain.values import category_labels, value_tables
+from pipelines.file_report import set_aside_report, set_aside_words
 from pipelines.mapping import ColumnMapping
 from pipelines.plan import Plan
 
@@ -17,6 +18,11 @@ IGNORED = "ignorée"
 BY_SYNONYMS = "reconnue par le moteur de reconnaissance"
 HIDDEN = "(non affiché)"
 EXAMPLE_LENGTH = 40
+
+
+def set_aside_text(plan: Plan) -> str | None:
+    """The rows that are no data (totals, section names), said in French."""
+    return set_aside_words(set_aside_report(plan.prepared))
 
 
 def layout_label(plan: Plan) -> str:

@@ -142,6 +142,13 @@ def says_pending(key: str, dateish: frozenset[str] = frozenset()) -> bool:
 
 
 @lru_cache(maxsize=1)
+def total_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The [mots] totaux list: its one-word entries, and its phrases (normalised)."""
+    words = [normalise_key(w) for w in _raw()["mots"]["totaux"]]
+    return frozenset(w for w in words if " " not in w), tuple(w for w in words if " " in w)
+
+
+@lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     raw = _raw()
     mots = raw["mots"]

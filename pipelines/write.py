@@ -12,7 +12,12 @@ from domain.schema import KIND_LABELS, Kind
 from domain.text import normalise_key
 from pipelines import faults
 from pipelines.errors import IngestError
-from pipelines.file_report import FileReport, columns_report, unknown_report
+from pipelines.file_report import (
+    FileReport,
+    columns_report,
+    set_aside_report,
+    unknown_report,
+)
 from pipelines.load import ImportMeta, load
 from pipelines.mapping import profile_columns
 from pipelines.plan import Plan
@@ -144,6 +149,7 @@ def _loaded_report(
         lignes_lues=p.rows_read,
         lignes_chargees=len(p.rows),
         lignes_en_quarantaine=p.quarantined_lines,
+        lignes_ignorees=set_aside_report(p),
         erreurs=plan.row_errors(),
         profil=saved or plan.mapping.profile,
         colonnes_non_reconnues=plan.mapping.unmapped,

@@ -8,12 +8,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 import settings
 from store.db import init_db, make_engine
 
 TEST_KEY = b"cle-de-test-pour-la-suite-uniquement-0123456789"
+
+# The property tests draw the same examples on every run (from each test's name): a test that
+# passes on one machine passes on every clean clone. To explore new examples, run them by
+# hand with `derandomize=False` here; keep what they find as an `@example`.
+hypothesis_settings.register_profile("pilotage", derandomize=True, database=None)
+hypothesis_settings.load_profile("pilotage")
 PG_URL = settings.TEST_PG_URL.value()
 
 

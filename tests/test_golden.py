@@ -91,4 +91,6 @@ def test_layout_gives_its_golden_rows(stem, profile):
     pd.testing.assert_frame_equal(
         _reread(unknown.to_csv(index=False)), _reread(expected_unknown), check_dtype=False
     )
-    assert prepared.rows_read == len(prepared.rows) + prepared.quarantined_lines
+    assert prepared.rows_read == (
+        len(prepared.rows) + prepared.quarantined_lines + len(prepared.set_aside)
+    )

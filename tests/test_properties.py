@@ -61,7 +61,9 @@ def test_rows_read_equal_loaded_plus_quarantined(file_rows):
         report = ingest(engine, data, "x.csv", TEST_KEY, association="Envol")
         assert report.statut == "charge", report.erreurs
         assert report.lignes_lues == len(file_rows)
-        assert report.lignes_lues == report.lignes_chargees + report.lignes_en_quarantaine
+        assert report.lignes_lues == (
+            report.lignes_chargees + report.lignes_en_quarantaine + len(report.lignes_ignorees)
+        )
         c = counts(engine)
         assert c["enregistrements"] == report.lignes_chargees  # one record per loaded row
         assert c["parcours"] == report.lignes_chargees

@@ -351,3 +351,45 @@ def _checks(engine) -> list[dict]:
 
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(DemandeHonorabilite))]
+
+
+def test_totals_and_section_rows_are_set_aside_and_said(engine, key):
+    """A CRM extraction: a section row before each territory's youths, a subtotal after
+    them, a grand total at the end. Those rows are no parcours and no line to send back:
+    set aside and listed, never quarantined; read = loaded + quarantined + set aside."""
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Territoire"]
+    rows = [
+        ["Territoire Lille", "", "", "", "", ""],
+        ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "Lille"],
+        ["A2", "Martin", "Léa", "02/11/2007", "15/01/2025", "Lille"],
+        ["", "Sous-total Lille", "", "", "", "2"],
+        ["Territoire Douai", "", "", "", "", ""],
+        ["A3", "Petit", "Lou", "01/02/2010", "20/01/2025", "Douai"],
+        ["A4", "", "", "", "", ""],  # a record with its identifier alone: quarantined
+        ["Total général", "", "", "", "", "3"],
+    ]
+    data = csv_bytes([["Extraction du 31/01/2025"], header, *rows])
+    report = ingest(engine, data, "crm.csv", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (8, 3, 1)
+    assert report.lignes_ignorees == [
+        {"ligne": 3, "motif": "intitulé de section"},
+        {"ligne": 6, "motif": "sous-total"},
+        {"ligne": 7, "motif": "intitulé de section"},
+        {"ligne": 10, "motif": "total"},
+    ]
+    assert report.date_donnees == "2025-01-31"
+    assert sorted(parcours_rows(engine)) == ["A1", "A2", "A3"]
+
+
+def test_a_workbook_total_row_under_date_cells_is_set_aside(engine, key):
+    """Real date cells and numbers in an xlsx: the total row is found all the same."""
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Heures"]
+    rows = [
+        ["A1", "Dupont", "Marie", dt.datetime(2009, 3, 5), dt.datetime(2025, 1, 10), 12],
+        ["A2", "Martin", "Léa", dt.datetime(2007, 11, 2), dt.datetime(2025, 1, 15), 8],
+        ["TOTAL", None, None, None, None, 20],
+    ]
+    report = ingest(engine, xlsx_bytes([header, *rows]), "x.xlsx", key, association="Horizon")
+    assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (3, 2, 0)
+    assert report.lignes_ignorees == [{"ligne": 4, "motif": "total"}]

@@ -286,7 +286,7 @@ def fit(kind: Kind, name: str, shape: CellShape, today: dt.date | None = None) -
         return REFUTE  # the associations' own names: that column is the association
     person = ("nom_prenom", "nom_prenom_mentor", "nom", "prenom", "nom_mentor", "prenom_mentor")
     if name in person:
-        if _something_else(shape) or shape.communes >= 0.6:
+        if _something_else(shape) or _place_names(shape):
             return REFUTE  # place names are no one's name
         if not _person_names(shape):
             return NEUTRAL
@@ -343,6 +343,14 @@ def _something_else(shape: CellShape) -> bool:
         or shape.emails > 0.3
         or shape.phones > 0.3
     )
+
+
+PLACES_DISTINCT = 5  # many surnames are communes too (Bernard, Roux): a few cells prove nothing
+
+
+def _place_names(shape: CellShape) -> bool:
+    """Cells that are commune names, many of them and varied: places, not people."""
+    return shape.communes >= 0.8 and shape.distinct >= PLACES_DISTINCT
 
 
 def _person_names(shape: CellShape) -> bool:
