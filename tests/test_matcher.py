@@ -262,3 +262,22 @@ def test_labels_matched_word_by_word(label, table, value):
 )
 def test_labels_left_unknown_rather_than_guessed(label, table):
     assert match_label(label, table) is None
+
+
+def test_surnames_that_are_communes_stay_names_but_many_places_are_no_one():
+    """Bernard, Roux, Robert are communes too: a few such cells prove nothing; a column of
+    many different commune names is places (« À » next to a birth date), never a name."""
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription"]
+    surnames = pd.DataFrame(
+        [[f"A{i}", n, "Léa", "05/03/2009", "10/01/2025"] for i, n in
+         enumerate(["Bernard", "Roux", "Bernard", "Robert"])],
+        dtype=object,
+    )  # fmt: skip
+    assert match_columns(header, Kind.ASSOCIATION, frame=surnames).columns[1] == "nom"
+    towns = ["Lille", "Roubaix", "Douai", "Arras", "Cambrai", "Lens", "Calais"]
+    places = surnames.iloc[[0] * 7].reset_index(drop=True)
+    places[1] = towns
+    guesses = match_columns(header, Kind.ASSOCIATION, frame=places).guesses
+    towns_column = next(g for g in guesses if g.position == 1)
+    # The header says a name, the cells say places: asked, neither guessed.
+    assert towns_column.field is None and towns_column.ask

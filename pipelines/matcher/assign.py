@@ -31,6 +31,7 @@ from pipelines.vocabulary import concepts, read_words
 CERTAIN = 0.75  # at or above: recognised; below: asked or left out, never guessed
 SUGGEST = 0.3  # candidates below this are not offered first
 ASK_HEADER = 0.5  # a header this close to a field is asked even over free text
+CLEAR_HEADER = 0.9  # a header this close names its field: cells against it make a question
 ORDER_ROWS = 2000  # rows read to check the funnel order
 ORDER_MIN_ROWS = 8  # pairs of dates needed before the order says anything
 ORDER_BROKEN = 0.8  # below this share of rows in order, two step columns disagree
@@ -290,16 +291,21 @@ def _score_column(
     """Every field's certainty for one column, most likely first."""
     hs = header_scores(header, kind, group) if header else {}
     ranked = []
+    clear: list[bool] = []  # per field the header names clearly: do the cells refute it?
     for name in names:
         score = hs.get(name)
         h = score.score if score else 0.0
         evidence = fit(kind, name, shape, today) if not shape.empty else 0.0
+        if h >= CLEAR_HEADER:
+            clear.append(evidence <= REFUTE)
         specific = not shape.empty and _specific(kind, name, shape)
         c = certitude(h, evidence, specific, bool(score and score.doubt))
         if c > 0:
             rank = c + (score.specificity if score else 0.0)
             own = bool(score and score.own)
             ranked.append((name, round(c, 3), own, round(rank, 3), h))
+    if clear and all(clear):  # « Nom » over town names: asked, neither a name nor a commune
+        ranked = [(n, min(c, CERTAIN - 0.05), o, r, h) for n, c, o, r, h in ranked]
     ranked.sort(key=lambda r: -r[3])
     return ranked
 
