@@ -96,7 +96,7 @@ def review(
     try:
         answered = talk.mapping(Answers(positions=asked, source="page"))
         fixes = asked | mapping_editor.corrections(
-            widget, header, answered, talk.table.frame, set(asked)
+            widget, header, answered, talk.table.frame, set(asked), talk.table.hidden
         )
         answers = Answers(positions=fixes, source="page")
         if mapping_editor.warn_missing(notice, talk.mapping(answers)):

@@ -86,12 +86,13 @@ def corrections(
     mapping: ColumnMapping,
     frame: pd.DataFrame,
     answered: set[int] | frozenset[int] = frozenset(),
+    hidden: frozenset[int] = frozenset(),
 ) -> dict[int, str]:
     """What was recognised (field, certainty, example), and on request a select box per
     column to correct it (not for the questions `answered` above); returns the
     corrections."""
     asked = {q.position for q in mapping.questions} | set(answered)
-    shown = columns_preview(mapping, header, frame)
+    shown = columns_preview(mapping, header, frame, hidden)
     shown = shown[[pos not in asked for pos in range(len(header))]]
     recognised = int((shown["Champ"] != "ignorée").sum())
     left_out = [h for h in mapping.unmapped if h not in {q.header for q in mapping.questions}]

@@ -219,6 +219,7 @@ class Conversation:
             cells=raw.frame,
             groups=raw.groups or None,
             associations=self.associations,
+            hidden=raw.hidden,
         )
 
     def mapping(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:
@@ -316,7 +317,7 @@ class Conversation:
                 association=self.association or exc.mapping.association,
                 erreurs=[exc.message],
                 message=exc.message,
-                colonnes=columns_report(exc.mapping, self.table.header),
+                colonnes=columns_report(exc.mapping, self.table.header, self.table.hidden),
                 questions=questions_report(exc.mapping),
                 essai=dry_run,
             )

@@ -32,6 +32,7 @@ from domain.text import BIDI_CONTROLS, CONTROLS
 from pipelines import bounds, filecheck
 from pipelines.errors import IngestError
 from pipelines.filecheck import Limits
+from pipelines.hidden_columns import hidden_columns
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class RawTable:
     encoding: str | None = None  # csv only: "utf-8-sig", "utf-8", "cp1252" (or "utf-16")
     separator: str | None = None  # csv only: ";", ",", "\t"
     groups: list[str] = field(default_factory=list)  # merged group label above each column
+    hidden: frozenset[int] = frozenset()  # positions of the columns the sheet hides
 
 
 HeaderScore = Callable[[list[str]], float]
@@ -274,7 +276,7 @@ def _read_workbook(
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
     try:
-        return _read_sheets(workbook, names, fmt, filename, header_score, sheet)
+        return _read_sheets(workbook, names, fmt, filename, header_score, sheet, data)
     finally:
         with contextlib.suppress(Exception):
             workbook.close()  # free calamine's copy of the file now, not at garbage collection
@@ -287,6 +289,7 @@ def _read_sheets(
     filename: str,
     header_score: HeaderScore,
     sheet: str | None,
+    workbook_data: bytes = b"",
 ) -> RawTable:
     if not names:  # every real workbook has at least one sheet
         raise IngestError(filecheck.msg_corrupt(filename))
@@ -303,7 +306,8 @@ def _read_sheets(
             if not _has_content(rows):
                 raise IngestError(filecheck.msg_empty_sheet(filename, sheet))
             raise IngestError(filecheck.msg_no_header(filename))
-        return _build(rows, pos, filename, fmt, sheet, lambda p: p + 1, merged=_merges(chosen))
+        table = _build(rows, pos, filename, fmt, sheet, lambda p: p + 1, merged=_merges(chosen))
+        return _with_hidden(table, workbook_data, fmt)
 
     # Choose the sheet: score the head of each sheet, keep the best sheet object.
     best: tuple[float, str | None, object] = (float("-inf"), None, None)
@@ -337,7 +341,20 @@ def _read_sheets(
         rows = calamine_sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
     _, pos, _ = _find_header(rows, header_score)
     merged = _merges(calamine_sheet)
-    return _build(rows, pos, filename, fmt, name, lambda p: p + 1, merged=merged)
+    table = _build(rows, pos, filename, fmt, name, lambda p: p + 1, merged=merged)
+    return _with_hidden(table, workbook_data, fmt)
+
+
+def _with_hidden(table: RawTable, data: bytes, fmt: str) -> RawTable:
+    """The table with the columns its sheet hides (xlsx: a hidden internal key beside the
+    visible « N° dossier » must never win over it)."""
+    if fmt != "xlsx" or not data or table.sheet is None:
+        return table
+    hidden = hidden_columns(data, table.sheet)
+    if not hidden:
+        return table
+    table.hidden = frozenset(p for p in hidden if p < len(table.header))
+    return table
 
 
 # --- CSV ------------------------------------------------------------------------------------

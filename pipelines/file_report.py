@@ -97,9 +97,11 @@ class FileReport:
         return f", {n} ignorée{'s' if n > 1 else ''} (totaux, intitulés)" if n else ""
 
 
-def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
+def columns_report(
+    mapping: ColumnMapping, header: list[str], hidden: frozenset[int] = frozenset()
+) -> list[dict]:
     """Every non-empty header as written in the file, its field (None when not recognised)
-    and the certainty (0-1)."""
+    and the certainty (0-1); `masquee` for a column the sheet hides."""
     out = []
     for pos, text in enumerate(header):
         if not text:
@@ -115,6 +117,8 @@ def columns_report(mapping: ColumnMapping, header: list[str]) -> list[dict]:
             entry["ressemble_a"] = guess.looks_like
             entry["a_preciser"] = guess.ask and not guess.fixed
             entry["suggestions"] = [n for n, _ in suggestions(guess)]
+        if pos in hidden:
+            entry["masquee"] = True
         out.append(entry)
     return out
 

@@ -168,8 +168,9 @@ def _from_match(
     groups: list[str] | None,
     cells: pd.DataFrame | None,
     fixed: dict[int, str],
+    hidden: frozenset[int] = frozenset(),
 ) -> ColumnMapping:
-    match = match_columns(header, kind, shapes, groups, cells, fixed)
+    match = match_columns(header, kind, shapes, groups, cells, fixed, hidden=hidden)
     mapping = ColumnMapping(kind=kind, columns={}, guesses=match.guesses)
     mapping.signature_hits = match.signature_hits
     for guess in match.guesses:
@@ -214,6 +215,7 @@ def map_columns(
     groups: list[str] | None = None,
     shapes: list[CellShape] | None = None,
     associations: frozenset[str] = frozenset(),
+    hidden: frozenset[int] = frozenset(),
 ) -> ColumnMapping:
     """Choose the best mapping for this table: a matching profile completed by the matcher,
     else the matcher alone.
@@ -221,7 +223,8 @@ def map_columns(
     `cells`: the data rows (columns = positions); without them only the headers speak.
     When `kind` is None, every kind is tried and the best ranked wins (`_rank`).
     `associations`: the names (`normalise_key`) of the associations the database knows, so
-    that a column of them is recognised whatever its header says.
+    that a column of them is recognised whatever its header says. `hidden`: the columns
+    the sheet hides (never preferred to a visible one).
     """
     keys = [normalise_key(h) if h else "" for h in header]
     profiles = load_profiles() if profiles is None else profiles
@@ -236,7 +239,7 @@ def map_columns(
         fixed = _fixed_by_profile(profile, keys)
         if fixed is None:
             continue
-        found = _from_match(profile.kind, header, shapes, groups, cells, fixed)
+        found = _from_match(profile.kind, header, shapes, groups, cells, fixed, hidden)
         found.profile = profile.name
         found.association = profile.association
         found.values = profile.values
@@ -244,7 +247,7 @@ def map_columns(
         candidates.append(_finish(found, header))
     kinds = [kind] if kind is not None else list(Kind)
     candidates += [
-        _finish(_from_match(k, header, shapes, groups, cells, {}), header) for k in kinds
+        _finish(_from_match(k, header, shapes, groups, cells, {}, hidden), header) for k in kinds
     ]
     best = max(candidates, key=_rank)
     if association:

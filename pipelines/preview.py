@@ -53,15 +53,26 @@ def percent(certitude: float | None) -> str:
     return "" if certitude is None else f"{round(100 * certitude)} %"
 
 
-def columns_preview(mapping: ColumnMapping, header: list[str], frame: pd.DataFrame) -> pd.DataFrame:
+HIDDEN_COLUMN = " (colonne masquée)"
+
+
+def columns_preview(
+    mapping: ColumnMapping,
+    header: list[str],
+    frame: pd.DataFrame,
+    hidden: frozenset[int] = frozenset(),
+) -> pd.DataFrame:
+    """Every column as read: the field it feeds, how sure, an example cell; a column the
+    sheet hides says so."""
     kind = mapping.kind
     rows = []
     for pos, text in enumerate(header):
         name = mapping.columns.get(pos)
         label = IGNORED if name is None else field(kind, name).label
+        shown = str(text or f"(colonne {pos + 1} sans titre)")
         rows.append(
             {
-                "Colonne du fichier": str(text or f"(colonne {pos + 1} sans titre)"),
+                "Colonne du fichier": shown + (HIDDEN_COLUMN if pos in hidden else ""),
                 "Champ": label,
                 "Certitude": percent(mapping.certitude(pos)),
                 "Exemple": example(frame, pos, name, kind),

@@ -160,7 +160,7 @@ def _loaded_report(
         message=message,
         etapes_atteintes=result.etapes_atteintes,
         profil_enregistre=saved,
-        colonnes=columns_report(plan.mapping, plan.raw.header),
+        colonnes=columns_report(plan.mapping, plan.raw.header, plan.raw.hidden),
         valeurs_non_reconnues=unknown_report(p),
         date_donnees=plan.data_date.isoformat() if plan.data_date else None,
         origine_date_donnees=plan.data_date_origin,

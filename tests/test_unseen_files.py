@@ -393,3 +393,26 @@ def test_a_workbook_total_row_under_date_cells_is_set_aside(engine, key):
     report = ingest(engine, xlsx_bytes([header, *rows]), "x.xlsx", key, association="Horizon")
     assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (3, 2, 0)
     assert report.lignes_ignorees == [{"ligne": 4, "motif": "total"}]
+
+
+def test_a_hidden_crm_key_never_wins_over_the_visible_dossier_number(engine, key):
+    from pipelines.hidden_columns import hidden_columns
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Extraction"
+    sheet.append(["Id", "N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription"])
+    sheet.append(["0015800000AbCdE", "A1", "Dupont", "Marie", "05/03/2009", "10/01/2025"])
+    sheet.append(["0015800000FgHiJ", "A2", "Martin", "Léa", "02/11/2007", "15/01/2025"])
+    sheet.append(["0015800000KlMnO", "A3", "Petit", "Lou", "01/02/2010", "20/01/2025"])
+    sheet.column_dimensions["A"].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    assert hidden_columns(data, "Extraction") == {0}
+    report = ingest(engine, data, "crm.xlsx", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    columns = {c["en_tete"]: c for c in report.colonnes}
+    assert columns["N° dossier"]["champ"] == "id_source"
+    assert columns["Id"]["champ"] is None and columns["Id"]["masquee"] is True
+    assert sorted(parcours_rows(engine)) == ["A1", "A2", "A3"]

@@ -172,12 +172,14 @@ def match_columns(
     frame: pd.DataFrame | None = None,
     fixed: dict[int, str] | None = None,
     today: dt.date | None = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> Match:
     """Recognise each column of a table as a field of `kind` (or ask, or leave it out).
 
     `fixed`: columns already decided (a profile, the user's answers; "" = ignored); their
     fields are taken. `shapes`: the cells described (`describe`), computed from `frame`
-    when not given."""
+    when not given. `hidden`: the columns the sheet hides; a field goes to a visible column
+    whenever one is certain (a hidden CRM key never wins over the visible « N° dossier »)."""
     fixed = fixed or {}
     groups = groups or [""] * len(headers)
     if shapes is None:
@@ -201,11 +203,11 @@ def match_columns(
     why: dict[int, str] = {}
     pairs = sorted(
         ((c, rank, pos, name) for pos, ranked in scored.items() for name, c, _, rank, _ in ranked),
-        key=lambda t: (-t[1], t[2]),
+        key=lambda t: (t[2] in hidden, -t[1], t[2]),
     )
     for c, _, pos, name in pairs:
         if c < CERTAIN:
-            break
+            continue
         if pos in chosen or name in taken or _alternative_taken(name, taken):
             continue
         ranked = scored[pos]
@@ -247,6 +249,8 @@ def match_columns(
             or holds_known_labels(shape)
             or best >= ASK_HEADER
         )
+        if pos in hidden and ranked and ranked[0][0] in placed_names:
+            ask = False  # a hidden copy of a field a visible column gives: left out, said
         if ask and not reason:
             reason = (
                 "doute"
