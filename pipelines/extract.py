@@ -194,6 +194,12 @@ def _build(
     header = [cell_text(v) for v in rows[header_pos]]
     groups = _groups(rows, header_pos, header, merged or {})
     if groups:
+        # A header on two rows: a cell of the upper row over an empty one is that column's
+        # own header (« N° dossier » merged down over two rows), not a group.
+        above = [cell_text(v) for v in rows[header_pos - 1]]
+        for col, text in enumerate(header):
+            if not text and col < len(above) and above[col]:
+                header[col], groups[col] = above[col], ""
         header = [f"{g} - {h}" if g and h else h for g, h in zip(groups, header, strict=True)]
     group_row = header_pos - 1 if groups else header_pos
     titles = [t for row in rows[:group_row] for t in (cell_text(v) for v in row) if t]

@@ -416,3 +416,32 @@ def test_a_hidden_crm_key_never_wins_over_the_visible_dossier_number(engine, key
     assert columns["N° dossier"]["champ"] == "id_source"
     assert columns["Id"]["champ"] is None and columns["Id"]["masquee"] is True
     assert sorted(parcours_rows(engine)) == ["A1", "A2", "A3"]
+
+
+def test_a_header_on_two_rows_of_a_crm_extraction(engine, key):
+    """A title block with the data date, then a header on two rows: « N° dossier » merged
+    down over both rows, « Jeune » / « Mentor » groups merged across over « Nom »,
+    « Prénom »: every column named, the two « Nom » apart, the date read from the title."""
+    data = _workbook(
+        {
+            "Export": [
+                ["Extraction CRM du 30/09/2025"],
+                [],
+                ["N° dossier", "Jeune", None, None, None, "Binôme", None, "Mentor", None],
+                [None, "Nom", "Prénom", "Né(e) le", "Inscrit le", "Date MER", "Date début",
+                 "Nom", "Prénom"],
+                ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "10/02/2025",
+                 "01/03/2025", "Martin", "Paul"],
+                ["A2", "Petit", "Lou", "01/02/2010", "11/01/2025", "11/02/2025", "02/03/2025",
+                 "Simon", "Anne"],
+            ]
+        },
+        {"Export": ["A3:A4", "B3:E3", "F3:G3", "H3:I3"]},
+    )  # fmt: skip
+    report = ingest(engine, data, "crm.xlsx", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    fields = {c["en_tete"]: c["champ"] for c in report.colonnes}
+    assert fields["N° dossier"] == "id_source"
+    assert fields["Jeune - Nom"] == "nom" and fields["Mentor - Nom"] == "nom_mentor"
+    assert fields["Binôme - Date début"] == "date_debut"
+    assert report.date_donnees == "2025-09-30"
