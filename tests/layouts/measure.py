@@ -7,6 +7,11 @@ and guessed as some field (wrong). Per value table: the share of the layouts' ow
 recognised, left unknown (asked) and read as another value (wrong). Then each layout is
 imported for real, its questions answered from the layout's answers, and the values in the
 database are compared with the simulated truth cell by cell.
+
+Those tables cover the flat layouts (no `defis`). The layouts of issue 21's shapes (event
+logs, linked workbooks, CRM extractions, pending dates, cell evidence) come after, per set,
+one line each (tests/layouts/shapes.py): answers needed, wrong guesses, silent losses, rows
+read / loaded / quarantined / reported skipped, share of exact values after the answers.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pipelines.normalise import split_labels
 from store.db import init_db, make_engine
 from tests.layouts.build import CORPUS, HOLDOUT, Built, build, layout_paths
 from tests.layouts.roundtrip import roundtrip
+from tests.layouts.shapes import KINDS, ShapeOutcome, measure_shape
 
 OUTCOMES = ("reconnue", "posée", "muette", "fausse")
 
@@ -159,6 +165,74 @@ def report(title: str, built: list[Built], verbose: bool) -> dict:
     return {"colonnes": total, "libelles": label_total}
 
 
+def _shape_outcome(path: Path) -> ShapeOutcome:
+    """One layout of issue 21 built and imported into a fresh database; never raises."""
+    try:
+        built = build(path)
+    except Exception as exc:  # a broken description is a failure, not a crash
+        out = ShapeOutcome(path.stem, "?")
+        out.error = f"construction : {type(exc).__name__}: {exc}"[:300]
+        return out
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'formes.db'}")
+        init_db(engine)
+        try:
+            return measure_shape(built, engine, KEY)
+        finally:
+            engine.dispose()
+
+
+def _percent(equal: int, compared: int) -> str:
+    return f"{100 * equal / compared:.1f} %" if compared else "—"
+
+
+def report_shapes(title: str, paths: list[Path], verbose: bool) -> list[ShapeOutcome]:
+    outcomes = [_shape_outcome(p) for p in paths]
+    print(f"\n## Formes du ticket 21 — {title} ({len(outcomes)} présentations)\n")
+    print(
+        f"{'présentation':34} {'forme':9} {'réponses':>8} {'col/étp/feu':>11} {'fausses':>7}"
+        f" {'muettes':>7} {'lues':>9} {'chargées':>9} {'quar.':>5} {'ignorées':>8}"
+        f" {'valeurs exactes':>15}  statut"
+    )
+    for o in outcomes:
+        kinds = "/".join(str(o.questions[k]) for k in KINDS)
+        print(
+            f"{o.name:34} {o.forme:9} {o.asked:>8} {kinds:>11} {len(o.wrong):>7}"
+            f" {len(o.silent):>7} {f'{o.read}/{o.rows_in_file}':>9}"
+            f" {f'{o.loaded}/{o.records}':>9} {o.quarantined:>5}"
+            f" {f'{o.skipped}/{o.skipped_in_file}':>8} {_percent(o.equal, o.compared):>15}"
+            f"  {o.statut if not o.error else 'échec'}"
+        )
+        if verbose:
+            if o.error:
+                print(f"  {o.name}: échec — {o.error}")
+            for line in o.wrong:
+                print(f"  {o.name}: fausse — {line}")
+            for line in o.silent:
+                print(f"  {o.name}: muette — {line}")
+            for line in o.differences[:5]:
+                print(f"  {o.name}: écart — {line}")
+    asked = sum(o.asked for o in outcomes)
+    wrong = sum(len(o.wrong) for o in outcomes)
+    silent = sum(len(o.silent) for o in outcomes)
+    equal = sum(o.equal for o in outcomes)
+    compared = sum(o.compared for o in outcomes)
+    print(
+        f"{'TOTAL':34} {'':9} {asked:>8} {'':>11} {wrong:>7} {silent:>7}"
+        f" {'':>9} {'':>9} {'':>5} {'':>8} {_percent(equal, compared):>15}"
+    )
+    n = len(outcomes)
+    balanced = sum(o.statut == "charge" and o.balanced for o in outcomes)
+    exact = sum(o.statut == "charge" and o.compared and o.equal == o.compared for o in outcomes)
+    print(
+        f"\nFait quand : {asked} réponses pour {n} fichiers (au plus {2 * n}),"
+        f" {wrong} erreurs, {silent} pertes muettes ; chargés et équilibrés (lues ="
+        f" chargées + quarantaine + ignorées) : {balanced}/{n} ; exacts après réponses :"
+        f" {exact}/{n}"
+    )
+    return outcomes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mesure du moteur de reconnaissance")
     parser.add_argument("--detail", action="store_true", help="lister chaque écart")
@@ -170,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sans_reserve:
         held = [build(p) for p in layout_paths(HOLDOUT)]
         report("Corpus réservé (jamais utilisé pour l'ajustement)", held, args.detail)
+    report_shapes("corpus d'ajustement", layout_paths(CORPUS, defis=True), args.detail)
+    if not args.sans_reserve:
+        report_shapes("corpus réservé", layout_paths(HOLDOUT, defis=True), args.detail)
     print(f"\n({(dt.datetime.now() - started).total_seconds():.1f} s)")
     return 0
 

@@ -1,5 +1,8 @@
 """Import a built layout for real, answering its questions as a user would (from the
-layout's answers, for the asked columns only), and compare the database with the truth."""
+layout's answers, for the asked columns only), and compare the database with the truth.
+
+`roundtrip` is the first corpus's one round of column answers; `answered_rounds` answers
+every kind of question of issue 21 (column, step label, sheet), round after round."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pipelines.api import FileReport, ingest
 from pipelines.pseudonyms import id_jeune, id_mentor
 from store.bulk import read_frame
 from store.models import DemandeHonorabilite, Enregistrement
-from tests.layouts.build import Built
+from tests.layouts.build import Built, Column
 
 # Fields whose value is not stored as such (identity) or not stored at all.
 _NOT_STORED = {
@@ -43,14 +46,105 @@ class Roundtrip:
     differences: list[str] = field(default_factory=list)
 
 
+SOURCE = "réponses de la présentation"
+
+
+def question_kind(question: dict) -> str:
+    """colonne | etape | feuille: what a question of the import's report is about."""
+    if "en_tete" in question:
+        return "colonne"
+    if "etape" in question:
+        return "etape"
+    if "feuille" in question:
+        return "feuille"
+    return "autre"
+
+
+def question_key(question: dict) -> tuple[str, str]:
+    """(kind, normalised name) of a question; a column of a named sheet is "sheet / header"."""
+    kind = question_kind(question)
+    if kind == "colonne":
+        return kind, column_key(question)
+    if kind == "etape":
+        return kind, normalise_key(str(question["etape"]))
+    if kind == "feuille":
+        return kind, normalise_key(str(question["feuille"]))
+    return kind, normalise_key(str(question))
+
+
+def column_key(entry: dict) -> str:
+    """The normalised name of a column entry (question or report line) of the import:
+    "feuille / en-tête" when it names its sheet."""
+    header = str(entry.get("en_tete") or "")
+    sheet = entry.get("feuille")
+    return normalise_key(f"{sheet} / {header}" if sheet else header)
+
+
+def column_names(column: Column) -> set[str]:
+    """The normalised names the import may give a built column."""
+    names = {normalise_key(column.display)}
+    if column.sheet:
+        names |= {normalise_key(f"{column.sheet} / {column.display}")}
+        names |= {normalise_key(f"{column.sheet} / {column.header}")}
+    return names
+
+
+def _column_answer(built: Built, question: dict, wanted: dict[str, str]) -> str:
+    key = normalise_key(question["en_tete"])
+    if key in wanted:
+        return wanted[key]
+    if not built.defis:  # the first corpus: answered by the header as reported, as always
+        return ""
+    # A column of a workbook's sheet, named with its sheet or by its bare header.
+    named = column_key(question)
+    sheet = question.get("feuille")
+    for column in built.cols:
+        if named in column_names(column):
+            return column.answer
+    candidates = [
+        c
+        for c in built.cols
+        if normalise_key(c.header) == key and (sheet is None or c.sheet == sheet)
+    ]
+    return candidates[0].answer if len({c.answer for c in candidates}) == 1 else ""
+
+
+def answer_dicts(built: Built, questions: list[dict]):
+    """(columns, steps, sheets): what a user who knows the file answers to these questions,
+    keyed as `pipelines.answers.Answers` keys them (normalise_key of the name asked)."""
+    wanted = {normalise_key(h): f for h, f in built.answers.items()}
+    steps = {normalise_key(label): name for label, name in built.steps.items()}
+    sheets = {normalise_key(name): answer for name, answer in built.sheets.items()}
+    out: tuple[dict, dict, dict] = ({}, {}, {})
+    for question in questions:
+        kind = question_kind(question)
+        if kind == "colonne":
+            key = normalise_key(question["en_tete"])
+            out[0][key] = _column_answer(built, question, wanted)
+        elif kind == "etape":
+            key = normalise_key(str(question["etape"]))
+            out[1][key] = steps.get(key, "")
+        elif kind == "feuille":
+            key = normalise_key(str(question["feuille"]))
+            out[2][key] = sheets.get(key, "ignorer")
+    return out
+
+
+def make_answers(columns: dict, steps: dict, sheets: dict) -> Answers:
+    """Answers with the step and sheet answers when the import takes them (issue 21);
+    columns alone before."""
+    extra = {k: v for k, v in (("steps", steps), ("sheets", sheets)) if v}
+    if extra:
+        try:
+            return Answers(columns=columns, source=SOURCE, **extra)
+        except TypeError:  # an import that does not know steps and sheets yet
+            pass
+    return Answers(columns=columns, source=SOURCE)
+
+
 def answers_for(built: Built, report: FileReport) -> Answers:
     """What a user who knows the file answers to its questions."""
-    wanted = {normalise_key(h): f for h, f in built.answers.items()}
-    columns = {}
-    for question in report.questions:
-        key = normalise_key(question["en_tete"])
-        columns[key] = wanted.get(key, "")
-    return Answers(columns=columns, source="réponses de la présentation")
+    return make_answers(*answer_dicts(built, report.questions))
 
 
 def _expected_canal(row: dict) -> str | None:
@@ -129,7 +223,7 @@ def roundtrip(built: Built, engine: Engine, key: bytes) -> Roundtrip:
     final, asked = first, []
     if first.statut == "a_completer":
         answers = answers_for(built, first)
-        asked = [q["en_tete"] for q in first.questions]
+        asked = [q.get("en_tete", q.get("etape", q.get("feuille"))) for q in first.questions]
         final = ingest(
             engine, built.data, built.filename, key, association=association, answers=answers
         )
@@ -138,3 +232,45 @@ def roundtrip(built: Built, engine: Engine, key: bytes) -> Roundtrip:
         result = Roundtrip(first, final, asked, differences=[final.message])
     result.first, result.final, result.asked = first, final, asked
     return result
+
+
+@dataclass
+class Rounds:
+    """An import answered round after round until it loads, is refused, or asks nothing new."""
+
+    reports: list[FileReport]  # every import made, the last one final
+    questions: list[dict]  # every question asked, once each, in the order asked
+
+    @property
+    def final(self) -> FileReport:
+        return self.reports[-1]
+
+
+def answered_rounds(built: Built, engine: Engine, key: bytes, most: int = 5) -> Rounds:
+    """Import the layout's file, answer its questions from the layout's truth (columns,
+    step labels, sheets), import again while new questions come, `most` imports at most."""
+    association = built.layout.get("association")
+    columns: dict = {}
+    steps: dict = {}
+    sheets: dict = {}
+    asked: dict[tuple[str, str], dict] = {}
+    answers: Answers | None = None
+    reports = []
+    for _ in range(most):
+        report = ingest(
+            engine, built.data, built.filename, key, association=association, answers=answers
+        )
+        reports.append(report)
+        if report.statut != "a_completer":
+            break
+        new = [q for q in report.questions if question_key(q) not in asked]
+        if not new:
+            break
+        for question in new:
+            asked[question_key(question)] = question
+        got = answer_dicts(built, new)
+        columns |= got[0]
+        steps |= got[1]
+        sheets |= got[2]
+        answers = make_answers(columns, steps, sheets)
+    return Rounds(reports, list(asked.values()))
