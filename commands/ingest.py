@@ -21,6 +21,7 @@ from pipelines.api import (
     read_answers,
     record_outcome,
     set_aside_words,
+    steps_words,
 )
 from store.audit import Actor, command_line_actor
 from store.db import make_engine
@@ -105,6 +106,8 @@ def summary(report: FileReport) -> str:
         f"({report.nouveaux} nouvelles, {report.mis_a_jour} mises à jour"
         f"{f', {report.absents} absentes de ce fichier' if report.absents else ''})."
     )
+    if steps := steps_words(report.etapes):
+        text += f"\n  {steps}"
     if aside := set_aside_words(report.lignes_ignorees):
         text += f"\n  {aside}"
     if report.association_creee:

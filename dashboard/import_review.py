@@ -82,23 +82,29 @@ def review(
             icon=":material/inventory:",
         )
         return None
+    widget = f"colonne_{upload.sha256[:16]}"
     try:
-        understood = talk.understood
+        shaped = talk.shaped()
+        steps = mapping_editor.steps(widget, shaped)
+        if steps is None:
+            return None  # the event log's steps first
+        shaping = Answers(steps=steps, source="page")
+        understood = talk.understand(shaping)
+        table = talk.shaped(shaping).table
     except IngestError as exc:
         st.error(message(exc.message))
         return None
-    header = talk.table.header
-    widget = f"colonne_{upload.sha256[:16]}"
+    header = table.header
     asked = mapping_editor.questions(widget, header, understood)
     if asked is None:
         return None  # the questions first: nothing can be planned yet
     notice = st.empty()
     try:
-        answered = talk.mapping(Answers(positions=asked, source="page"))
+        answered = talk.mapping(Answers(steps=steps, positions=asked, source="page"))
         fixes = asked | mapping_editor.corrections(
-            widget, header, answered, talk.table.frame, set(asked), talk.table.hidden
+            widget, header, answered, table.frame, set(asked), table.hidden
         )
-        answers = Answers(positions=fixes, source="page")
+        answers = Answers(steps=steps, positions=fixes, source="page")
         if mapping_editor.warn_missing(notice, talk.mapping(answers)):
             return None
         plan = talk.plan(answers)

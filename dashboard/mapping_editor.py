@@ -16,10 +16,11 @@ import streamlit as st
 from dashboard.markdown import plain
 from domain.schema import FIELDS, field
 from domain.text import normalise_key
-from pipelines.api import IGNORE, SUGGESTED, ColumnMapping
-from pipelines.preview import columns_preview, value_choices
+from pipelines.api import IGNORE, SUGGESTED, ColumnMapping, Shaped
+from pipelines.preview import columns_preview, shape_lines, step_choices, value_choices
 
 IGNORED_CHOICE = "— ignorer cette colonne —"
+NOT_A_STEP = "— pas une étape (non repris) —"
 KEEP_EMPTY = "— laisser vide —"
 PER_ROW = 3
 MAX_LABELS_ASKED = 40
@@ -140,6 +141,55 @@ def warn_missing(place, mapping: ColumnMapping) -> bool:
         icon=":material/rule:",
     )
     return True
+
+
+def steps(widget_key: str, shaped: Shaped) -> dict[str, str] | None:
+    """An event log: what was understood of it, then one select box per label the
+    vocabulary is unsure of (nothing chosen in advance), and on request one per label to
+    correct. Returns the answers (normalised label -> date field, "" = not a step), or None
+    while a question is unanswered."""
+    if shaped.log is None:
+        return {}
+    st.info("\n\n".join(plain(line) for line in shape_lines(shaped)), icon=":material/timeline:")
+    choices = {NOT_A_STEP: ""} | step_choices(shaped)
+    by_field = {v: k for k, v in choices.items()}
+    answers: dict[str, str] = {}
+    asked = [s for s in shaped.log.steps if not s.certain]
+    for step in asked:
+        likely = [by_field[n] for n, _ in step.candidates if n in by_field]
+        options = [*likely, *(c for c in choices if c not in likely)]
+        chosen = st.selectbox(
+            f"Étape du journal : « {plain(step.label)} » ({step.rows} ligne(s))",
+            options,
+            index=None,
+            placeholder="Choisissez l'étape…",
+            key=_label_key(widget_key, "etape", step.label),
+        )
+        if chosen is not None:
+            answers[normalise_key(step.label)] = choices[chosen]
+    if st.toggle("Corriger les étapes reconnues", key=f"{widget_key}_etapes"):
+        for step in shaped.log.steps:
+            if not step.certain:
+                continue
+            current = by_field.get(step.field or "", NOT_A_STEP)
+            options = list(choices)
+            chosen = st.selectbox(
+                f"« {plain(step.label)} » ({step.rows} ligne(s))",
+                options,
+                index=options.index(current),
+                key=_label_key(widget_key, "etape_corrigee", step.label),
+            )
+            if choices[chosen] != (step.field or ""):
+                answers[normalise_key(step.label)] = choices[chosen]
+    if len([a for a in asked if normalise_key(a.label) in answers]) < len(asked):
+        st.warning(
+            f"**{len(asked)} étape(s) du journal à préciser** avant l'import : choisissez ce "
+            "que chaque libellé veut dire, ou « pas une étape ». Rien n'est écrit avant la "
+            "confirmation.",
+            icon=":material/help:",
+        )
+        return None
+    return answers
 
 
 def _label_key(widget_key: str, name: str, label: str) -> str:

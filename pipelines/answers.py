@@ -11,6 +11,13 @@ of pipelines/mappings/:
     [valeurs.motif_fin]                 # per field (or value table)
     "Parti en Belgique" = "changement_situation"
 
+    [etapes]                            # an event log's labels: the step's date field,
+    "Charte signée" = "date_convention" # or "" for what is no step (a reminder, a call)
+    "Appel de suivi" = ""
+
+    [feuilles]                          # a workbook's sheets: "joindre" or "ignorer"
+    "Sorties collectives" = "ignorer"
+
 `type` and `association` are optional.
 """
 
@@ -26,6 +33,7 @@ from pipelines.errors import IngestError
 from pipelines.mapping import IGNORE, ColumnMapping, suggestions, with_fixes
 
 MAX_ANSWER_FILE = 1_000_000  # bytes
+JOIN, IGNORE_SHEET = "joindre", "ignorer"  # what a sheet's answer may say
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,28 @@ class Answers:
     association: str | None = None
     source: str = ""  # the file's name, for messages
     positions: dict[int, str] = field(default_factory=dict)  # column position -> field or ""
+    steps: dict[str, str] = field(default_factory=dict)  # event label -> date field or ""
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> JOIN or IGNORE_SHEET
 
     def __bool__(self) -> bool:
-        return bool(self.columns or self.positions or self.values or self.kind or self.association)
+        return bool(
+            self.columns
+            or self.positions
+            or self.values
+            or self.kind
+            or self.association
+            or self.steps
+            or self.sheets
+        )
+
+    def shape_key(self) -> tuple:
+        """What decides the file's shape (its steps, its sheets), as a hashable key."""
+        return (tuple(sorted(self.steps.items())), tuple(sorted(self.sheets.items())))
 
     def columns_key(self) -> tuple:
         """What decides the columns' fields, as a hashable key (plans are kept per answers)."""
-        return (tuple(sorted(self.columns.items())), tuple(sorted(self.positions.items())))
+        columns = (tuple(sorted(self.columns.items())), tuple(sorted(self.positions.items())))
+        return (*self.shape_key(), *columns)
 
     def key(self) -> tuple:
         values = tuple(sorted((t, tuple(sorted(v.items()))) for t, v in self.values.items()))
@@ -77,9 +100,24 @@ def read_answers(data: bytes, filename: str) -> Answers:
         raise IngestError(f"Type « {kind} » inconnu dans « {filename} » : {choices}.")
     columns = raw.get("colonnes", {})
     values = raw.get("valeurs", {})
-    if not isinstance(columns, dict) or not isinstance(values, dict):
+    steps = raw.get("etapes", {})
+    sheets = raw.get("feuilles", {})
+    if not all(isinstance(x, dict) for x in (columns, values, steps, sheets)):
         raise IngestError(
-            f"« {filename} » : [colonnes] et [valeurs.<champ>] doivent être des tables."
+            f"« {filename} » : [colonnes], [valeurs.<champ>], [etapes] et [feuilles] doivent "
+            "être des tables."
+        )
+    wrong = [(s, v) for s, v in sheets.items() if v not in (JOIN, IGNORE_SHEET)]
+    if wrong:
+        raise IngestError(
+            f"« {filename} » : la réponse pour la feuille « {wrong[0][0]} » doit être "
+            f'"{JOIN}" ou "{IGNORE_SHEET}".'
+        )
+    bad_steps = [s for s, v in steps.items() if not isinstance(v, str)]
+    if bad_steps:
+        raise IngestError(
+            f"« {filename} » : la réponse pour l'étape « {bad_steps[0]} » doit être un champ de "
+            'date entre guillemets, ou "" si ce n\'est pas une étape.'
         )
     bad = [h for h, f in columns.items() if not isinstance(f, str)]
     if bad:
@@ -97,6 +135,8 @@ def read_answers(data: bytes, filename: str) -> Answers:
         kind=Kind(kind) if kind else None,
         association=(raw.get("association") or None),
         source=filename,
+        steps={normalise_key(str(s)): v.strip() for s, v in steps.items()},
+        sheets={normalise_key(str(s)): v for s, v in sheets.items()},
     )
 
 
@@ -164,13 +204,18 @@ def apply_answers(mapping: ColumnMapping, header: list[str], answers: Answers) -
     return answer_values(answer_columns(mapping, header, answers), answers)
 
 
+def toml_text(text: str) -> str:
+    """Text between the double quotes of a TOML key."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def template_lines(mapping: ColumnMapping) -> list[str]:
     """The answers file to fill for the questions of a mapping: one commented line per
     question (an unedited copy answers nothing), the likeliest fields in the comment."""
     lines = ["[colonnes]"]
     for question in mapping.questions:
         choices = [name for name, _ in suggestions(question)]
-        header = question.header.replace("\\", "\\\\").replace('"', '\\"')
+        header = toml_text(question.header)
         hint = f"{' ou '.join(f'« {c} »' for c in choices)}, ou " if choices else ""
         lines.append(f'# "{header}" = ""   # {hint}"" pour l\'ignorer')
     return lines

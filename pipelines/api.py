@@ -1,12 +1,14 @@
 """The import as its two callers hold it, the Importer page and the command line: one door.
 
-A `Conversation` is one upload on its way in. It is read once (`table`) and understood once
-(`understood`: saved and shipped profiles, then the matcher, before any answer); for each set
-of `Answers` the user gives, it is mapped (`mapping`) and planned (`plan`: every row
-validated, nothing written); then the plan is applied (`apply`: one transaction, with its
-audit entry). The page keeps one conversation per upload across its reruns and asks it again
-as the user answers; the command line makes one per file and runs it to the end (`run`),
-which never raises for a bad file: the report says why it was refused or what to answer.
+A `Conversation` is one upload on its way in. It is read once (`table`), shaped into one row
+per record (`shaped`: an event log pivoted, linked sheets joined; `pipelines.shape`) and
+understood (`understand`: saved and shipped profiles, then the matcher); for each set of
+`Answers` the user gives (steps and sheets, columns, labels), it is mapped (`mapping`) and
+planned (`plan`: every row validated, nothing written); then the plan is applied (`apply`:
+one transaction, with its audit entry). The page keeps one conversation per upload across
+its reruns and asks it again as the user answers; the command line makes one per file and
+runs it to the end (`run`), which never raises for a bad file: the report says why it was
+refused or what to answer.
 
 Stages, each in its module: read (`extract`, `filecheck`, `bounds`, `isolation`,
 `docx_fiches`), understand (`mapping`, `matcher`, `answers`, `saved_profiles`), prepare
@@ -38,6 +40,7 @@ from pipelines.file_report import (
     columns_report,
     questions_report,
     set_aside_words,
+    steps_words,
 )
 from pipelines.isolation import isolated
 from pipelines.mapping import (
@@ -51,6 +54,7 @@ from pipelines.mapping import (
 from pipelines.plan import NeedsAnswers, Plan, known_associations, make_plan
 from pipelines.pseudonyms import load_key
 from pipelines.saved_profiles import all_profiles, stored_headers
+from pipelines.shape import Shaped, shape
 from pipelines.undo import UndoReport, undo_import
 from pipelines.write import already_imported, already_imported_report, apply_plan
 from store import snapshot
@@ -67,6 +71,7 @@ __all__ = [
     "IngestError",
     "NeedsAnswers",
     "Plan",
+    "Shaped",
     "UndoReport",
     "Upload",
     "ensure_database",
@@ -77,6 +82,7 @@ __all__ = [
     "record_outcome",
     "set_aside_words",
     "sha256_of",
+    "steps_words",
     "undo",
     "uploads",
 ]
@@ -154,6 +160,8 @@ class Conversation:
         self.engine, self.upload, self.key = engine, upload, key
         self.kind, self.association, self.isolate = kind, association, isolate
         self.version: object = None  # the data version it was understood against
+        self._shapes: dict[tuple, Shaped] = {}
+        self._understood: dict[tuple, ColumnMapping] = {}
         self._mappings: dict[tuple, ColumnMapping] = {}
         self._plans: dict[tuple, Plan] = {}
 
@@ -166,9 +174,8 @@ class Conversation:
             if version != self.version:
                 self.__dict__.pop("profiles", None)
             self.__dict__.pop("associations", None)
-            self.__dict__.pop("understood", None)
-            self._mappings.clear()
-            self._plans.clear()
+            for memo in (self._shapes, self._understood, self._mappings, self._plans):
+                memo.clear()
             self.kind, self.association, self.version = kind, association, version
         return self
 
@@ -206,21 +213,40 @@ class Conversation:
             return isolated(_read, data, name, extra, filename=name)
         return _read(data, name, extra)
 
-    @cached_property
+    def shaped(self, answers: Answers = NO_ANSWERS) -> Shaped:
+        """The table of one row per record, with the steps and sheets answered; what the
+        shaping decided and asks (`pipelines.shape`)."""
+        key = answers.shape_key()
+        if key not in self._shapes:
+            _bounded(self._shapes, MAPPINGS_KEPT)
+            self._shapes[key] = shape(self.table, answers)
+        return self._shapes[key]
+
+    def understand(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:
+        """The mapping before any column answer: saved profiles, shipped profiles, the
+        matcher (headers and cells). Its `questions` are what must be answered first."""
+        key = answers.shape_key()
+        if key not in self._understood:
+            _bounded(self._understood, MAPPINGS_KEPT)
+            shaped = self.shaped(answers)
+            raw = shaped.table
+            self._understood[key] = map_columns(
+                raw.header,
+                kind=self.kind or (shaped.log.kind if shaped.log else None),
+                association=self.association,
+                profiles=self.profiles,
+                cells=raw.frame,
+                groups=raw.groups or None,
+                associations=self.associations,
+                hidden=raw.hidden,
+                fixed=shaped.fixed,
+            )
+        return self._understood[key]
+
+    @property
     def understood(self) -> ColumnMapping:
-        """The mapping before any answer: saved profiles, shipped profiles, the matcher
-        (headers and cells). Its `questions` are what must be answered first."""
-        raw = self.table
-        return map_columns(
-            raw.header,
-            kind=self.kind,
-            association=self.association,
-            profiles=self.profiles,
-            cells=raw.frame,
-            groups=raw.groups or None,
-            associations=self.associations,
-            hidden=raw.hidden,
-        )
+        """`understand` before any answer."""
+        return self.understand()
 
     def mapping(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:
         """The mapping with these answers on top (IngestError when an answer is not
@@ -229,7 +255,7 @@ class Conversation:
         if columns_key not in self._mappings:
             _bounded(self._mappings, MAPPINGS_KEPT)
             self._mappings[columns_key] = answer_columns(
-                self.understood, self.table.header, answers
+                self.understand(answers), self.shaped(answers).table.header, answers
             )
         return answer_values(self._mappings[columns_key], answers)
 
@@ -241,7 +267,7 @@ class Conversation:
             _bounded(self._plans, PLANS_KEPT)
             self._plans[key] = make_plan(
                 self.engine,
-                self.table,
+                self.shaped(answers),
                 self.mapping(answers),
                 self.name,
                 self.upload.sha256,
@@ -317,8 +343,10 @@ class Conversation:
                 association=self.association or exc.mapping.association,
                 erreurs=[exc.message],
                 message=exc.message,
-                colonnes=columns_report(exc.mapping, self.table.header, self.table.hidden),
-                questions=questions_report(exc.mapping),
+                colonnes=columns_report(exc.mapping, exc.header, exc.hidden),
+                forme=exc.form,
+                etapes=exc.steps,
+                questions=questions_report(exc.mapping, exc.shaped),
                 essai=dry_run,
             )
         except IngestError as exc:

@@ -55,6 +55,9 @@ class RawTable:
     separator: str | None = None  # csv only: ";", ",", "\t"
     groups: list[str] = field(default_factory=list)  # merged group label above each column
     hidden: frozenset[int] = frozenset()  # positions of the columns the sheet hides
+    # line -> (column, reason): rows the shaping found wrong (an event log's dossier whose
+    # rows disagree on who it is), quarantined with the rest
+    row_problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 HeaderScore = Callable[[list[str]], float]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from domain.schema import KIND_LABELS, Kind
 from pipelines.mapping import ColumnMapping, suggestions
 from pipelines.prepare import Prepared
+from pipelines.shape import Shaped
 
 
 @dataclass
@@ -22,6 +23,9 @@ class FileReport:
     lignes_chargees: int = 0
     lignes_en_quarantaine: int = 0
     lignes_ignorees: list[dict] = field(default_factory=list)  # no data: totals, sections
+    forme: str = "tableau"  # tableau | journal | classeur (pipelines.shape)
+    etapes: list[dict] = field(default_factory=list)  # an event log's labels and their step
+    feuilles: list[dict] = field(default_factory=list)  # a workbook's sheets and their role
     erreurs: list[str] = field(default_factory=list)
     profil: str | None = None
     colonnes_non_reconnues: list[str] = field(default_factory=list)
@@ -50,6 +54,9 @@ class FileReport:
             "lignes_chargees": self.lignes_chargees,
             "lignes_en_quarantaine": self.lignes_en_quarantaine,
             "lignes_ignorees": self.lignes_ignorees,
+            "forme": self.forme,
+            "etapes": self.etapes,
+            "feuilles": self.feuilles,
             "erreurs": self.erreurs,
             "profil": self.profil,
             "colonnes_non_reconnues": self.colonnes_non_reconnues,
@@ -79,7 +86,10 @@ class FileReport:
         if self.statut == "rejete":
             detail += f" — {self.erreurs[0] if self.erreurs else self.message}"
         elif self.statut == "a_completer":
-            asked = ", ".join(f"« {q['en_tete']} »" for q in self.questions)
+            asked = ", ".join(
+                f"« {q['en_tete']} »" if "en_tete" in q else f"étape « {q['etape']} »"
+                for q in self.questions
+            )
             detail += f" — colonnes à préciser : {asked}"
         else:
             who = f", {self.association}" if self.association else ""
@@ -123,8 +133,10 @@ def columns_report(
     return out
 
 
-def questions_report(mapping: ColumnMapping) -> list[dict]:
-    return [
+def questions_report(mapping: ColumnMapping, shaped: Shaped | None = None) -> list[dict]:
+    """What must be answered: the steps of an event log, then the columns."""
+    steps = shaped.questions if shaped is not None else []
+    return steps + [
         {
             "en_tete": q.header,
             "ressemble_a": q.looks_like,
@@ -135,6 +147,22 @@ def questions_report(mapping: ColumnMapping) -> list[dict]:
 
 
 SHOWN_LINES = 10
+
+
+def steps_words(steps: list[dict]) -> str | None:
+    """An event log's labels and their steps, in one French sentence (None for a table)."""
+    if not steps:
+        return None
+    kept = [s for s in steps if s["champ"]]
+    dropped = [s for s in steps if not s["champ"]]
+    text = "Journal d'événements : " + "; ".join(
+        f"« {s['libelle']} » → {s['champ']} ({s['lignes']})" for s in kept
+    )
+    if dropped:
+        text += " ; non repris : " + ", ".join(
+            f"« {s['libelle']} » ({s['lignes']})" for s in dropped
+        )
+    return text + "."
 
 
 def set_aside_words(rows: list[dict]) -> str | None:

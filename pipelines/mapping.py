@@ -216,6 +216,7 @@ def map_columns(
     shapes: list[CellShape] | None = None,
     associations: frozenset[str] = frozenset(),
     hidden: frozenset[int] = frozenset(),
+    fixed: dict[int, str] | None = None,
 ) -> ColumnMapping:
     """Choose the best mapping for this table: a matching profile completed by the matcher,
     else the matcher alone.
@@ -224,7 +225,8 @@ def map_columns(
     When `kind` is None, every kind is tried and the best ranked wins (`_rank`).
     `associations`: the names (`normalise_key`) of the associations the database knows, so
     that a column of them is recognised whatever its header says. `hidden`: the columns
-    the sheet hides (never preferred to a visible one).
+    the sheet hides (never preferred to a visible one). `fixed`: columns whose field is
+    known already (those an event log's pivot made), whatever the profile says.
     """
     keys = [normalise_key(h) if h else "" for h in header]
     profiles = load_profiles() if profiles is None else profiles
@@ -236,10 +238,12 @@ def map_columns(
             continue
         if association and profile.association and not _same_name(association, profile):
             continue
-        fixed = _fixed_by_profile(profile, keys)
-        if fixed is None:
+        by_profile = _fixed_by_profile(profile, keys)
+        if by_profile is None:
             continue
-        found = _from_match(profile.kind, header, shapes, groups, cells, fixed, hidden)
+        found = _from_match(
+            profile.kind, header, shapes, groups, cells, by_profile | (fixed or {}), hidden
+        )
         found.profile = profile.name
         found.association = profile.association
         found.values = profile.values
@@ -247,7 +251,8 @@ def map_columns(
         candidates.append(_finish(found, header))
     kinds = [kind] if kind is not None else list(Kind)
     candidates += [
-        _finish(_from_match(k, header, shapes, groups, cells, {}, hidden), header) for k in kinds
+        _finish(_from_match(k, header, shapes, groups, cells, fixed or {}, hidden), header)
+        for k in kinds
     ]
     best = max(candidates, key=_rank)
     if association:

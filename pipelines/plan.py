@@ -18,13 +18,14 @@ from domain.formatting import today_in_paris
 from domain.schema import KIND_LABELS, Kind
 from domain.schema import field as schema_field
 from domain.text import normalise_key, one_line
-from pipelines.answers import NO_ANSWERS, Answers, template_lines
+from pipelines.answers import NO_ANSWERS, Answers, template_lines, toml_text
 from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable
 from pipelines.limits import MAX_ASSOCIATION_NAME
 from pipelines.mapping import ColumnMapping, require_complete, suggestions
 from pipelines.prepare import Prepared, prepare
+from pipelines.shape import Shaped
 from store.models import Association
 
 MAX_ROW_ERRORS_LISTED = 100
@@ -41,6 +42,7 @@ class Plan:
     association: str | None
     prepared: Prepared
     answers: Answers = NO_ANSWERS  # what the user answered (columns and labels)
+    shaped: Shaped | None = None  # how the file became one row per record
     data_date: dt.date | None = None  # what the data describe (pipelines.data_date)
     data_date_origin: str | None = None
     new_association: bool = False  # the association is not in the referential yet
@@ -65,31 +67,68 @@ class Plan:
 
 
 class NeedsAnswers(IngestError):
-    """Columns the matcher could not place hold dates or known labels: nothing is loaded
-    until someone answers (`mapping.questions`)."""
+    """Steps of an event log or columns the matcher could not place hold dates or known
+    labels: nothing is loaded until someone answers (`shaped.questions`,
+    `mapping.questions`)."""
 
-    def __init__(self, mapping: ColumnMapping, filename: str) -> None:
-        super().__init__(questions_message(mapping, filename))
-        self.mapping = mapping
+    def __init__(self, mapping: ColumnMapping, filename: str, shaped: Shaped) -> None:
+        super().__init__(questions_message(mapping, filename, shaped))
+        self.mapping, self.shaped = mapping, shaped
+
+    @property
+    def header(self) -> list[str]:
+        return self.shaped.table.header
+
+    @property
+    def hidden(self) -> frozenset[int]:
+        return self.shaped.table.hidden
+
+    @property
+    def form(self) -> str:
+        return self.shaped.form
+
+    @property
+    def steps(self) -> list[dict]:
+        return self.shaped.steps_report()
 
 
-def questions_message(mapping: ColumnMapping, filename: str) -> str:
-    """One French message naming each column to answer, what it looks like, the likeliest
-    fields, and how to answer on the command line."""
-    questions = mapping.questions
+def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> str:
+    """One French message naming each step and column to answer, what it holds, the
+    likeliest fields, and how to answer on the command line."""
+    columns, steps = mapping.questions, shaped.questions
+    count = ", ".join(
+        part
+        for part in (
+            f"{len(steps)} étape(s)" if steps else "",
+            f"{len(columns)} colonne(s)" if columns else "",
+        )
+        if part
+    )
     lines = [
-        f"« {filename} » ({KIND_LABELS[mapping.kind]}) : {len(questions)} colonne(s) à préciser "
-        "avant l'import ; rien n'a été écrit."
+        f"« {filename} » ({KIND_LABELS[mapping.kind]}) : {count} à préciser avant l'import ; "
+        "rien n'a été écrit."
     ]
-    for q in questions:
+    for s in steps:
+        choices = [schema_field(mapping.kind, n).label for n in s["suggestions"]]
+        maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
+        lines.append(f"  - étape « {s['etape']} » ({s['lignes']} ligne(s)){maybe}.")
+    for q in columns:
         choices = [schema_field(mapping.kind, n).label for n, _ in suggestions(q)]
         maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
         lines.append(f"  - « {q.header} » : {q.looks_like}{maybe}.")
     lines.append(
-        'Répondez dans un fichier de réponses (champ de chaque colonne, ou "" pour '
+        'Répondez dans un fichier de réponses (champ de chaque colonne ou étape, ou "" pour '
         "l'ignorer) puis relancez avec --profile FICHIER.toml :"
     )
-    lines += ["    " + line for line in template_lines(mapping)]
+    template = template_lines(mapping) if columns else []
+    if steps:
+        template += ["[etapes]"] + [
+            f'# "{toml_text(s["etape"])}" = ""   # '
+            + (f"« {s['suggestions'][0]} », ou " if s["suggestions"] else "")
+            + '"" si ce n\'est pas une étape'
+            for s in steps
+        ]
+    lines += ["    " + line for line in template]
     return "\n".join(lines)
 
 
@@ -123,7 +162,7 @@ def _detect_association(
 
 def make_plan(
     engine: Engine,
-    raw: RawTable,
+    shaped: Shaped,
     mapping: ColumnMapping,
     filename: str,
     sha256: str,
@@ -136,14 +175,15 @@ def make_plan(
     the association and the date of the data found; nothing written. Raises NeedsAnswers
     while columns are still to be answered, IngestError (French) when the file cannot be
     loaded as it is. `sha256` identifies the import's content."""
+    raw = shaped.table
     association = one_line(association) if association else association
     if association and len(association) > MAX_ASSOCIATION_NAME:
         raise IngestError(
             f"Nom d'association de plus de {MAX_ASSOCIATION_NAME} caractères : "
             "donnez-le en entier mais plus court."
         )
-    if mapping.questions:
-        raise NeedsAnswers(mapping, filename)
+    if mapping.questions or shaped.questions:
+        raise NeedsAnswers(mapping, filename, shaped)
     require_complete(mapping, raw.header, filename)
     known = known_associations(engine)
     chosen = association or mapping.association
@@ -175,6 +215,7 @@ def make_plan(
         chosen,
         prepared,
         answers=answers,
+        shaped=shaped,
         data_date=day,
         data_date_origin=origin,
         new_association=new,

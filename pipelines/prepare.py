@@ -203,6 +203,9 @@ def prepare(
     data, aside = set_aside(raw.frame, mapping.field_positions().get("id_source"), records)
     raw = replace(raw, frame=data)
     p = _Problems()
+    for line, problems in raw.row_problems.items():
+        for column, reason in problems:
+            p.add(pd.Series([reason], index=[line], dtype="object"), column)
     unknown: list[pd.DataFrame] = []
     frame = _normalise_fields(raw, mapping, p, unknown)
     kind = mapping.kind

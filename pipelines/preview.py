@@ -8,16 +8,75 @@ import datetime as dt
 
 import pandas as pd
 
-from domain.schema import FieldType, Kind, field, identity_fields
+from domain.schema import FIELDS, FieldType, Kind, field, identity_fields
 from domain.values import category_labels, value_tables
 from pipelines.file_report import set_aside_report, set_aside_words
 from pipelines.mapping import ColumnMapping
 from pipelines.plan import Plan
+from pipelines.shape import Shaped
 
 IGNORED = "ignorée"
 BY_SYNONYMS = "reconnue par le moteur de reconnaissance"
 HIDDEN = "(non affiché)"
 EXAMPLE_LENGTH = 40
+
+
+def shape_lines(shaped: Shaped) -> list[str]:
+    """What the shaping did, in French, a sentence each (none for a plain table)."""
+    log = shaped.log
+    if log is None:
+        return []
+    kind = log.kind
+    steps = [s for s in log.steps if s.field]
+    others = [s for s in log.steps if not s.field and s.certain]
+    events = sum(s.rows for s in log.steps)
+    lines = [
+        f"Journal d'événements : {events} lignes, une par événement, regroupées en "
+        f"{log.dossiers} dossier(s) (colonne « {log.id_header} »)."
+    ]
+    if steps:
+        lines.append(
+            "Étapes : "
+            + " ; ".join(f"« {s.label} » → {field(kind, s.field).label} ({s.rows})" for s in steps)
+            + "."
+        )
+    if others:
+        lines.append(
+            "Événements qui ne sont pas des étapes (non repris) : "
+            + ", ".join(f"« {s.label} » ({s.rows})" for s in others)
+            + "."
+        )
+    if log.details:
+        lines.append(
+            "Précisions lues selon l'étape : "
+            + " ; ".join(
+                f"« {d.header} » sur les lignes {field(kind, d.step).label.lower()} → "
+                f"{field(kind, d.target).label}"
+                for d in log.details
+            )
+            + "."
+        )
+    if log.repeated:
+        lines.append(
+            f"{log.repeated} dossier(s) ont une même étape datée deux fois : la date la plus "
+            "récente est retenue."
+        )
+    if log.dropped:
+        lines.append(
+            "Colonnes propres à chaque événement, non reprises : "
+            + ", ".join(f"« {h} »" for h in log.dropped)
+            + "."
+        )
+    return lines
+
+
+def step_choices(shaped: Shaped) -> dict[str, str]:
+    """French label -> date field of the log's kind, for a select box (« pas une étape »
+    is the caller's)."""
+    if shaped.log is None:
+        return {}
+    kind = shaped.log.kind
+    return {field(kind, f.name).label: f.name for f in FIELDS[kind] if f.type == FieldType.DATE}
 
 
 def set_aside_text(plan: Plan) -> str | None:

@@ -320,3 +320,26 @@ def test_headers_and_labels_from_a_file_render_no_markdown(db):
     asked.select("— ignorer cette colonne —").run()
     label = next(s for s in at.selectbox if "clic" in s.label)
     assert r"\[clic\]" in label.label and r"\*gras\*" in label.label
+
+
+def test_an_event_log_asks_its_unsure_step_then_loads(db):
+    """The journal is said in French (its steps, what is no step, the details per step);
+    the label the vocabulary is unsure of is a select box with nothing chosen; once
+    answered, the report and the confirmation as for any file."""
+    from tests.test_event_logs import LOG
+
+    at = upload(page(), "historique.csv", LOG, association="Fil Rouge")
+    summary = at.info[0].value
+    assert "Journal d'événements : 11 lignes" in summary and "4 dossier(s)" in summary
+    assert "« Appel de suivi » (2)" in summary  # no step, said
+    assert "« Précisions » sur les lignes" in summary
+    step = next(s for s in at.selectbox if "Étape du journal" in s.label)
+    assert step.value is None and not at.metric  # nothing planned before the answer
+    step.set_value("Date de signature de la convention").run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Lignes lues"] == "4" and metrics["Lignes en quarantaine"] == "1"
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert counts(db)["parcours"] == 3
