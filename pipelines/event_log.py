@@ -268,6 +268,25 @@ def decide_steps(log: EventLog, labels: pd.Series, answers: dict[str, str]) -> N
     log.steps = sorted(steps.values(), key=lambda s: (-s.rows, s.label))
 
 
+# A detail that names a person on a step's row: the mentor, on the row of the matching.
+NAMED_ON: dict[Kind, dict[str, str]] = {
+    Kind.ASSOCIATION: {"date_mise_en_relation": "nom_prenom_mentor"}
+}
+
+
+def _detail_field(kind: Kind, step: str, values: pd.Series) -> str | None:
+    """What a detail column holds on one step's rows: the labels of a value table, or the
+    full names of the person that step brings (the mentor on the matching's row)."""
+    target = _table_of_values(kind, values)
+    if target is not None:
+        return target
+    named = NAMED_ON.get(kind, {}).get(step)
+    if named is None or values.dropna().empty:
+        return None
+    shape = describe(values)
+    return named if shape.names >= 0.7 and shape.several_words >= 0.5 else None
+
+
 def _table_of_values(kind: Kind, values: pd.Series) -> str | None:
     """The category field of `kind` whose table knows DETAIL_SHARE of these values and
     more than any other."""
@@ -331,7 +350,7 @@ def pivot(raw: RawTable, log: EventLog) -> RawTable:
         steps = step_fields if pos in changing else _step_of_sparse(frame[pos], order)
         for step in steps:
             rows = order[order["step"] == step].index
-            target = _table_of_values(log.kind, frame.loc[rows, pos])
+            target = _detail_field(log.kind, step, frame.loc[rows, pos])
             if target is None or target in detail_values:
                 continue
             values = frame.loc[rows, pos].groupby(events.loc[rows, "key"]).last()

@@ -108,3 +108,31 @@ def test_a_step_answer_must_be_a_step_date(engine, key):
     report = ingest(engine, LOG, "h.csv", key, association="Fil Rouge", answers=answers)
     assert report.statut == "rejete"
     assert "[etapes] dans « r.toml » : « nom » n'est pas une date d'étape" in report.message
+
+
+def test_rows_in_any_order_and_the_mentor_named_on_the_matching_row(engine, key):
+    """Rows shuffled; the detail cell of the matching row is the mentor's full name: it
+    becomes the mentor of the pair, whatever the column is called."""
+    import random
+
+    from pipelines.pseudonyms import id_mentor
+
+    header = ["Jeune", "N°", "Naissance", "Évènement", "Quand", "Info"]
+    youths = ["DUPONT Marie", "MARTIN Léa", "PETIT Lou", "SIMON Noé", "ROUX Inès"]
+    mentors = ["Paul Bernard", "Anne Leroy", "Jean Dubois", "Sophie Garnier", "Luc Faure"]
+    rows = []
+    for i, (youth, mentor) in enumerate(zip(youths, mentors, strict=True)):
+        rows += [
+            [youth, f"J{i}", "05/03/2009", "Inscription", f"0{1 + i}/01/2025", ""],
+            [youth, f"J{i}", "05/03/2009", "Binôme formé", f"0{1 + i}/02/2025", mentor],
+            [youth, f"J{i}", "05/03/2009", "Premier RDV", f"1{i}/02/2025", "Visio"],
+            [youth, f"J{i}", "05/03/2009", "Point mensuel", f"1{i}/03/2025", "ça va"],
+        ]
+    random.Random(7).shuffle(rows)
+    report = ingest(engine, csv_bytes([header, *rows]), "j.csv", key, association="Horizon")
+    assert report.statut == "charge", report.erreurs
+    assert report.lignes_chargees == 5
+    p = parcours_rows(engine)
+    assert p["J1"]["id_mentor"] == id_mentor(key, "Horizon", "Leroy", "Anne")
+    assert p["J1"]["date_debut"] == dt.date(2025, 2, 11)
+    assert p["J1"]["modalite"] == "distanciel"
