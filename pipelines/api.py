@@ -346,6 +346,7 @@ class Conversation:
                 colonnes=columns_report(exc.mapping, exc.header, exc.hidden),
                 forme=exc.form,
                 etapes=exc.steps,
+                feuilles=exc.sheets,
                 questions=questions_report(exc.mapping, exc.shaped),
                 essai=dry_run,
             )

@@ -33,7 +33,7 @@ from domain.text import normalise_key
 from pipelines import normalise as norm
 from pipelines.extract import RawTable
 from pipelines.labels import match_label
-from pipelines.matcher.cells import CellShape, describe, holds_known_labels
+from pipelines.matcher.cells import CellShape, describe, holds_known_labels, person_names
 from pipelines.matcher.headers import header_scores
 
 MIN_ROWS = 4
@@ -284,7 +284,9 @@ def _detail_field(kind: Kind, step: str, values: pd.Series) -> str | None:
     if named is None or values.dropna().empty:
         return None
     shape = describe(values)
-    return named if shape.names >= 0.7 and shape.several_words >= 0.5 else None
+    # People's full names: of two words, and as many as the rows (a remark repeats).
+    varied = shape.distinct >= 0.8 * shape.filled
+    return named if person_names(shape) and varied and shape.several_words >= 0.8 else None
 
 
 def _table_of_values(kind: Kind, values: pd.Series) -> str | None:

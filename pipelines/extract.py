@@ -58,6 +58,10 @@ class RawTable:
     # line -> (column, reason): rows the shaping found wrong (an event log's dossier whose
     # rows disagree on who it is), quarantined with the rest
     row_problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # A workbook's other sheets: those with a header, read as tables (pipelines.linked_sheets
+    # joins them), and the names of the others (a read-me, a hidden list of values).
+    others: list[RawTable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 HeaderScore = Callable[[list[str]], float]
@@ -351,7 +355,50 @@ def _read_sheets(
     _, pos, _ = _find_header(rows, header_score)
     merged = _merges(calamine_sheet)
     table = _build(rows, pos, filename, fmt, name, lambda p: p + 1, merged=merged)
-    return _with_hidden(table, workbook_data, fmt)
+    table = _with_hidden(table, workbook_data, fmt)
+    _other_sheets(workbook, table, [n for n in names if n != name], fmt, filename, header_score)
+    return table
+
+
+def _visible(workbook: CalamineWorkbook) -> set[str]:
+    try:
+        return {m.name for m in workbook.sheets_metadata if m.visible.name == "Visible"}
+    except Exception:  # a format without the information: every sheet is visible
+        return set(workbook.sheet_names)
+
+
+def _other_sheets(
+    workbook: CalamineWorkbook,
+    table: RawTable,
+    names: list[str],
+    fmt: str,
+    filename: str,
+    header_score: HeaderScore,
+) -> None:
+    """The workbook's other visible sheets: read as tables when they have a header, named
+    in `table.notes` otherwise (a read-me) or when hidden (a list of values)."""
+    visible = _visible(workbook)
+    for name in names:
+        if name not in visible:
+            table.notes.append(name)
+            continue
+        try:
+            with _parsing(filename):
+                sheet = workbook.get_sheet_by_name(name)
+                _check_sheet(sheet, filename)
+                rows = sheet.to_python(skip_empty_area=False)
+            score, pos, _ = _find_header(rows, header_score)
+            if score < MIN_HEADER_SCORE:  # no known header: its first filled row stands for one
+                pos = next((i for i, r in enumerate(rows) if any(cell_text(v) for v in r)), -1)
+                if pos < 0:
+                    continue  # an empty sheet
+            other = _build(rows, pos, filename, fmt, name, lambda p: p + 1, merged=_merges(sheet))
+        except bounds.TooLarge:
+            raise
+        except IngestError:  # a chart sheet, a header without rows: nothing to join
+            table.notes.append(name)
+            continue
+        table.others.append(other)
 
 
 def _with_hidden(table: RawTable, data: bytes, fmt: str) -> RawTable:

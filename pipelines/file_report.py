@@ -87,7 +87,11 @@ class FileReport:
             detail += f" — {self.erreurs[0] if self.erreurs else self.message}"
         elif self.statut == "a_completer":
             asked = ", ".join(
-                f"« {q['en_tete']} »" if "en_tete" in q else f"étape « {q['etape']} »"
+                f"« {q['en_tete']} »"
+                if "en_tete" in q
+                else f"étape « {q['etape']} »"
+                if "etape" in q
+                else f"feuille « {q['feuille']} »"
                 for q in self.questions
             )
             detail += f" — colonnes à préciser : {asked}"

@@ -91,14 +91,21 @@ class NeedsAnswers(IngestError):
     def steps(self) -> list[dict]:
         return self.shaped.steps_report()
 
+    @property
+    def sheets(self) -> list[dict]:
+        return self.shaped.sheets_report()
+
 
 def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> str:
     """One French message naming each step and column to answer, what it holds, the
     likeliest fields, and how to answer on the command line."""
-    columns, steps = mapping.questions, shaped.questions
+    columns = mapping.questions
+    steps = [q for q in shaped.questions if "etape" in q]
+    sheets = [q for q in shaped.questions if "feuille" in q]
     count = ", ".join(
         part
         for part in (
+            f"{len(sheets)} feuille(s)" if sheets else "",
             f"{len(steps)} étape(s)" if steps else "",
             f"{len(columns)} colonne(s)" if columns else "",
         )
@@ -108,6 +115,11 @@ def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> 
         f"« {filename} » ({KIND_LABELS[mapping.kind]}) : {count} à préciser avant l'import ; "
         "rien n'a été écrit."
     ]
+    for s in sheets:
+        lines.append(
+            f"  - feuille « {s['feuille']} » ({s['lignes']} ligne(s)) : {s['ressemble_a']}, "
+            "sans colonne en commun avec la feuille principale."
+        )
     for s in steps:
         choices = [schema_field(mapping.kind, n).label for n in s["suggestions"]]
         maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
@@ -121,6 +133,11 @@ def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> 
         "l'ignorer) puis relancez avec --profile FICHIER.toml :"
     )
     template = template_lines(mapping) if columns else []
+    if sheets:
+        template += ["[feuilles]"] + [
+            f'# "{toml_text(s["feuille"])}" = "ignorer"   # ou ajoutez-lui une colonne commune'
+            for s in sheets
+        ]
     if steps:
         template += ["[etapes]"] + [
             f'# "{toml_text(s["etape"])}" = ""   # '

@@ -20,6 +20,7 @@ from pipelines.answers import Answers
 from pipelines.errors import IngestError
 from pipelines.event_log import EventLog, decide_steps, pivot, recognise
 from pipelines.extract import RawTable
+from pipelines.linked_sheets import ASKED, JOINED, Sheet, join
 
 TABLE, LOG, WORKBOOK = "tableau", "journal", "classeur"
 
@@ -30,20 +31,25 @@ class Shaped:
     form: str = TABLE
     fixed: dict[int, str] = field(default_factory=dict)  # columns the shaping placed
     log: EventLog | None = None
+    sheets: list[Sheet] = field(default_factory=list)  # a workbook's sheets, and their fate
 
     @property
     def questions(self) -> list[dict]:
-        """What must be answered before anything loads: the uncertain step labels."""
-        if self.log is None:
-            return []
-        return [
-            {
-                "etape": s.label,
-                "lignes": s.rows,
-                "suggestions": [n for n, _ in s.candidates],
-            }
-            for s in self.log.questions
+        """What must be answered before anything loads: the uncertain step labels, the
+        sheets that hold dates or labels and share no key."""
+        steps = [
+            {"etape": s.label, "lignes": s.rows, "suggestions": [n for n, _ in s.candidates]}
+            for s in (self.log.questions if self.log else [])
         ]
+        sheets = [
+            {"feuille": s.name, "ressemble_a": s.looks_like, "lignes": s.rows}
+            for s in self.sheets
+            if s.decision == ASKED
+        ]
+        return steps + sheets
+
+    def sheets_report(self) -> list[dict]:
+        return [s.report() for s in self.sheets]
 
     def steps_report(self) -> list[dict]:
         """Each label of an event log: the date field it fills (None: not a step), rows."""
@@ -65,14 +71,20 @@ def _check_steps(log: EventLog, answers: Answers) -> None:
 
 def shape(raw: RawTable, answers: Answers) -> Shaped:
     """One row per record, and what was decided to get there."""
-    log = recognise(raw)
+    table, form, fixed, sheets = raw, TABLE, {}, []
+    if raw.others or raw.notes:
+        joined = join(raw, answers.sheets)
+        table, sheets = joined.table, joined.sheets
+        linked = any(s.decision in (JOINED, ASKED) for s in sheets)
+        form = WORKBOOK if linked else TABLE
+        fixed = dict.fromkeys(joined.ignored_codes, "")
+    log = recognise(table) if form == TABLE else None
     if log is None:
-        return Shaped(raw)
+        return Shaped(table, form, fixed, sheets=sheets)
     _check_steps(log, answers)
-    decide_steps(log, raw.frame[log.label_pos], answers.steps)
-    wide = pivot(raw, log)
-    wide = replace(wide, row_problems=log.conflicts)
-    return Shaped(wide, LOG, dict(log.fixed), log)
+    decide_steps(log, table.frame[log.label_pos], answers.steps)
+    wide = replace(pivot(table, log), row_problems=log.conflicts)
+    return Shaped(wide, LOG, dict(log.fixed), log, sheets)
 
 
 def label_of(shaped: Shaped, name: str) -> str:

@@ -152,6 +152,7 @@ def _loaded_report(
         lignes_ignorees=set_aside_report(p),
         forme=plan.shaped.form if plan.shaped else "tableau",
         etapes=plan.shaped.steps_report() if plan.shaped else [],
+        feuilles=plan.shaped.sheets_report() if plan.shaped else [],
         erreurs=plan.row_errors(),
         profil=saved or plan.mapping.profile,
         colonnes_non_reconnues=plan.mapping.unmapped,

@@ -244,7 +244,7 @@ def _date_fit(name: str, shape: CellShape, today: dt.date) -> float:
         # text under a date header is only doubtful: its rows will be quarantined, said.
         other = (
             _something_else(shape)
-            or (_person_names(shape) and shape.filled >= FEW_CELLS * 4)
+            or (person_names(shape) and shape.filled >= FEW_CELLS * 4)
             or shape.insee >= 0.8
             or shape.postcodes >= 0.8
         )
@@ -288,7 +288,7 @@ def fit(kind: Kind, name: str, shape: CellShape, today: dt.date | None = None) -
     if name in person:
         if _something_else(shape) or _place_names(shape):
             return REFUTE  # place names are no one's name
-        if not _person_names(shape):
+        if not person_names(shape):
             return NEUTRAL
     # Names of several words: full names (a few compound surnames aside).
     if name in ("nom_prenom", "nom_prenom_mentor"):
@@ -353,7 +353,7 @@ def _place_names(shape: CellShape) -> bool:
     return shape.communes >= 0.8 and shape.distinct >= PLACES_DISTINCT
 
 
-def _person_names(shape: CellShape) -> bool:
+def person_names(shape: CellShape) -> bool:
     """Cells that read as people's names: letters only, many different values, and not the
     labels of a value table ("Une fille", "Un garçon" are letters too)."""
     if shape.names < 0.7 or holds_known_labels(shape):
@@ -390,7 +390,7 @@ def looks_like(shape: CellShape) -> str:
         return "des adresses e-mail"
     if shape.phones > 0.3:
         return "des numéros de téléphone"
-    if _person_names(shape):
+    if person_names(shape):
         return "des noms de personnes"
     return "du texte"
 
