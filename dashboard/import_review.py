@@ -3,6 +3,8 @@ file the questions, the corrections, the report before writing and the confirmat
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from auth.roles import Identity, Right
@@ -84,11 +86,13 @@ def review(
         return None
     widget = f"colonne_{upload.sha256[:16]}"
     try:
-        shaped = talk.shaped()
-        steps = mapping_editor.steps(widget, shaped)
+        sheets = mapping_editor.sheets(widget, talk.shaped())
+        if sheets is None:
+            return None  # the workbook's sheets first
+        steps = mapping_editor.steps(widget, talk.shaped(Answers(sheets=sheets)))
         if steps is None:
-            return None  # the event log's steps first
-        shaping = Answers(steps=steps, source="page")
+            return None  # then the event log's steps
+        shaping = Answers(steps=steps, sheets=sheets, source="page")
         understood = talk.understand(shaping)
         table = talk.shaped(shaping).table
     except IngestError as exc:
@@ -100,11 +104,11 @@ def review(
         return None  # the questions first: nothing can be planned yet
     notice = st.empty()
     try:
-        answered = talk.mapping(Answers(steps=steps, positions=asked, source="page"))
+        answered = talk.mapping(replace(shaping, positions=asked))
         fixes = asked | mapping_editor.corrections(
             widget, header, answered, table.frame, set(asked), table.hidden
         )
-        answers = Answers(steps=steps, positions=fixes, source="page")
+        answers = replace(shaping, positions=fixes)
         if mapping_editor.warn_missing(notice, talk.mapping(answers)):
             return None
         plan = talk.plan(answers)

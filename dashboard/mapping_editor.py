@@ -17,7 +17,13 @@ from dashboard.markdown import plain
 from domain.schema import FIELDS, field
 from domain.text import normalise_key
 from pipelines.api import IGNORE, SUGGESTED, ColumnMapping, Shaped
-from pipelines.preview import columns_preview, shape_lines, step_choices, value_choices
+from pipelines.preview import (
+    columns_preview,
+    shape_lines,
+    sheets_line,
+    step_choices,
+    value_choices,
+)
 
 IGNORED_CHOICE = "— ignorer cette colonne —"
 NOT_A_STEP = "— pas une étape (non repris) —"
@@ -141,6 +147,50 @@ def warn_missing(place, mapping: ColumnMapping) -> bool:
         icon=":material/rule:",
     )
     return True
+
+
+def sheets(widget_key: str, shaped: Shaped) -> dict[str, str] | None:
+    """A workbook: which sheets were joined to which, which left out; one choice per sheet
+    that holds dates or labels and shares no key (nothing chosen in advance), and on
+    request one per joined sheet to leave it out. Returns the answers (normalised sheet
+    name -> « joindre » / « ignorer »), or None while a sheet is unanswered."""
+    if not shaped.sheets or (shaped.form == "tableau" and not shaped.questions):
+        if shaped.sheets:
+            st.caption(plain(sheets_line(shaped)))
+        return {}
+    st.info(plain(sheets_line(shaped)), icon=":material/tab:")
+    answers: dict[str, str] = {}
+    asked = [s for s in shaped.sheets if s.decision == "a_preciser"]
+    for sheet in asked:
+        chosen = st.radio(
+            f"Feuille « {plain(sheet.name)} » : {plain(sheet.looks_like)}, sans colonne en "
+            "commun avec la feuille principale",
+            ["Ignorer cette feuille"],
+            index=None,
+            key=_label_key(widget_key, "feuille", sheet.name),
+            help="Pour la joindre, ajoutez-lui la colonne qu'elle partage avec la feuille "
+            "principale (le numéro de dossier du jeune, le code du mentor) et déposez le "
+            "fichier à nouveau.",
+        )
+        if chosen is not None:
+            answers[normalise_key(sheet.name)] = "ignorer"
+    joined = [s for s in shaped.sheets if s.decision == "jointe"]
+    if joined and st.toggle("Laisser de côté une feuille jointe", key=f"{widget_key}_feuilles"):
+        for sheet in joined:
+            if st.checkbox(
+                f"Ignorer « {plain(sheet.name)} »",
+                key=_label_key(widget_key, "feuille_jointe", sheet.name),
+            ):
+                answers[normalise_key(sheet.name)] = "ignorer"
+    if len([s for s in asked if normalise_key(s.name) in answers]) < len(asked):
+        st.warning(
+            f"**{len(asked)} feuille(s) à préciser** avant l'import : elles contiennent des "
+            "dates ou des libellés, mais aucune colonne ne les relie à la feuille principale. "
+            "Rien n'est écrit avant la confirmation.",
+            icon=":material/help:",
+        )
+        return None
+    return answers
 
 
 def steps(widget_key: str, shaped: Shaped) -> dict[str, str] | None:

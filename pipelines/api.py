@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -53,7 +53,7 @@ from pipelines.mapping import (
 )
 from pipelines.plan import NeedsAnswers, Plan, known_associations, make_plan
 from pipelines.pseudonyms import load_key
-from pipelines.saved_profiles import all_profiles, stored_headers
+from pipelines.saved_profiles import all_profiles, remembered_shape, stored_headers
 from pipelines.shape import Shaped, shape
 from pipelines.undo import UndoReport, undo_import
 from pipelines.write import already_imported, already_imported_report, apply_plan
@@ -219,7 +219,9 @@ class Conversation:
         key = answers.shape_key()
         if key not in self._shapes:
             _bounded(self._shapes, MAPPINGS_KEPT)
-            self._shapes[key] = shape(self.table, answers)
+            steps, sheets = remembered_shape(self.profiles, self.association)
+            known = replace(answers, steps=steps | answers.steps, sheets=sheets | answers.sheets)
+            self._shapes[key] = shape(self.table, known)
         return self._shapes[key]
 
     def understand(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:

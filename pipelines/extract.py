@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from domain.text import BIDI_CONTROLS, CONTROLS
 from pipelines import bounds, filecheck
@@ -361,8 +361,9 @@ def _read_sheets(
 
 
 def _visible(workbook: CalamineWorkbook) -> set[str]:
+    """The sheets a person sees (a template's hidden list of values is not one)."""
     try:
-        return {m.name for m in workbook.sheets_metadata if m.visible.name == "Visible"}
+        return {m.name for m in workbook.sheets_metadata if m.visible == SheetVisibleEnum.Visible}
     except Exception:  # a format without the information: every sheet is visible
         return set(workbook.sheet_names)
 

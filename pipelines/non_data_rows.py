@@ -8,8 +8,9 @@ as quarantined and never dropped without a word. Rows read = rows loaded + rows 
 
 A total row names itself in one of its cells (« Total », « Sous-total Lille », « Total
 général », « Nombre de jeunes »: the words of [mots] totaux in the vocabulary) and holds
-nothing else than numbers. A section row has one cell filled, with words, outside the
-identifier's column, in a table of several columns.
+nothing else than numbers. A section row has one cell of words (its other cells empty, or
+numbers: the group's count), outside the identifier's column, in a table of several columns.
+Neither could be a record: a record has its identifier, its names and its dates.
 """
 
 from __future__ import annotations
@@ -72,8 +73,10 @@ def _reason(
         if all(_number(v) for v in rest):
             return named[0][1]
         return None
-    if sections and len(filled) == 1 and width >= MIN_COLUMNS_FOR_SECTIONS:
-        pos, value = filled[0]
+    texts = [(pos, v) for pos, v in filled if not _number(v)]
+    if sections and len(texts) == 1 and width >= MIN_COLUMNS_FOR_SECTIONS:
+        # One label, and numbers at most (« Secteur Lille | 12 »): the name of a group.
+        pos, value = texts[0]
         words = isinstance(value, str) and any(c.isalpha() for c in value)
         # In the identifier's column, a lone value is a record with nothing else filled
         # (quarantined), unless the identifiers are codes and this is words.
@@ -99,10 +102,13 @@ def _date_like(text: str) -> bool:
 _PREFIXES = ("tot", "sous", "cumul", "ensemble", "somme", "nombre", "nb", "effectif", "moyenne")
 
 
+FEW_CELLS = 3  # a section's name with its counts; a record fills more
+
+
 def _candidates(frame: pd.DataFrame) -> pd.Series:
     """Rows worth a look, found column-wise (a 100,000-row file is not read row by row):
-    one cell filled at most, or a cell that starts like a total's name."""
-    mask = frame.notna().sum(axis=1) <= 1
+    a few cells filled at most, or a cell that starts like a total's name."""
+    mask = frame.notna().sum(axis=1) <= FEW_CELLS
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
         if column.dtype != object:
@@ -130,8 +136,8 @@ def set_aside(
         for line, cells in rows
         if (reason := _reason(list(cells), id_position, width, False, False)) is not None
     }
-    if sections:  # the identifiers' shape, read on the records (several values, no total)
-        several = (frame.notna().sum(axis=1) >= 2).to_numpy()
+    if sections:  # the identifiers' shape, read on the records (many values, no total)
+        several = (frame.notna().sum(axis=1) >= min(width, FEW_CELLS + 1)).to_numpy()
         records = frame[several & ~frame.index.isin(list(reasons))]
         codes = id_position is not None and _codes(records.iloc[:, id_position])
         for line, cells in rows:

@@ -217,7 +217,11 @@ MONTH_WORDS = frozenset(
     [*_FRENCH_MONTHS, "janvier", "fevrier", "mars", "avril", "juillet", "aout", "septembre",
      "sept", "octobre", "novembre", "decembre"]
 )  # fmt: skip
-_TEXT_DATE = re.compile(r"(\d{1,2})(?: ?er)? ([a-z]+) (\d{4})")
+# « 5 mars 2009 », « 1er mars 2025 », « lundi 3 mars 2025 », « 03-mars-25 » (a date cell of
+# Excel's « jj-mmm-aa » format saved as text): compared on normalise_key, which makes every
+# separator a space.
+_TEXT_DATE = re.compile(r"(?:[a-z]+ )?(\d{1,2})(?: ?er)? ([a-z]+) (\d{4}|\d{2})")
+_WEEKDAYS = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"})
 
 # Outcome of one distinct value.
 _OK, _MISSING, _BAD, _RANGE = 0, 1, 2, 3
@@ -282,12 +286,17 @@ def _text_date_slow(text: str) -> tuple[int, dt.date | None]:
     if key in MISSING_KEYS or says_pending(key, MONTH_WORDS):
         return _MISSING, None
     match = _TEXT_DATE.fullmatch(key)
+    if match and key.split()[0].isalpha() and key.split()[0] not in _WEEKDAYS:
+        match = None  # words before the day are a weekday or nothing
     if match:
         name = match.group(2)
         month = next((n for p, n in _FRENCH_MONTHS.items() if name.startswith(p)), None)
         if month is not None:
+            year = int(match.group(3))
+            if len(match.group(3)) == 2:  # as for « 05/03/25 »: 00-69 -> 20xx, 70-99 -> 19xx
+                year += 2000 if year < 70 else 1900
             try:
-                return _OK, dt.date(int(match.group(3)), month, int(match.group(1)))
+                return _OK, dt.date(year, month, int(match.group(1)))
             except ValueError:
                 return _BAD, None
     return _BAD, None

@@ -51,7 +51,7 @@ class Plan:
     def answered(self) -> bool:
         """Whether the user answered anything a saved profile would keep."""
         a = self.answers
-        return bool(a.columns or a.positions or a.values)
+        return bool(a.columns or a.positions or a.values or a.steps or a.sheets)
 
     def row_errors(self, limit: int = MAX_ROW_ERRORS_LISTED) -> list[str]:
         q = self.prepared.quarantine

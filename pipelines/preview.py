@@ -70,6 +70,29 @@ def shape_lines(shaped: Shaped) -> list[str]:
     return lines
 
 
+SHEET_WORDS = {
+    "principale": "feuille principale",
+    "jointe": "jointe",
+    "ignoree": "laissée de côté",
+    "a_preciser": "à préciser",
+}
+
+
+def sheets_line(shaped: Shaped) -> str:
+    """A workbook's sheets and what became of each, in one French sentence."""
+    parts = []
+    for s in shaped.sheets:
+        text = f"« {s.name} » : {SHEET_WORDS[s.decision]}"
+        if s.decision == "jointe":
+            text += f" par la colonne « {s.key} »"
+            if s.several:
+                text += f" ({s.several} jeune(s) avec plusieurs lignes : la plus récente retenue)"
+        elif s.reason and s.decision != "principale":
+            text += f" ({s.reason})"
+        parts.append(text)
+    return "Classeur : " + " ; ".join(parts) + "."
+
+
 def step_choices(shaped: Shaped) -> dict[str, str]:
     """French label -> date field of the log's kind, for a select box (« pas une étape »
     is the caller's)."""

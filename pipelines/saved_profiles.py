@@ -18,6 +18,7 @@ from pipelines.mapping import Profile, load_profiles
 from store.models import ProfilColonnes
 
 PREFIX = "enregistré"
+STEPS, SHEETS = "@etapes", "@feuilles"  # a profile's values: the shape's answers too
 MAX_NAME = 100  # profil_colonnes.nom and import_lot.profil
 
 
@@ -84,3 +85,32 @@ def save_profile(
     else:
         conn.execute(update(table).where(table.c.id == found).values(**payload))
     return name
+
+
+def shape_answers(answers) -> dict[str, dict[str, str]]:
+    """The steps and sheets answered, as a saved profile keeps them (beside its labels)."""
+    out = {}
+    if answers.steps:
+        out[STEPS] = dict(answers.steps)
+    if answers.sheets:
+        out[SHEETS] = dict(answers.sheets)
+    return out
+
+
+def remembered_shape(
+    profiles: tuple[Profile, ...], association: str | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The steps and sheets answered in the saved profiles (the association's own first,
+    the most recent first): a journal or a workbook answered once is not asked again."""
+    steps: dict[str, str] = {}
+    sheets: dict[str, str] = {}
+    key = normalise_key(association) if association else None
+    mine = [
+        p for p in profiles if p.path is None and key and normalise_key(p.association or "") == key
+    ]
+    others = [p for p in profiles if p.path is None and p not in mine]
+    for profile in [*mine, *others]:
+        for answered, name in ((steps, STEPS), (sheets, SHEETS)):
+            for label, value in profile.values.get(name, {}).items():
+                answered.setdefault(label, value)
+    return steps, sheets

@@ -21,7 +21,7 @@ from pipelines.file_report import (
 from pipelines.load import ImportMeta, load
 from pipelines.mapping import profile_columns
 from pipelines.plan import Plan
-from pipelines.saved_profiles import save_profile
+from pipelines.saved_profiles import save_profile, shape_answers
 from store.audit import Actor, record
 from store.db import Busy, writing
 from store.models import Association, ImportLot
@@ -97,8 +97,9 @@ def apply_plan(
                 _create_association(conn, plan.association or "", capacity)
             if keep_mapping and plan.answered:
                 columns = profile_columns(plan.mapping, plan.raw.header)
+                remembered = shape_answers(plan.answers)  # the steps and sheets, next month too
                 saved = save_profile(
-                    conn, kind, plan.association, columns, plan.mapping.values, user
+                    conn, kind, plan.association, columns, plan.mapping.values | remembered, user
                 )
             meta = ImportMeta(
                 fichier=plan.filename,

@@ -136,3 +136,22 @@ def test_rows_in_any_order_and_the_mentor_named_on_the_matching_row(engine, key)
     assert p["J1"]["id_mentor"] == id_mentor(key, "Horizon", "Leroy", "Anne")
     assert p["J1"]["date_debut"] == dt.date(2025, 2, 11)
     assert p["J1"]["modalite"] == "distanciel"
+
+
+def test_the_steps_answered_once_are_not_asked_next_month(engine, key):
+    """Answered and kept (« Enregistrer cette correspondance »): the next export of the
+    same journal loads without the question."""
+    from pipelines.api import Conversation, Upload
+    from store.audit import Actor
+
+    answers = Answers(steps={normalise_key("Signature charte d'engagement"): "date_convention"})
+    first = Conversation(engine, Upload.of("mars.csv", LOG), key, association="Fil Rouge")
+    plan = first.plan(answers)
+    assert first.apply(plan, Actor("claire"), keep_mapping=True).profil_enregistre
+    april = csv_bytes([HEADER, *ROWS, ["12", "FR-5", "MOREL Tom", "03/03/2008",
+                                       "Inscription reçue", "01/04/2025", "", "Paul"]])  # fmt: skip
+    report = ingest(engine, april, "avril.csv", key, association="Fil Rouge")
+    assert report.statut == "charge", report.erreurs
+    assert {s["libelle"]: s["champ"] for s in report.etapes}[
+        "Signature charte d'engagement"
+    ] == "date_convention"

@@ -75,6 +75,10 @@ def test_normalise_key(text: str, key: str) -> None:
         ("  05/03/2009\xa0", "2009-03-05"),
         ("5 mars 2009", "2009-03-05"),
         ("1er février 2010", "2010-02-01"),
+        ("lundi 3 mars 2025", "2025-03-03"),  # a weekday in front
+        ("03-mars-25", "2025-03-03"),  # Excel's « jj-mmm-aa » saved as text
+        ("03.03.25", "2025-03-03"),
+        ("3 mars 25", "2025-03-03"),
         (dt.date(2009, 3, 5), "2009-03-05"),
         (dt.datetime(2009, 3, 5, 23, 59), "2009-03-05"),
         (pd.Timestamp("2009-03-05 23:30", tz="Europe/Paris"), "2009-03-05"),
@@ -100,6 +104,7 @@ def test_parse_dates_accepted(raw: object, expected: str) -> None:
         ("31/02/2020", "date illisible « 31/02/2020 » (attendu JJ/MM/AAAA)"),
         ("13/13/2020", "date illisible « 13/13/2020 » (attendu JJ/MM/AAAA)"),
         ("voir Marc", "date illisible « voir Marc » (attendu JJ/MM/AAAA)"),
+        ("rue 3 mars 2025", "date illisible « rue 3 mars 2025 » (attendu JJ/MM/AAAA)"),
         # Something done, with its date in words the reader does not take apart: refused,
         # never read as pending (nothing in it says « not yet »).
         ("reçu le 03/03/2025", "date illisible « reçu le 03/03/2025 » (attendu JJ/MM/AAAA)"),

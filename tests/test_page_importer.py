@@ -343,3 +343,22 @@ def test_an_event_log_asks_its_unsure_step_then_loads(db):
     at.run()
     assert not at.exception, at.exception
     assert counts(db)["parcours"] == 3
+
+
+def test_a_workbook_says_its_sheets_and_asks_the_one_it_cannot_join(db):
+    from tests.test_linked_sheets import _book
+
+    at = upload(page(), "relais.xlsx", _book(), association="Relais")
+    summary = at.info[0].value
+    assert "« Duos » : jointe par la colonne « N° jeune » (1 jeune(s) avec plusieurs" in summary
+    assert "« Parrains » : jointe par la colonne « Code »" in summary
+    assert "« À lire » : laissée de côté" in summary
+    sheet = next(r for r in at.radio if "Sorties collectives" in r.label)
+    assert sheet.value is None and not at.metric  # nothing planned before the answer
+    sheet.set_value("Ignorer cette feuille").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Lignes qui seront chargées"] == "3"
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert counts(db)["parcours"] == 3

@@ -445,3 +445,17 @@ def test_a_header_on_two_rows_of_a_crm_extraction(engine, key):
     assert fields["Jeune - Nom"] == "nom" and fields["Mentor - Nom"] == "nom_mentor"
     assert fields["Binôme - Date début"] == "date_debut"
     assert report.date_donnees == "2025-09-30"
+
+
+def test_a_section_row_with_its_count_and_a_count_of_files_are_set_aside(engine, key):
+    header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Date d'inscription", "Nb"]
+    rows = [
+        ["Secteur Lille", "", "", "", "", "2"],
+        ["A1", "Dupont", "Marie", "05/03/2009", "10/01/2025", "1"],
+        ["A2", "Martin", "Léa", "02/11/2007", "lundi 13 janvier 2025", "1"],
+        ["Nb dossiers Lille", "", "", "", "", "2"],
+    ]
+    report = ingest(engine, csv_bytes([header, *rows]), "x.csv", key, association="Horizon")
+    assert (report.lignes_lues, report.lignes_chargees, report.lignes_en_quarantaine) == (4, 2, 0)
+    assert [r["motif"] for r in report.lignes_ignorees] == ["intitulé de section", "total"]
+    assert parcours_rows(engine)["A2"]["date_inscription"] == dt.date(2025, 1, 13)
