@@ -124,14 +124,16 @@ def _label_columns(frame: pd.DataFrame, shapes: list[CellShape]) -> list[int]:
 
 
 def _kind_and_steps(labels: pd.Series) -> tuple[Kind, int] | None:
-    """The kind whose steps the labels name (at least two labels), and how many."""
+    """The kind whose steps the labels name (two different steps at least: a column of
+    reasons, « Fin du programme », « Arrêt du jeune », names one), and how many labels."""
     distinct = labels.dropna().astype(str).unique()
     best: tuple[int, float, Kind] | None = None
     for kind in LOG_KINDS:
-        named = [s[0][1] for v in distinct if (s := _step_scores(v, kind))]
-        strong = [x for x in named if x >= 0.5]
-        key = (len(strong), sum(strong), kind)
-        if len(strong) >= 2 and (best is None or key[:2] > best[:2]):
+        named = [s[0] for v in distinct if (s := _step_scores(v, kind))]
+        strong = [(name, score) for name, score in named if score >= 0.5]
+        steps = {name for name, _ in strong}
+        key = (len(strong), sum(score for _, score in strong), kind)
+        if len(steps) >= 2 and (best is None or key[:2] > best[:2]):
             best = key
     return (best[2], best[0]) if best else None
 
@@ -172,7 +174,9 @@ def _best_id(
     label_pos: int,
     date_pos: int,
 ) -> int | None:
-    """The dossier column: its values repeat; the header that best says an identifier."""
+    """The dossier column: its values repeat over rows that carry different labels; the
+    header that best says an identifier, else codes (« 2025-014 », « J17 ») over words
+    (a name, an association repeated on every row), else the finest grouping."""
     candidates = []
     for pos, header in enumerate(raw.header):
         if pos in (label_pos, date_pos) or pos not in frame or not _dossiers(frame[pos]):
@@ -182,11 +186,13 @@ def _best_id(
         if not _several_labels_per(frame, pos, label_pos):
             continue
         score = header_scores(header, kind).get("id_source") if header else None
-        candidates.append((score.score if score else 0.0, -pos, pos))
+        values = frame[pos].dropna().astype(str).str.strip()
+        coded = float((values.str.contains(r"\d") & ~values.str.contains(" ")).mean())
+        candidates.append((score.score if score else 0.0, coded >= 0.8, values.nunique(), pos))
     if not candidates:
         return None
     best = max(candidates)
-    return best[2] if best[0] > 0 or len(candidates) == 1 else None
+    return best[3] if best[0] > 0 or best[1] else None
 
 
 SPARSE = 0.6  # a column filled on fewer rows than this share may belong to one step
@@ -210,11 +216,16 @@ def _same(values: pd.Series) -> pd.Series:
     return values.map(lambda v: normalise_key(str(v)) if v is not None else None)
 
 
+SMALL_NUMBERS = 1000  # ages, counts, hours: numbers that repeat, not dossiers
+
+
 def _not_an_identifier(shape: CellShape) -> bool:
     """Cells that repeat for another reason than a dossier: dates, places, codes of
-    places, yes/no, the labels of a value table."""
+    places, yes/no, small numbers, the labels of a value table."""
+    small = shape.ints >= 0.8 and shape.int_range is not None
     return (
-        shape.any_dates >= 0.5
+        (small and shape.int_range[1] < SMALL_NUMBERS)
+        or shape.any_dates >= 0.5
         or shape.postcodes >= 0.5
         or shape.insee >= 0.5
         or shape.communes >= 0.5

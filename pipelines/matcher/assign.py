@@ -296,6 +296,7 @@ def _score_column(
     hs = header_scores(header, kind, group) if header else {}
     ranked = []
     clear: list[bool] = []  # per field the header names clearly: do the cells refute it?
+    named_by_cells = False  # the cells alone name a field (« Structure » over associations)
     for name in names:
         score = hs.get(name)
         h = score.score if score else 0.0
@@ -303,12 +304,15 @@ def _score_column(
         if h >= CLEAR_HEADER:
             clear.append(evidence <= REFUTE)
         specific = not shape.empty and _specific(kind, name, shape)
+        # Place names are too common to overrule a header (Bernard, Roux); codes, labels
+        # and the associations' own names are not.
+        named_by_cells |= specific and name != "commune"
         c = certitude(h, evidence, specific, bool(score and score.doubt))
         if c > 0:
             rank = c + (score.specificity if score else 0.0)
             own = bool(score and score.own)
             ranked.append((name, round(c, 3), own, round(rank, 3), h))
-    if clear and all(clear):  # « Nom » over town names: asked, neither a name nor a commune
+    if clear and all(clear) and not named_by_cells:  # « Nom » over town names: asked
         ranked = [(n, min(c, CERTAIN - 0.05), o, r, h) for n, c, o, r, h in ranked]
     ranked.sort(key=lambda r: -r[3])
     return ranked

@@ -130,10 +130,10 @@ def answer_dicts(built: Built, questions: list[dict]):
     return out
 
 
-def make_answers(columns: dict, steps: dict, sheets: dict) -> Answers:
+def make_answers(columns: dict, steps: dict, sheets: dict, values: dict | None = None) -> Answers:
     """Answers with the step and sheet answers when the import takes them (issue 21);
     columns alone before."""
-    extra = {k: v for k, v in (("steps", steps), ("sheets", sheets)) if v}
+    extra = {k: v for k, v in (("steps", steps), ("sheets", sheets), ("values", values)) if v}
     if extra:
         try:
             return Answers(columns=columns, source=SOURCE, **extra)
@@ -258,7 +258,13 @@ def answered_rounds(built: Built, engine: Engine, key: bytes, most: int = 5) -> 
     reports = []
     for _ in range(most):
         report = ingest(
-            engine, built.data, built.filename, key, association=association, answers=answers
+            engine,
+            built.data,
+            built.filename,
+            key,
+            association=association,
+            answers=answers,
+            dry_run=True,
         )
         reports.append(report)
         if report.statut != "a_completer":
@@ -273,4 +279,50 @@ def answered_rounds(built: Built, engine: Engine, key: bytes, most: int = 5) -> 
         steps |= got[1]
         sheets |= got[2]
         answers = make_answers(columns, steps, sheets)
+    if reports[-1].statut == "charge":  # the labels the page asks, answered; then for real
+        values = label_answers(built, reports[-1])
+        answers = make_answers(columns, steps, sheets, values)
+        reports.append(
+            ingest(
+                engine, built.data, built.filename, key, association=association, answers=answers
+            )
+        )
     return Rounds(reports, list(asked.values()))
+
+
+def _label_specs(node, out: dict[str, dict[str, str]]) -> None:
+    """Every (field, its labels in this layout) of a description, wherever they stand."""
+    if isinstance(node, dict):
+        if isinstance(node.get("champ"), str) and isinstance(node.get("libelles"), dict):
+            _add_labels(out, node["champ"], node["libelles"])
+        journal = node.get("journal")
+        if isinstance(journal, dict):
+            for name, spec in journal.get("libelles", {}).items():
+                _add_labels(out, name, spec)
+        for value in node.values():
+            _label_specs(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _label_specs(value, out)
+
+
+def _add_labels(out: dict[str, dict[str, str]], name: str, spec: dict) -> None:
+    for canonical, labels in spec.items():
+        for label in labels if isinstance(labels, list) else [labels]:
+            out.setdefault(name, {})[normalise_key(str(label))] = canonical
+
+
+def label_answers(built: Built, report: FileReport) -> dict[str, dict[str, str]]:
+    """What a user who knows the file chooses for the labels the report did not know (the
+    Importer asks them before confirming): field -> label -> canonical value."""
+    specs: dict[str, dict[str, str]] = {}
+    _label_specs(built.layout, specs)
+    out: dict[str, dict[str, str]] = {}
+    for unknown in report.valeurs_non_reconnues:
+        name, label = unknown["champ"], normalise_key(unknown["valeur"])
+        canonical = specs.get(name, {}).get(label)
+        if canonical is None and name == "resultat_honorabilite":
+            canonical = specs.get("resultat", {}).get(label)
+        if canonical is not None:
+            out.setdefault(name, {})[label] = canonical
+    return out
