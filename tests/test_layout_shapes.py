@@ -24,7 +24,22 @@ from tests.layouts.build import CORPUS, DEFIS, build, layout_paths
 from tests.layouts.shapes import measure_shape
 
 SHAPES = layout_paths(CORPUS, defis=True)
-NOT_YET = pytest.mark.xfail(reason="issue 21: shapes not read yet", strict=False)
+# What is left, each for a reason outside issue 21; strict: the day it passes, the mark goes.
+KNOWN = {
+    "a10_journal_fil_rouge": "« Merville » is two communes of France: issue 22 (the département)",
+    "a15_fiches_cd_colonnes_muettes": "« Merville » is two communes of France: issue 22",
+    "a12_classeur_relais": "« Avis » of the mentors' sheet holds « OK » / « Pas OK »: read "
+    "as yes/no, it is neither placed as the B2 result nor asked",
+}
+
+
+def _layouts():
+    return [
+        pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=KNOWN[p.stem], strict=True))
+        if p.stem in KNOWN
+        else pytest.param(p, id=p.stem)
+        for p in SHAPES
+    ]
 
 
 def test_the_tuning_set_covers_every_shape():
@@ -41,8 +56,7 @@ def test_the_tuning_set_covers_every_shape():
     assert any(c.hidden for b in extractions for c in b.cols)
 
 
-@NOT_YET
-@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
+@pytest.mark.parametrize("path", _layouts())
 def test_shape_loads_exactly_after_its_questions(engine, key, path):
     built = build(path)
     outcome = measure_shape(built, engine, key)
@@ -58,7 +72,6 @@ def test_shape_loads_exactly_after_its_questions(engine, key, path):
     assert outcome.equal == outcome.compared, outcome.differences[:5]
 
 
-@NOT_YET
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_at_most_ten_answers_for_five_files(key, tmp_path, backend):
     asked, loaded = {}, {}
