@@ -120,13 +120,17 @@ def pending_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def says_pending(key: str, dateish: frozenset[str] = frozenset()) -> bool:
-    """Whether a date cell's text (normalised: `normalise_key`) says the date is not there
-    yet: a word of `en_attente`, and nothing else than such words, words of
-    `en_attente_avec`, fillers, numbers and the words of a date (`dateish`: month names)."""
+    """Whether a date cell's text (normalised: `normalise_key`) gives no date: a word of
+    `en_attente` and nothing else than such words, words of `en_attente_avec`, fillers,
+    numbers and the words of a date (`dateish`: month names); or, with no digit at all,
+    only words of `en_attente_avec` (« demandé », « reçu »: done, its day not written)."""
     pending, beside = pending_words()
     fillers = word_lists().fillers
-    found = False
-    for word in key.split():
+    words = key.split()
+    # « demandé », « reçu », « transmis » with no date at all: done, its day not written.
+    found = bool(words) and not any(c.isdigit() for c in key)
+    found = found and all(w in beside or stem(w) in beside or w in fillers for w in words)
+    for word in words:
         if word in pending or stem(word) in pending:
             found = True
         elif not (

@@ -140,6 +140,8 @@ def test_parse_dates_rejected(raw: object, message: str) -> None:
         "Relancé le 03/03/2025",  # a reminder's date is not the step's date
         "prévu en mars 2026",  # planned, not done
         "RDV à fixer",
+        "demandé",  # done, its day not written: no date either
+        "Reçu",
     ],
 )
 def test_a_date_not_there_yet_is_no_date_and_no_error(raw: str) -> None:
