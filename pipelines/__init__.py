@@ -4,8 +4,9 @@ Its door is `pipelines.api` (the `Conversation` of one upload, `ingest` in one g
 with `pipelines.preview` for the French tables the Importer page shows before writing; the
 command line, the demo builder and the web side go through them. Everything else is a
 stage, called by the conversation: read (`extract`, `filecheck`, `bounds`, `isolation`,
-`docx_fiches`), understand (`mapping`, `matcher`, `vocabulary`, `labels`, `answers`,
-`saved_profiles`), prepare (`normalise`, `pseudonyms`, `communes`, `prepare`, `plan`,
-`data_date`), write (`write`, `load`, `consolidate`, `steps_reached`, `undo`). It knows the
+`docx_fiches`, `hidden_columns`), shape (`shape`, `event_log`, `linked_sheets`), understand
+(`mapping`, `matcher`, `vocabulary`, `labels`, `answers`, `saved_profiles`), prepare
+(`non_data_rows`, `normalise`, `pseudonyms`, `communes`, `prepare`, `plan`, `data_date`),
+write (`write`, `load`, `consolidate`, `steps_reached`, `undo`). It knows the
 store and the vocabulary; it knows nothing of the accounts, the reports or the pages.
 """

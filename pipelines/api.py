@@ -11,9 +11,10 @@ runs it to the end (`run`), which never raises for a bad file: the report says w
 refused or what to answer.
 
 Stages, each in its module: read (`extract`, `filecheck`, `bounds`, `isolation`,
-`docx_fiches`), understand (`mapping`, `matcher`, `answers`, `saved_profiles`), prepare
-(`normalise`, `pseudonyms`, `communes`, `prepare`, `plan`), write (`write`, `load`,
-`consolidate`, `undo`). Only this module and `preview` (what a plan will do, in French
+`docx_fiches`, `hidden_columns`), shape (`shape`, `event_log`, `linked_sheets`), understand
+(`mapping`, `matcher`, `answers`, `saved_profiles`), prepare (`non_data_rows`, `normalise`,
+`pseudonyms`, `communes`, `prepare`, `plan`), write (`write`, `load`, `consolidate`,
+`undo`). Only this module and `preview` (what a plan will do, in French
 tables) are for the web side; an import-linter contract keeps it so.
 """
 
