@@ -182,15 +182,12 @@ def sheets(widget_key: str, shaped: Shaped) -> dict[str, str] | None:
                 key=_label_key(widget_key, "feuille_jointe", sheet.name),
             ):
                 answers[normalise_key(sheet.name)] = "ignorer"
-    if len([s for s in asked if normalise_key(s.name) in answers]) < len(asked):
-        st.warning(
-            f"**{len(asked)} feuille(s) à préciser** avant l'import : elles contiennent des "
-            "dates ou des libellés, mais aucune colonne ne les relie à la feuille principale. "
-            "Rien n'est écrit avant la confirmation.",
-            icon=":material/help:",
-        )
-        return None
-    return answers
+    return _all_answered(
+        [normalise_key(s.name) for s in asked],
+        answers,
+        f"**{len(asked)} feuille(s) à préciser** avant l'import : elles contiennent des dates "
+        "ou des libellés, mais aucune colonne ne les relie à la feuille principale.",
+    )
 
 
 def steps(widget_key: str, shaped: Shaped) -> dict[str, str] | None:
@@ -231,15 +228,20 @@ def steps(widget_key: str, shaped: Shaped) -> dict[str, str] | None:
             )
             if choices[chosen] != (step.field or ""):
                 answers[normalise_key(step.label)] = choices[chosen]
-    if len([a for a in asked if normalise_key(a.label) in answers]) < len(asked):
-        st.warning(
-            f"**{len(asked)} étape(s) du journal à préciser** avant l'import : choisissez ce "
-            "que chaque libellé veut dire, ou « pas une étape ». Rien n'est écrit avant la "
-            "confirmation.",
-            icon=":material/help:",
-        )
-        return None
-    return answers
+    return _all_answered(
+        [normalise_key(s.label) for s in asked],
+        answers,
+        f"**{len(asked)} étape(s) du journal à préciser** avant l'import : choisissez ce que "
+        "chaque libellé veut dire, ou « pas une étape ».",
+    )
+
+
+def _all_answered(asked: list[str], answers: dict[str, str], warning: str) -> dict | None:
+    """The answers once every question has one; until then the warning, and None."""
+    if all(key in answers for key in asked):
+        return answers
+    st.warning(f"{warning} Rien n'est écrit avant la confirmation.", icon=":material/help:")
+    return None
 
 
 def _label_key(widget_key: str, name: str, label: str) -> str:

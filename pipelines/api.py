@@ -49,9 +49,11 @@ from pipelines.mapping import (
     SUGGESTED,
     ColumnMapping,
     Profile,
+    describe_columns,
     header_scorer,
     map_columns,
 )
+from pipelines.matcher.cells import CellShape
 from pipelines.plan import NeedsAnswers, Plan, known_associations, make_plan
 from pipelines.pseudonyms import load_key
 from pipelines.saved_profiles import all_profiles, remembered_shape, stored_headers
@@ -175,6 +177,7 @@ class Conversation:
             if version != self.version:
                 self.__dict__.pop("profiles", None)
             self.__dict__.pop("associations", None)
+            self.__dict__.pop("cells", None)
             for memo in (self._shapes, self._understood, self._mappings, self._plans):
                 memo.clear()
             self.kind, self.association, self.version = kind, association, version
@@ -222,8 +225,15 @@ class Conversation:
             _bounded(self._shapes, MAPPINGS_KEPT)
             steps, sheets = remembered_shape(self.profiles, self.association)
             known = replace(answers, steps=steps | answers.steps, sheets=sheets | answers.sheets)
-            self._shapes[key] = shape(self.table, known)
+            self._shapes[key] = shape(self.table, known, self.cells)
         return self._shapes[key]
+
+    @cached_property
+    def cells(self) -> list[CellShape]:
+        """The columns of the file as read, described once: the shaping and the mapping of a
+        plain table both read them."""
+        raw = self.table
+        return describe_columns(raw.frame, len(raw.header), self.associations)
 
     def understand(self, answers: Answers = NO_ANSWERS) -> ColumnMapping:
         """The mapping before any column answer: saved profiles, shipped profiles, the
@@ -243,6 +253,7 @@ class Conversation:
                 associations=self.associations,
                 hidden=raw.hidden,
                 fixed=shaped.fixed,
+                shapes=self.cells if raw is self.table else None,
             )
         return self._understood[key]
 

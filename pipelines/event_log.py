@@ -144,13 +144,15 @@ def _dossiers(values: pd.Series) -> bool:
     return len(present) >= MIN_ROWS and present.nunique() <= len(present) / 1.3
 
 
-def recognise(raw: RawTable) -> EventLog | None:
-    """The event log in a table, or None when it is a table of one row per record."""
+def recognise(raw: RawTable, shapes: list[CellShape] | None = None) -> EventLog | None:
+    """The event log in a table, or None when it is a table of one row per record.
+    `shapes`: the columns described (`describe`), when the caller has them already."""
     frame = raw.frame
     if len(frame) < MIN_ROWS:
         return None
     width = len(raw.header)
-    shapes = [describe(frame[pos]) if pos in frame else CellShape() for pos in range(width)]
+    if shapes is None:
+        shapes = [describe(frame[pos]) if pos in frame else CellShape() for pos in range(width)]
     dated = [p for p, s in enumerate(shapes) if _event_dates(s)]
     for label_pos in _label_columns(frame, shapes):
         found = _kind_and_steps(frame[label_pos])

@@ -15,7 +15,10 @@ Neither could be a record: a record has its identifier, its names and its dates.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from domain.text import normalise_key
 from pipelines.vocabulary import total_words
@@ -99,25 +102,45 @@ def _date_like(text: str) -> bool:
     return any(c.isdigit() for c in text) and any(sep in text for sep in "/.-")
 
 
-_PREFIXES = ("tot", "sous", "cumul", "ensemble", "somme", "nombre", "nb", "effectif", "moyenne")
-
-
+_TOTAL_START = r"^\s*(?:tot|sous|cumul|ensemble|somme|nombre|nb|effectif|moyenne)"
 FEW_CELLS = 3  # a section's name with its counts; a record fills more
 
 
-def _candidates(frame: pd.DataFrame) -> pd.Series:
-    """Rows worth a look, found column-wise (a 100,000-row file is not read row by row):
-    a few cells filled at most, or a cell that starts like a total's name."""
-    mask = frame.notna().sum(axis=1) <= FEW_CELLS
+def _text(column: pd.Series) -> pa.Array | None:
+    """The column as pyarrow text, None when it holds other things (dates, numbers)."""
+    try:
+        return pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _matches(cells: pa.Array | None, found, size: int) -> np.ndarray:
+    if cells is None:
+        return np.zeros(size, dtype=bool)
+    return found(cells).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _starts_like_a_total(cells: pa.Array | None, size: int) -> np.ndarray:
+    """Cells that start like the name of a total, found by pyarrow in one pass."""
+    return _matches(
+        cells, lambda c: pc.match_substring_regex(c, _TOTAL_START, ignore_case=True), size
+    )
+
+
+def _candidates(frame: pd.DataFrame, id_position: int | None) -> np.ndarray:
+    """Rows worth a look, found column-wise (a 100,000-row file is not read row by row): a
+    few cells filled at most, or no identifier like the others' (none, words, a total's
+    name) — a record has its identifier; without an identifier's column, a cell anywhere
+    that starts like a total's name."""
+    mask = (frame.notna().sum(axis=1) <= FEW_CELLS).to_numpy(copy=True)
+    size = len(frame)
+    if id_position is not None:
+        ids = frame.iloc[:, id_position]
+        cells = _text(ids)
+        spaced = _matches(cells, lambda c: pc.match_substring(c, " "), size)
+        return mask | ids.isna().to_numpy() | spaced | _starts_like_a_total(cells, size)
     for position in range(frame.shape[1]):
-        column = frame.iloc[:, position]
-        if column.dtype != object:
-            continue
-        try:
-            starts = column.str.lstrip().str.lower().str.startswith(_PREFIXES)
-        except AttributeError:  # no text at all in the column (dates, numbers)
-            continue
-        mask |= starts.fillna(False).astype(bool)
+        mask = mask | _starts_like_a_total(_text(frame.iloc[:, position]), size)
     return mask
 
 
@@ -129,7 +152,7 @@ def set_aside(
     its other cells missing: quarantined, not set aside). `sections`: whether a row of one
     text cell can be a section's name (not in a referential, where a name alone is a row)."""
     width = frame.shape[1]
-    looked = frame[_candidates(frame).to_numpy()]
+    looked = frame[_candidates(frame, id_position)]
     rows = list(zip(looked.index, looked.itertuples(index=False, name=None), strict=True))
     reasons = {
         line: reason

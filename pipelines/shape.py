@@ -21,6 +21,7 @@ from pipelines.errors import IngestError
 from pipelines.event_log import EventLog, decide_steps, pivot, recognise
 from pipelines.extract import RawTable
 from pipelines.linked_sheets import ASKED, JOINED, Sheet, join
+from pipelines.matcher.cells import CellShape
 
 TABLE, LOG, WORKBOOK = "tableau", "journal", "classeur"
 
@@ -69,8 +70,9 @@ def _check_steps(log: EventLog, answers: Answers) -> None:
         )
 
 
-def shape(raw: RawTable, answers: Answers) -> Shaped:
-    """One row per record, and what was decided to get there."""
+def shape(raw: RawTable, answers: Answers, shapes: list[CellShape] | None = None) -> Shaped:
+    """One row per record, and what was decided to get there. `shapes`: the columns of
+    `raw` described, when the caller has them (they are read once per file)."""
     table, form, fixed, sheets = raw, TABLE, {}, []
     if raw.others or raw.notes:
         joined = join(raw, answers.sheets)
@@ -78,7 +80,7 @@ def shape(raw: RawTable, answers: Answers) -> Shaped:
         linked = any(s.decision in (JOINED, ASKED) for s in sheets)
         form = WORKBOOK if linked else TABLE
         fixed = dict.fromkeys(joined.ignored_codes, "")
-    log = recognise(table) if form == TABLE else None
+    log = recognise(table, shapes if table is raw else None) if form == TABLE else None
     if log is None:
         return Shaped(table, form, fixed, sheets=sheets)
     _check_steps(log, answers)
