@@ -49,6 +49,17 @@ SECRET_KEY_FILE = Setting(
     shown_default="`data/cle_pseudonymisation.key`",
 )
 
+# --- the département served ------------------------------------------------------------
+
+DEPARTEMENT = Setting(
+    "PILOTAGE_DEPARTEMENT",
+    Kind.TEXT,
+    "code du département servi par l'instance (`59`, `2A`, `974`…) : la carte dessine ses "
+    "communes, les communes non couvertes y sont cherchées, et les jours ouvrés des délais "
+    "d'honorabilité suivent ses jours fériés (Alsace-Moselle, outre-mer)",
+    shown_default="`59` (le Nord, celui de la démonstration)",
+)
+
 # --- figures -----------------------------------------------------------------------------
 
 _SMALL_COUNTS = 11  # counts from 1 to 10 are hidden
@@ -159,6 +170,7 @@ SETTINGS: tuple[Setting, ...] = (
     SNAPSHOT_DIR,
     SECRET_KEY,
     SECRET_KEY_FILE,
+    DEPARTEMENT,
     SMALL_COUNTS_THRESHOLD,
     STUCK_DAYS,
     OIDC_CLAIM_ROLE,
