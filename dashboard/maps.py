@@ -10,11 +10,8 @@ counts are in the hover and in the table under the map.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,10 +19,8 @@ import plotly.graph_objects as go
 from dashboard.charts import PALETTE, french
 from dashboard.markdown import chart_text
 from domain.formatting import number
-
-CONTOURS = (
-    Path(__file__).resolve().parent.parent / "data" / "referentiels" / "contours_59.geojson.gz"
-)
+from indicators.outlines import map_departements, outlines_for
+from indicators.territory import served_departement
 
 CLASS_STYLE = {
     "rural": dict(
@@ -50,34 +45,24 @@ OTHER_STYLE = dict(
 MAX_BUBBLE_PX = 42
 
 
-@lru_cache(maxsize=2)
-def outlines(path: str = str(CONTOURS)) -> dict[str, tuple[tuple, tuple, frozenset[str]]]:
-    """Read the commune outlines once: per class, the x (longitude) and y (latitude) of
-    every ring, rings separated by None, and the INSEE codes drawn."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
-    rings: dict[str, tuple[list, list, set]] = {}
-    for feature in features:
-        props, geometry = feature["properties"], feature["geometry"]
-        polygons = (
-            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        )
-        xs, ys, codes = rings.setdefault(props.get("classe") or "autre", ([], [], set()))
-        codes.add(props["insee"])
-        for polygon in polygons:
-            for ring in polygon:
-                xs.extend(point[0] for point in ring)
-                ys.extend(point[1] for point in ring)
-                xs.append(None)
-                ys.append(None)
-    return {k: (tuple(xs), tuple(ys), frozenset(c)) for k, (xs, ys, c) in rings.items()}
+@lru_cache(maxsize=8)
+def outlines(departements: frozenset[str]) -> dict[str, tuple[tuple, tuple]]:
+    """The commune outlines of `departements`, per class: the x (longitude) and y
+    (latitude) of every ring, rings separated by None (read once per set)."""
+    rings: dict[str, tuple[list, list]] = {}
+    for outline in outlines_for(departements):
+        xs, ys = rings.setdefault(outline.classe, ([], []))
+        for ring in outline.rings:
+            xs.extend(point[0] for point in ring)
+            ys.extend(point[1] for point in ring)
+            xs.append(None)
+            ys.append(None)
+    return {k: (tuple(xs), tuple(ys)) for k, (xs, ys) in sorted(rings.items())}
 
 
 def _outline_traces(departements: set[str]) -> list[go.Scatter]:
     traces = []
-    for classe, (xs, ys, codes) in outlines().items():
-        if not any(code[:2] in departements for code in codes):
-            continue
+    for classe, (xs, ys) in outlines(frozenset(departements)).items():
         style = CLASS_STYLE.get(classe, OTHER_STYLE)
         trace = go.Scatter(
             x=xs,
@@ -233,7 +218,7 @@ def commune_map(
     def waiting_hidden(index) -> bool:
         return bool(waiting_mask is not None and waiting_mask.get(index, False))
 
-    departements = {str(code)[:2] for code in communes["insee"].dropna()}
+    departements = map_departements(served_departement(), communes["insee"].dropna())
     fig = go.Figure(_outline_traces(departements))
     fig.add_trace(_youths_trace(placed, small, count))
     if uncovered is not None and not uncovered.empty:

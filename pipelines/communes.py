@@ -54,6 +54,7 @@ def _read_communes(path: str) -> pd.DataFrame:
             "longitude": "float64",
             "superficie_km2": "float64",
             "densite": "float64",
+            "niveau_densite": "Int64",
         },
         keep_default_na=False,
         na_values=[""],
@@ -64,9 +65,9 @@ def load_communes(path: str | Path | None = None) -> pd.DataFrame:
     """Return the communes referential (one row per commune, sorted by INSEE code).
 
     Code columns (`insee`, `departement`, `epci`, `codes_postaux`) are text; missing values
-    are NA (`epci` for the few communes outside any EPCI, `population`/`densite`/`classe`
-    where the source has no population or no outline). `codes_postaux` holds the postcodes
-    separated by `;`.
+    are NA (`epci` for the few communes outside any EPCI, `population`/`densite` where the
+    source has no population or no outline, `niveau_densite`/`classe` where INSEE's grid
+    has no level). `codes_postaux` holds the postcodes separated by `;`.
 
     The frame is cached and shared by every caller: do not mutate it (copy it first).
     """

@@ -1,7 +1,7 @@
 """The offline map of the comité pack as a PNG: commune outlines, youths and antennes.
 
 Drawn with Pillow alone (no tile, no browser, no network, no system font), from the commune
-outlines the Territoires page draws (data/referentiels/contours_59.geojson.gz), with the
+outlines the Territoires page draws (`indicators.outlines`), with the
 same projection: x = longitude, y = latitude stretched by 1 / cos(latitude of the map's
 middle) so that a kilometre is as long east-west as north-south. Colour is never the only
 carrier: rural communes are hatched, youths are circles whose area is proportional to their
@@ -16,20 +16,16 @@ plain letters and the accents are drawn over them (`_write`).
 
 from __future__ import annotations
 
-import gzip
 import io
-import json
 import math
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-CONTOURS = (
-    Path(__file__).resolve().parent.parent / "data" / "referentiels" / "contours_59.geojson.gz"
-)
+from indicators.outlines import map_departements, outlines_for
+from indicators.territory import served_departement
+
 SCALE = 2  # drawn at twice the size, then reduced: smooth edges
 FILLS = {"rural": (214, 236, 220), "urbain": (221, 221, 221)}
 OTHER_FILL = (243, 243, 243)
@@ -47,23 +43,6 @@ SUBSTITUTES = str.maketrans(
 )
 ACCENTS = {"\u0301": "aigu", "\u0300": "grave", "\u0302": "circonflexe", "\u0308": "trema"}
 ACCENTS |= {"\u0327": "cedille"}
-
-
-@lru_cache(maxsize=2)
-def outlines(path: str = str(CONTOURS)) -> tuple[tuple[str, str, tuple], ...]:
-    """The commune outlines, read once: (insee, classe, rings) sorted by INSEE code, each
-    ring a tuple of (longitude, latitude) points."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
-    found = []
-    for feature in features:
-        props, geometry = feature["properties"], feature["geometry"]
-        polygons = geometry["coordinates"]
-        if geometry["type"] == "Polygon":
-            polygons = [polygons]
-        rings = tuple(tuple((p[0], p[1]) for p in ring) for polygon in polygons for ring in polygon)
-        found.append((str(props["insee"]), props.get("classe") or "autre", rings))
-    return tuple(sorted(found))
 
 
 def map_png(
@@ -87,8 +66,8 @@ def map_png(
     circles = placed if hidden is None else placed[~hidden]
     circles = circles.sort_values(["jeunes_inscrits", "insee"], ascending=[False, True])
     sites = _sites(antennes)
-    departements = {str(code)[:2] for code in communes["insee"].dropna()}
-    shapes = [o for o in outlines() if o[0][:2] in departements]
+    departements = map_departements(served_departement(), communes["insee"].dropna())
+    shapes = [(o.insee, o.classe, o.rings) for o in outlines_for(departements)]
     points = [p for _, _, rings in shapes for ring in rings for p in ring]
     for frame in (placed, sites):  # every placed commune: the frame does not depend on `hide`
         points += list(zip(frame["longitude"], frame["latitude"], strict=True))

