@@ -30,7 +30,7 @@ def normalise(code: str) -> str | None:
     text = str(code).strip().upper()
     if text.isdigit() and len(text) == 1:
         text = "0" + text
-    if _METROPOLITAN.match(text) and text != "20" or text in OVERSEAS:
+    if (_METROPOLITAN.match(text) and text != "20") or text in OVERSEAS:
         return text
     return None
 

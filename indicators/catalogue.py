@@ -115,8 +115,8 @@ ENTRIES: tuple[Entry, ...] = (
         "part_rurale",
         "Part rurale",
         _S,
-        "Part des jeunes inscrits habitant une commune rurale (grille communale de densité), "
-        "parmi ceux dont la commune est connue.",
+        "Part des jeunes inscrits habitant une commune rurale (niveaux 5 à 7 de la grille "
+        "communale de densité de l'INSEE), parmi ceux dont la commune est connue.",
         True,
     ),
     Entry(
@@ -388,7 +388,13 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("a_risque", "Binômes suivis jusque-là", _C, "Binômes encore suivis ce jour-là."),
     Entry("evenements", "Fins ce jour-là", _C, "Binômes terminés ce jour-là."),
     # --- territories ---------------------------------------------------------------------
-    Entry("classe", "Classe", Unit.TEXT, "Rural, urbain, ou commune inconnue."),
+    Entry(
+        "classe",
+        "Classe",
+        Unit.TEXT,
+        "Rural (niveaux 5 à 7 de la grille de densité de l'INSEE), urbain (niveaux 1 à 4), "
+        "ou commune inconnue.",
+    ),
     Entry("insee", "Code INSEE", Unit.TEXT, "Code INSEE de la commune."),
     Entry("nom", "Commune", Unit.TEXT, "Nom de la commune."),
     Entry("epci_nom", "EPCI", Unit.TEXT, "Intercommunalité de la commune."),

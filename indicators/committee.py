@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from domain import rurality
 from domain.formatting import day, short_month
 from indicators import (
     compliance,
@@ -377,6 +378,7 @@ def _territories(data: Dataset, period: Period) -> Section:
             Unit.COUNT.value,
         ),
         figures=[("part_rurale", _value(coverage.rural_share(data, period)))],
+        note=rurality.definition(),
         picture="carte",
     )
 

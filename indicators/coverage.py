@@ -26,6 +26,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from domain import rurality
 from indicators.dataset import Dataset, Period, memoized
 from indicators.geo import nearest_antenne
 from indicators.stats import rate, rounded
@@ -33,7 +34,8 @@ from indicators.workload import known, ratios, waiting
 
 DEFINITION = (
     "Couverture rurale : jeunes inscrits sur la période, répartis selon la classe de leur "
-    "commune de résidence (rurale ou urbaine, grille communale de densité) ; « inconnu » "
+    "commune de résidence dans la grille communale de densité de l'INSEE (rurale : niveaux "
+    "5 à 7 ; urbaine : niveaux 1 à 4) ; « inconnu » "
     "quand la commune n'est pas renseignée. Démarrages : mentorats commencés à la date "
     "d'arrêté. Part en présentiel : part des démarrages en présentiel seul, parmi ceux dont "
     "la modalité est connue (le mixte est indiqué à part). Délai médian : nombre de jours "
@@ -97,11 +99,21 @@ def _cohort(dataset: Dataset, period: Period) -> pd.DataFrame:
         places = dataset.communes.set_index("insee")["classe"] if not dataset.communes.empty else {}
         classe = cohort["commune_insee"].map(places)
     classe = classe.where(classe.isin(CLASSES), UNKNOWN).astype(object)
+    if "niveau_densite" in cohort:
+        level = cohort["niveau_densite"]
+    else:
+        levels = (
+            dataset.communes.set_index("insee")["niveau_densite"]
+            if "niveau_densite" in dataset.communes
+            else {}
+        )
+        level = cohort["commune_insee"].map(levels)
     distances = commune_distances(dataset)["distance_km"]
     return pd.DataFrame(
         {
             "commune_insee": cohort["commune_insee"],
             "classe": classe,
+            "niveau_densite": pd.to_numeric(level, errors="coerce").astype("Int64"),
             "date_inscription": cohort["date_inscription"],
             "date_debut": cohort["date_debut"],
             "modalite": cohort["modalite"],
@@ -159,6 +171,38 @@ def rural_urban(dataset: Dataset, period: Period) -> pd.DataFrame:
         frame[["jeunes_inscrits", "demarrages"]].fillna(0).astype("int64")
     )
     return frame[METRICS]
+
+
+def density_grid(dataset: Dataset, period: Period, levels: bool = False) -> pd.DataFrame:
+    """The cohort by INSEE's grid: one row per class (`dense`, `intermediaire`, `rural`)
+    or, with `levels`, per level (1 to 7), always all of them, then `inconnu` when some
+    youths' commune has no level. Columns `grille` (the key), `libelle` (French),
+    `jeunes_inscrits`, `demarrages`, `part` (share of the youths whose level is known, 4
+    decimals; NaN for `inconnu` and when none is known)."""
+    cohort = _cohort(dataset, period)
+    level = cohort["niveau_densite"]
+    if levels:
+        keys = list(rurality.LEVELS)
+        labels = {k: f"{k} – {label}" for k, label in rurality.LEVELS.items()}
+        key = level.astype(object).where(level.notna(), UNKNOWN)
+    else:
+        keys = list(rurality.GRID_CLASSES)
+        labels = dict(rurality.GRID_CLASSES)
+        key = level.map(rurality.grid_class, na_action="ignore").astype(object)
+        key = key.where(key.notna(), UNKNOWN)
+    started = known(cohort["date_debut"], period.au).astype("int64")
+    counts = pd.DataFrame({"jeunes_inscrits": 1, "demarrages": started}, index=cohort.index)
+    sums = counts.groupby(key.rename("grille"), sort=False).sum()
+    order = keys + ([UNKNOWN] if UNKNOWN in sums.index else [])
+    frame = sums.reindex(pd.Index(order, dtype=object, name="grille")).fillna(0).astype("int64")
+    known_youths = int(frame.loc[keys, "jeunes_inscrits"].sum())
+    frame["part"] = [
+        rate(int(n), known_youths) if k != UNKNOWN else None
+        for k, n in zip(frame.index, frame["jeunes_inscrits"], strict=True)
+    ]
+    frame["part"] = frame["part"].astype(float)
+    frame.insert(0, "libelle", [labels.get(k, "Commune inconnue") for k in frame.index])
+    return frame.reset_index()
 
 
 def rural_share(dataset: Dataset, period: Period) -> float | None:

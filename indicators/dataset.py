@@ -79,13 +79,13 @@ class Filters:
 class Dataset:
     """Consolidated parcours and honorabilité requests, with the referentials.
 
-    - `parcours`: the columns of the `parcours` table, plus `classe` (rural/urbain) and
-      `epci_nom` of the youth's commune;
+    - `parcours`: the columns of the `parcours` table, plus `classe` (rural/urbain: INSEE's
+      levels 5-7 / 1-4), `niveau_densite` (1-7) and `epci_nom` of the youth's commune;
     - `demandes`: the `demande_honorabilite` table;
     - `associations`: name, capacite, communes_servies, objectifs, modalites;
     - `antennes`: association, nom, commune_insee, latitude, longitude;
     - `communes`: the communes of the département(s) present in the data (insee, nom, epci,
-      epci_nom, population, latitude, longitude, densite, classe).
+      epci_nom, population, latitude, longitude, densite, niveau_densite, classe).
     """
 
     parcours: pd.DataFrame

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import settings
+from domain import rurality
 from indicators import compliance, coverage, funnel, headline, honorabilite, workload
 from indicators.dataset import Dataset, Period
 
@@ -27,12 +28,25 @@ def _records(frame, columns: list[str]) -> list[dict]:
     return [{c: _plain(row[c]) for c in columns} for _, row in frame.iterrows()]
 
 
+def _density_grid(data: Dataset, period: Period) -> dict:
+    """Youths of the cohort by INSEE's three classes and seven levels, with the edition."""
+
+    def counts(levels: bool) -> dict:
+        frame = coverage.density_grid(data, period, levels)
+        pairs = zip(frame["grille"], frame["jeunes_inscrits"], strict=True)
+        return {str(k): int(n) for k, n in pairs}
+
+    return {"edition": rurality.edition(), "classes": counts(False), "niveaux": counts(True)}
+
+
 def indicators_report(data: Dataset, period: Period) -> dict:
     """`{"du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir",
-    "honorabilite", "associations", "territoires", "conformite"}`. `chiffres_cles` are the
-    headline figures keyed by their catalogue id (indicators/catalogue.py), the same as the
-    Synthèse's tiles; `conformite` counts the compliance alerts per rule over every
-    parcours known at `au`, whatever its inscription date."""
+    "honorabilite", "associations", "territoires", "grille_densite", "conformite"}`.
+    `chiffres_cles` are the headline figures keyed by their catalogue id
+    (indicators/catalogue.py), the same as the Synthèse's tiles; `grille_densite` counts
+    the cohort by INSEE's three classes and seven levels, with the grid's edition;
+    `conformite` counts the compliance alerts per rule over every parcours known at `au`,
+    whatever its inscription date."""
     steps = funnel.funnel(data, period)
     checks = honorabilite.summary(data, period)
     return {
@@ -59,5 +73,6 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             classe: {k: _plain(v) for k, v in values.items()}
             for classe, values in coverage.territories_json(data, period).items()
         },
+        "grille_densite": _density_grid(data, period),
         "conformite": compliance.counts(data, period.au),
     }

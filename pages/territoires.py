@@ -9,6 +9,7 @@ from dashboard.maps import commune_map
 from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
 from dashboard.sections import chart, data_table, section, tile
+from domain import rurality
 from domain.formatting import count, day, number, percent
 from indicators import coverage, geo
 from indicators.small_counts import must_suppress, threshold
@@ -22,6 +23,20 @@ PLACE_COUNTS, PLACE_RATES, GROUPS = (
 
 section("Rural et urbain", coverage.DEFINITION)
 tile(st, "part_rurale", compute(coverage.rural_share, view.filters, view.period))
+seven = st.toggle("Afficher les 7 niveaux de la grille de densité", key="sept_niveaux")
+grid = compute(coverage.density_grid, view.filters, view.period, seven)
+youths, shares = grid["jeunes_inscrits"], grid["part"]
+chart(
+    bars(
+        list(grid["libelle"]),
+        list(youths),
+        text=[f"{number(n)} ({percent(p)})" for n, p in zip(youths, shares, strict=True)],
+        color=PALETTE[1],
+    ).update_yaxes(title="Jeunes inscrits sur la période")
+)
+st.caption(rurality.definition())
+grid_label = "Niveau de densité" if seven else "Classe (grille de l'INSEE)"
+data_table(grid.drop(columns="grille"), "grille_densite", {"libelle": grid_label})
 split = compute(coverage.rural_urban, view.filters, view.period).reset_index()
 data_table(split, "rural_urbain")
 

@@ -128,7 +128,7 @@ def dataset_frames(conn: Connection) -> dict[str, pd.DataFrame]:
     c, p, a = Commune.__table__, Parcours.__table__, Antenne.__table__
     lived_in = select(c.c.departement).join(p, p.c.commune_insee == c.c.insee).distinct()
     communes = read_frame(conn, c, c.c.departement.in_(lived_in))
-    place = communes.set_index("insee")[["classe", "epci_nom"]]
+    place = communes.set_index("insee")[["classe", "niveau_densite", "epci_nom"]]
     parcours = read_frame(conn, p).join(place, on="commune_insee")
     rows = conn.execute(
         select(

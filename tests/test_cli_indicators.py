@@ -37,9 +37,15 @@ def test_json_shape_and_figures(demo_db_url):
     report = json.loads(out.stdout)
     assert set(report) == {
         "du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir", "honorabilite",
-        "associations", "territoires", "conformite",
+        "associations", "territoires", "grille_densite", "conformite",
     }  # fmt: skip
     assert (report["du"], report["au"]) == (DU, AU)
+    grid = report["grille_densite"]
+    assert grid["edition"] == 2024
+    assert list(grid["classes"])[:3] == ["dense", "intermediaire", "rural"]
+    assert list(grid["niveaux"])[:7] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert grid["classes"]["rural"] == report["territoires"]["rural"]["jeunes_inscrits"]
+    assert sum(grid["niveaux"][k] for k in "567") == grid["classes"]["rural"]
     # the headline figures are keyed by catalogue ids and agree with the detailed sections
     key = report["chiffres_cles"]
     assert set(key) == {e for e in key if e in BY_ID} and "parcours_bloques" in key

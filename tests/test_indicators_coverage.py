@@ -15,6 +15,7 @@ from indicators.coverage import (
     METRICS,
     by_commune,
     by_epci,
+    density_grid,
     distance_bands,
     rural_urban,
     territories_json,
@@ -84,13 +85,15 @@ def test_format_km_in_french():
 
 # Ruralville is 0.5° south of Urbaine, where the only antenne stands: 55.6 km.
 COMMUNES = make_communes(
-    {"insee": "59001", "nom": "Ruralville", "classe": "rural", "population": 800,
+    {"insee": "59001", "nom": "Ruralville", "classe": "rural", "niveau_densite": 6,
+     "population": 800,
      "latitude": 50.0, "longitude": 3.0, "epci": "E1", "epci_nom": "CC Test"},
-    {"insee": "59002", "nom": "Urbaine", "classe": "urbain", "population": 20000,
+    {"insee": "59002", "nom": "Urbaine", "classe": "urbain", "niveau_densite": 2,
+     "population": 20000,
      "latitude": 50.5, "longitude": 3.0, "epci": "E1", "epci_nom": "CC Test"},
     {"insee": "59003", "nom": "Sans classe", "classe": None, "population": None,
      "latitude": None, "longitude": None, "epci": None, "epci_nom": None},
-    {"insee": "59004", "nom": "Voisine", "classe": "rural", "population": 1200,
+    {"insee": "59004", "nom": "Voisine", "classe": "rural", "niveau_densite": 5, "population": 1200,
      "latitude": 50.2, "longitude": 3.0, "epci": "E1", "epci_nom": "CC Test"},
 )  # fmt: skip
 ANTENNES = make_antennes(
@@ -143,6 +146,27 @@ def test_rural_urban_split_with_unknown_apart():
     assert table.at["rural", "distance_mediane_km"] == FAR
     assert table.at["urbain", "distance_mediane_km"] == 0.0
     assert np.isnan(table.at["inconnu", "distance_mediane_km"])
+
+
+def test_the_three_classes_and_the_seven_levels_of_insee_s_grid():
+    # Ruralville (level 6): 3 youths, 2 started; Urbaine (level 2, intermédiaire): 3 and 2;
+    # no commune, or a commune without level: 2 youths, 1 started, « inconnu » apart.
+    classes = density_grid(coverage_example(), PERIOD)
+    assert classes["grille"].tolist() == ["dense", "intermediaire", "rural", "inconnu"]
+    assert classes["libelle"].tolist() == ["Dense", "Intermédiaire", "Rural", "Commune inconnue"]
+    assert classes["jeunes_inscrits"].tolist() == [0, 3, 3, 2]
+    assert classes["demarrages"].tolist() == [0, 2, 2, 1]
+    assert classes["part"].tolist()[:3] == [0.0, 0.5, 0.5]
+    assert np.isnan(classes["part"].iloc[3])
+    levels = density_grid(coverage_example(), PERIOD, levels=True)
+    assert levels["grille"].tolist() == [1, 2, 3, 4, 5, 6, 7, "inconnu"]
+    assert levels["jeunes_inscrits"].tolist() == [0, 3, 0, 0, 0, 3, 0, 2]
+    assert levels["libelle"].iloc[4] == "5 – Bourgs ruraux"
+    # the rural class is the sum of levels 5 to 7, as rural_urban counts it
+    assert (
+        levels["jeunes_inscrits"].iloc[4:7].sum()
+        == rural_urban(coverage_example(), PERIOD).at["rural", "jeunes_inscrits"]
+    )
 
 
 def test_territories_json_has_both_classes_even_when_absent():

@@ -84,12 +84,13 @@ def make_dataset(
     antennes: pd.DataFrame | None = None,
     communes: pd.DataFrame | None = None,
 ) -> Dataset:
-    """A Dataset as `dataset_frames` builds it: `classe` and `epci_nom` of the parcours
-    come from the communes frame."""
+    """A Dataset as `dataset_frames` builds it: `classe`, `niveau_densite` and `epci_nom`
+    of the parcours come from the communes frame."""
     parcours = make_parcours(*rows)
     communes = communes if communes is not None else make_communes()
-    place = communes.set_index("insee")[["classe", "epci_nom"]]
-    parcours = parcours.drop(columns=["classe", "epci_nom"]).join(place, on="commune_insee")
+    place = communes.set_index("insee")[["classe", "niveau_densite", "epci_nom"]]
+    parcours = parcours.drop(columns=["classe", "niveau_densite", "epci_nom"], errors="ignore")
+    parcours = parcours.join(place, on="commune_insee")
     return Dataset(
         parcours=parcours,
         demandes=pd.DataFrame(columns=DEMANDE_COLUMNS),

@@ -38,7 +38,7 @@ def test_rural_urban_tiles_and_tables(demo_app, demo_dataset):
     split = coverage.rural_urban(demo_dataset, period)
     rural, urban = split.loc["rural", "jeunes_inscrits"], split.loc["urbain", "jeunes_inscrits"]
     assert metrics(at)["Part rurale"] == percent(round(rural / (rural + urban), 4))
-    rows = at.dataframe[0].value.set_index("Classe")
+    rows = at.dataframe[1].value.set_index("Classe")
     assert rows["Jeunes inscrits"].tolist() == split["jeunes_inscrits"].tolist()
     for classe in ("rural", "urbain"):
         row, expected = rows.loc[classe], split.loc[classe]
@@ -52,25 +52,59 @@ def test_rural_urban_tiles_and_tables(demo_app, demo_dataset):
         )
 
     communes = coverage.by_commune(demo_dataset, period)
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value
     assert table["Code INSEE"].tolist() == communes["insee"].tolist()
     assert table["Jeunes inscrits"].sum() == communes["jeunes_inscrits"].sum()
 
     bands = coverage.distance_bands(demo_dataset, period)
-    table = at.dataframe[2].value
+    table = at.dataframe[3].value
     assert table["Distance"].tolist() == bands["tranche"].tolist()
     assert table["Jeunes inscrits"].tolist() == bands["jeunes_inscrits"].tolist()
     assert (
         table["Jeunes inscrits"].sum() == split["jeunes_inscrits"].sum()
     )  # every youth of the cohort
     epci = coverage.by_epci(demo_dataset, period)
-    assert at.dataframe[4].value["EPCI"].tolist() == epci["epci_nom"].tolist()
+    assert at.dataframe[5].value["EPCI"].tolist() == epci["epci_nom"].tolist()
+
+
+def test_insee_s_three_classes_then_its_seven_levels_with_the_definition(demo_app, demo_dataset):
+    at = run_page()
+    period = default_period()
+    classes = coverage.density_grid(demo_dataset, period)
+    table = at.dataframe[0].value.set_index("Classe (grille de l'INSEE)")
+    assert table.index.tolist()[:3] == ["Dense", "Intermédiaire", "Rural"]
+    assert table["Jeunes inscrits"].tolist() == classes["jeunes_inscrits"].tolist()
+    split = coverage.rural_urban(demo_dataset, period)
+    assert table.loc["Rural", "Jeunes inscrits"] == split.loc["rural", "jeunes_inscrits"]
+    assert (
+        table.loc["Dense", "Jeunes inscrits"] + table.loc["Intermédiaire", "Jeunes inscrits"]
+        == split.loc["urbain", "jeunes_inscrits"]
+    )
+    chart = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert list(chart.data[0].x)[:3] == ["Dense", "Intermédiaire", "Rural"]
+    captions = [c.value for c in at.caption]
+    assert any("grille communale de densité de l'INSEE, édition 2024" in c for c in captions)
+
+    at.toggle(key="sept_niveaux").set_value(True).run()
+    assert not at.exception, at.exception
+    levels = at.dataframe[0].value.set_index("Niveau de densité")
+    assert levels.index.tolist()[:7] == [
+        "1 – Grands centres urbains",
+        "2 – Centres urbains intermédiaires",
+        "3 – Ceintures urbaines",
+        "4 – Petites villes",
+        "5 – Bourgs ruraux",
+        "6 – Rural à habitat dispersé",
+        "7 – Rural à habitat très dispersé",
+    ]
+    rural_levels = levels["Jeunes inscrits"].iloc[4:7].sum()
+    assert rural_levels == split.loc["rural", "jeunes_inscrits"]
 
 
 def test_offline_map_draws_outlines_youths_uncovered_and_antennes(demo_app, demo_dataset):
     at = run_page()
     period = default_period()
-    fig = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    fig = pio.from_json(at.get("plotly_chart")[1].proto.spec)
     assert [t.type for t in fig.data] == ["scatter"] * 5  # cartesian: no tiles, no CDN
     assert [t.name for t in fig.data] == [
         "Commune rurale (hachurée, pointillés)",
@@ -97,7 +131,7 @@ def test_offline_map_draws_outlines_youths_uncovered_and_antennes(demo_app, demo
     assert list(antennes.text) == demo_dataset.antennes["nom"].tolist()
     assert antennes.marker.symbol == "star"
 
-    shown = at.dataframe[3].value
+    shown = at.dataframe[4].value
     assert shown["Code INSEE"].tolist() == far["insee"].tolist()
     assert metrics(at)["Communes non couvertes avec des jeunes en attente"] == number(len(far))
 
@@ -109,7 +143,7 @@ def test_radius_changes_the_uncovered_communes(demo_app, demo_dataset):
     far = coverage.uncovered_communes(demo_dataset, default_period().au, 20)
     assert len(far) > len(coverage.uncovered_communes(demo_dataset, default_period().au, 30))
     assert metrics(at)["Communes non couvertes avec des jeunes en attente"] == number(len(far))
-    fig = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    fig = pio.from_json(at.get("plotly_chart")[1].proto.spec)
     assert fig.data[3].name == "Jeunes en attente à plus de 20 km d'une antenne"
     assert len(fig.data[3].text) == len(far)
 
@@ -120,7 +154,7 @@ def test_rural_filter_leaves_urban_tiles_empty(demo_app, demo_dataset):
     assert not at.exception, at.exception
     split = coverage.rural_urban(demo_dataset.scoped(Filters(classe="rural")), default_period())
     assert metrics(at)["Part rurale"] == percent(1.0)
-    rows = at.dataframe[0].value.set_index("Classe")
+    rows = at.dataframe[1].value.set_index("Classe")
     assert rows.loc["rural", "Jeunes inscrits"] == split.loc["rural", "jeunes_inscrits"]
     assert rows.loc["urbain", "Jeunes inscrits"] == 0
     assert rows.loc["urbain", "Délai médian inscription → démarrage"] == "–"
