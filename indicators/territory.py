@@ -13,7 +13,7 @@ from settings import SettingError
 
 
 def served_departement(env=None) -> str:
-    """The INSEE code of the département served (`PILOTAGE_DEPARTEMENT`, default 59); a
+    """The INSEE code of the département served (`settings.DEPARTEMENT`, default 59); a
     `SettingError` with a French message when the setting names no département."""
     try:
         return departement.read(settings.DEPARTEMENT.value(env), settings.DEPARTEMENT.env)

@@ -579,8 +579,8 @@ dans ce dépôt (`{GRILLE_FILE}` : code, niveau, population de la grille ; `{GRI
 ## `{CONTOURS_DIR}/<département>.geojson.gz`
 
 Contours simplifiés des {features} communes, un fichier par département ({len(geojson)}
-fichiers), pour une carte affichée sans connexion : l'instance lit celui de son département
-(`PILOTAGE_DEPARTEMENT`). GeoJSON (WGS84), simplification de Douglas-Peucker avec une
+fichiers), pour une carte affichée sans connexion : l'instance lit celui du département
+qu'elle sert (voir le README). GeoJSON (WGS84), simplification de Douglas-Peucker avec une
 tolérance de {CONTOURS_TOLERANCE_DEG}° (une dizaine de mètres), coordonnées arrondies à
 {CONTOURS_DECIMALS} décimales. Les limites communes à deux communes étant simplifiées
 séparément, de petits interstices peuvent apparaître à fort zoom. Propriétés : `insee`,
