@@ -4,7 +4,8 @@ See docs/domaine.md (« Indicateurs »). The requests of a period are those whos
 `date_transmission_cd` falls in it; `au` is the as-of date: a return dated after `au` is not
 yet known, so the request is pending at `au`.
 
-Targets are in working days (jours ouvrés, `indicators.workdays`):
+Targets are in working days (jours ouvrés, `indicators.workdays`: Monday to Friday without
+the public holidays of the département served, `settings.DEPARTEMENT`):
 - `cd_b2_fijais`: 3 working days by default (the guide expects 2-3 days);
 - `attestation_nationale`: the guide says "about 15 days", read as calendar days (the
   online request goes through the postal-free national service); 15 calendar days are
@@ -27,6 +28,7 @@ from indicators.stats import (
     rate,
     rounded,
 )
+from indicators.territory import served_departement
 from indicators.workdays import working_days_between
 
 DEFAULT_TARGET_WORKING_DAYS = 3  # cd_b2_fijais
@@ -56,9 +58,10 @@ DEFINITION = (
     "**Demandes** : les demandes de vérification d'honorabilité (B2 et FIJAIS) dont la date "
     "de transmission au CD tombe dans la période choisie (bornes incluses).\n\n"
     "**Délai** : du jour de transmission au CD au jour du retour, en jours calendaires et en "
-    "jours ouvrés (du lundi au vendredi, hors jours fériés nationaux ; le vendredi saint et le "
-    "26 décembre d'Alsace-Moselle ne sont pas déduits). Une demande transmise un vendredi et "
-    "revenue le lundi suivant a pris 1 jour ouvré.\n\n"
+    "jours ouvrés (du lundi au vendredi, hors jours fériés du département servi : les fériés "
+    "nationaux, plus le vendredi saint et le 26 décembre en Alsace-Moselle, l'abolition de "
+    "l'esclavage outre-mer). Une demande transmise un vendredi et revenue le lundi suivant a "
+    "pris 1 jour ouvré.\n\n"
     f"**Objectif** : {DEFAULT_TARGET_WORKING_DAYS} jours ouvrés par défaut pour la voie B2 / "
     f"FIJAIS du CD ; {ATTESTATION_TARGET_WORKING_DAYS} jours ouvrés (environ 15 jours "
     "calendaires) pour l'attestation nationale d'honorabilité. La part dans l'objectif se "
@@ -100,7 +103,6 @@ def target_for(voie: str, targets: dict[str, int] | None = None) -> int:
     return int(merged.get(voie, merged[DEFAULT_VOIE]))
 
 
-@memoized
 def requests(
     dataset: Dataset, period: Period, targets: dict[str, int] | None = None
 ) -> pd.DataFrame:
@@ -110,8 +112,17 @@ def requests(
     transmission, for treated requests (<NA> when the return predates the transmission, an
     inconsistent row left out of the delays); `dans_objectif`: delay in working days ≤ the
     voie's target (<NA> when pending or inconsistent); `en_attente`: no return known by
-    `au`; `age_jours` / `age_jours_ouvres`: age at `au` of a pending request.
+    `au`; `age_jours` / `age_jours_ouvres`: age at `au` of a pending request. Working days
+    skip the public holidays of the département served, read on every call: the memo of
+    the dataset is kept per département.
     """
+    return _requests(dataset, period, targets, served_departement())
+
+
+@memoized
+def _requests(
+    dataset: Dataset, period: Period, targets: dict[str, int] | None, departement: str
+) -> pd.DataFrame:
     d = dataset.demandes
     d = d[period.contains(d["date_transmission_cd"])]
     au = as_of(period.au)
@@ -125,7 +136,7 @@ def requests(
     calendar = (back - sent).dt.days.astype("Int64")
     consistent = calendar.notna() & (calendar >= 0)
     out["delai_jours"] = calendar.where(consistent)
-    out["delai_jours_ouvres"] = working_days_between(sent, back).where(consistent)
+    out["delai_jours_ouvres"] = working_days_between(sent, back, departement).where(consistent)
     merged = {**TARGETS, **(targets or {})}
     out["objectif_jours_ouvres"] = (
         out["voie"].map(merged).fillna(merged[DEFAULT_VOIE]).astype("int64")
@@ -136,7 +147,7 @@ def requests(
     out["en_attente"] = pending.to_numpy(dtype=bool)
     today = pd.Series(au, index=out.index)
     out["age_jours"] = (today - sent).dt.days.astype("Int64").where(pending)
-    out["age_jours_ouvres"] = working_days_between(sent, today).where(pending)
+    out["age_jours_ouvres"] = working_days_between(sent, today, departement).where(pending)
     return out[REQUEST_COLUMNS].reset_index(drop=True)
 
 

@@ -12,6 +12,8 @@ import pytest
 
 import settings
 from domain.departement import ALSACE_MOSELLE, OVERSEAS
+from indicators import honorabilite
+from indicators.dataset import Dataset, Period
 from indicators.workdays import SUBDIVISIONS, holidays_for, subdivision, working_days_between
 
 FIRST, LAST = 2000, 2035
@@ -189,3 +191,39 @@ def test_the_departement_defaults_to_the_one_served(monkeypatch):
     monkeypatch.setenv(settings.DEPARTEMENT.env, "57")
     assert _count("2025-04-17", "2025-04-22", None) == 1
 
+
+# --- the B2 delays follow the setting ----------------------------------------------------
+
+
+def test_b2_delays_follow_the_departement_served(monkeypatch):
+    """A B2 request sent on Thu 17 April 2025 and back on Tue 22 took 2 working days in the
+    Nord and 1 in Moselle (Good Friday); one still pending on 30 April, sent on Thu 17, is
+    8 working days old in the Nord (18, 22-25, 28-30) and 7 in Moselle."""
+    day = pd.Timestamp
+    demandes = pd.DataFrame(
+        {
+            "id_source": ["R1", "R2"],
+            "association": ["A", "A"],
+            "id_mentor": ["M1", "M2"],
+            "voie": ["cd_b2_fijais", "cd_b2_fijais"],
+            "date_collecte": [day("2025-04-15"), day("2025-04-15")],
+            "date_transmission_cd": [day("2025-04-17"), day("2025-04-17")],
+            "date_demande_service": [day("2025-04-18"), pd.NaT],
+            "date_retour": [day("2025-04-22"), pd.NaT],
+            "resultat": ["favorable", None],
+        }
+    )
+    data = Dataset(parcours=pd.DataFrame(), demandes=demandes)
+    april = Period(dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+
+    def figures() -> tuple:
+        r = honorabilite.requests(data, april)
+        median = honorabilite.summary(data, april)["delai_median_jours_ouvres"]
+        return r["delai_jours_ouvres"].iloc[0], r["age_jours_ouvres"].iloc[1], median
+
+    monkeypatch.setenv(settings.DEPARTEMENT.env, "59")
+    assert figures() == (2, 8, 2.0)
+    monkeypatch.setenv(settings.DEPARTEMENT.env, "57")
+    assert figures() == (1, 7, 1.0)  # the same dataset: its memo is kept per département
+    monkeypatch.setenv(settings.DEPARTEMENT.env, "974")
+    assert figures() == (2, 8, 2.0)
