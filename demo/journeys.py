@@ -22,7 +22,8 @@ from demo.people import (
     draw_youth,
     identity_key,
 )
-from demo.territory import BY_KEY, TILLEULS, TILLEULS_ASSOCIATION, Geography
+from demo.territory import BY_KEY, DEPARTEMENT, TILLEULS, TILLEULS_ASSOCIATION, Geography
+from indicators.workdays import holidays_for
 
 ATTESTATION_SINCE = date(2025, 10, 1)  # national attestation d'honorabilité exists from then
 HISTORY_DAYS = 730  # inscriptions spread over the 24 months before the as-of date
@@ -120,25 +121,10 @@ class Parcours:
         return self.date_attribution if self.fiche else self.date_inscription
 
 
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 @lru_cache(maxsize=16)
 def _holidays(year: int) -> frozenset[date]:
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    easter = _easter(year)
-    moving = [easter + timedelta(days=n) for n in (1, 39, 50)]
-    return frozenset({date(year, m, d) for m, d in fixed} | set(moving))
+    """The demo département's public holidays (the same list the B2 delays skip)."""
+    return frozenset(d.astype(date) for d in holidays_for(DEPARTEMENT, year))
 
 
 def workday(day: date, step: int = 1) -> date:
