@@ -28,7 +28,9 @@ AU = dt.date(2025, 6, 30)
 def test_kaplan_meier_hand_example():
     # durations 5, 8+, 8, 12, 15+ (+ = still running, censored)
     km = kaplan_meier([5, 8, 8, 12, 15], [1, 0, 1, 1, 0])
-    assert list(km.columns) == ["jours", "survie", "a_risque", "evenements"]
+    assert list(km.columns) == [
+        "jours", "survie", "a_risque", "evenements", "greenwood", "ic_bas", "ic_haut",
+    ]  # fmt: skip
     assert km["jours"].tolist() == [0, 5, 8, 12, 15]
     assert km["a_risque"].tolist() == [5, 5, 4, 2, 1]
     assert km["evenements"].tolist() == [0, 1, 1, 1, 0]
@@ -98,6 +100,7 @@ def test_summary_all_binomes_as_of_au():
     assert summary(durations_example(), None, AU) == {
         "binomes_suivis": 4,
         "binomes_termines": 2,
+        "part_3_mois": 0.75,
         "part_6_mois": 0.75,
         "part_12_mois": 0.75,
         "duree_mediane_jours": 394.0,
@@ -106,9 +109,11 @@ def test_summary_all_binomes_as_of_au():
 
 def test_summary_of_binomes_started_in_the_period():
     # KM over 30, 121+, 180+: S = 2/3 from day 30; nobody followed to 183 days.
+    # 3 months = 91 days: 121+ and 180+ were still followed then.
     assert summary(durations_example(), period("2025-01-01", "2025-06-30")) == {
         "binomes_suivis": 3,
         "binomes_termines": 1,
+        "part_3_mois": 0.6667,
         "part_6_mois": None,
         "part_12_mois": None,
         "duree_mediane_jours": None,
@@ -117,6 +122,7 @@ def test_summary_of_binomes_started_in_the_period():
     assert empty == {
         "binomes_suivis": 0,
         "binomes_termines": 0,
+        "part_3_mois": None,
         "part_6_mois": None,
         "part_12_mois": None,
         "duree_mediane_jours": None,
