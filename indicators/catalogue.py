@@ -360,19 +360,40 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "binomes_termines", "Binômes terminés", _C, "Binômes suivis terminés à la date d'arrêté."
     ),
-    Entry(
-        "part_6_mois",
-        "Durent au moins 6 mois",
-        _S,
-        "Estimation de Kaplan-Meier de la part des binômes qui durent au moins 6 mois.",
-        True,
-    ),
-    Entry(
-        "part_12_mois",
-        "Durent au moins 12 mois",
-        _S,
-        "Estimation de Kaplan-Meier de la part des binômes qui durent au moins 12 mois.",
-        True,
+    *(
+        item
+        for months in (3, 6, 12)
+        for item in (
+            Entry(
+                f"part_{months}_mois",
+                f"Durent au moins {months} mois",
+                _S,
+                "Estimation de Kaplan-Meier de la part des binômes qui durent au moins "
+                f"{months} mois, avec son intervalle de confiance à 95 % (log-log, variance de "
+                "Greenwood) ; « fragile » avec moins de 20 binômes encore suivis à "
+                f"{months} mois.",
+                True,
+            ),
+            Entry(
+                f"part_{months}_mois_ic_bas",
+                f"Durent au moins {months} mois : borne basse de l'IC 95 %",
+                _S,
+                "Borne basse de l'intervalle de confiance à 95 % (log-log, variance de Greenwood).",
+            ),
+            Entry(
+                f"part_{months}_mois_ic_haut",
+                f"Durent au moins {months} mois : borne haute de l'IC 95 %",
+                _S,
+                "Borne haute de l'intervalle de confiance à 95 % (log-log, variance de Greenwood).",
+            ),
+            Entry(
+                f"part_{months}_mois_a_risque",
+                f"Binômes encore suivis à {months} mois",
+                _C,
+                f"Binômes dont la durée suivie atteint {months} mois (en cours ou terminés "
+                "depuis) : moins de 20, l'estimation est fragile.",
+            ),
+        )
     ),
     Entry(
         "duree_mediane_jours",
@@ -385,6 +406,25 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("duree_mois", "Mois depuis le démarrage", Unit.MONTHS, "La même durée en mois."),
     Entry("motif_fin", "Motif de fin", Unit.TEXT, "Motif de fin du binôme."),
     Entry("survie", "Encore en cours (estimation)", _S, "Estimation de Kaplan-Meier."),
+    Entry(
+        "ic_bas",
+        "IC 95 % : borne basse",
+        _S,
+        "Borne basse de l'intervalle de confiance à 95 % de l'estimation de Kaplan-Meier.",
+    ),
+    Entry(
+        "ic_haut",
+        "IC 95 % : borne haute",
+        _S,
+        "Borne haute de l'intervalle de confiance à 95 % de l'estimation de Kaplan-Meier.",
+    ),
+    Entry(
+        "lecture",
+        "À retenir",
+        Unit.TEXT,
+        "L'estimation et son intervalle de confiance, ou « fragile » quand moins de 20 "
+        "binômes sont encore suivis.",
+    ),
     Entry("a_risque", "Binômes suivis jusque-là", _C, "Binômes encore suivis ce jour-là."),
     Entry("evenements", "Fins ce jour-là", _C, "Binômes terminés ce jour-là."),
     # --- territories ---------------------------------------------------------------------
