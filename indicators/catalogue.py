@@ -418,13 +418,6 @@ ENTRIES: tuple[Entry, ...] = (
         _S,
         "Borne haute de l'intervalle de confiance à 95 % de l'estimation de Kaplan-Meier.",
     ),
-    Entry(
-        "lecture",
-        "À retenir",
-        Unit.TEXT,
-        "L'estimation et son intervalle de confiance, ou « fragile » quand moins de 20 "
-        "binômes sont encore suivis.",
-    ),
     Entry("a_risque", "Binômes suivis jusque-là", _C, "Binômes encore suivis ce jour-là."),
     Entry("evenements", "Fins ce jour-là", _C, "Binômes terminés ce jour-là."),
     # --- territories ---------------------------------------------------------------------

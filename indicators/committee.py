@@ -464,7 +464,35 @@ def _durations(data: Dataset, period: Period) -> Section:
         chart=Chart(
             "barres", "Binômes terminés par motif de fin", "libelle", ["binomes_termines"], "nombre"
         ),
-        figures=[(k, _value(v)) for k, v in summary.items()],
+        figures=[
+            (k, _value(summary[k]))
+            for k in ("binomes_suivis", "binomes_termines", "duree_mediane_jours")
+        ],
+    )
+
+
+def _retention(data: Dataset, period: Period) -> Section:
+    """Retention at 3, 6 and 12 months: the estimate and its 95 % interval in the table and
+    the chart, and in words in the note (« fragile » below 20 binômes still followed: the
+    numbers stay in the table, the words say not to quote them alone)."""
+    table = durations.retention_by_horizon(data, period)
+    columns = ["libelle", "survie", "ic_bas", "ic_haut", "a_risque"]
+    words = [f"{r['libelle']} : {r['lecture']}" for r in table.to_dict("records")]
+    return Section(
+        "maintien",
+        "Maintien des binômes",
+        durations.RETENTION_DEFINITION,
+        columns,
+        _rows(table, columns),
+        labels={"libelle": "Durée depuis le démarrage"},
+        chart=Chart(
+            "colonnes",
+            "Binômes encore en cours (estimation) et intervalle de confiance à 95 %",
+            "libelle",
+            ["ic_bas", "survie", "ic_haut"],
+            Unit.SHARE.value,
+        ),
+        note=" ; ".join(words) + ".",
     )
 
 
@@ -505,6 +533,7 @@ def build(
         _epci(data, period, hide_small, threshold),
         _distances(data, period),
         _durations(data, period),
+        _retention(data, period),
         _compliance(data, period),
     ]
     alerts = [

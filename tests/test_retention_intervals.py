@@ -1,20 +1,28 @@
 """Retention at 3, 6 and 12 months with its 95 % interval: Greenwood's sum and the log-log
 bounds by hand on six binômes, the same figures as lifelines' KaplanMeierFitter on
-generated data (ties, censorings on an end's day, everyone ended), the fragile flag and the
-French text."""
+generated data (ties, censorings on an end's day, everyone ended), the fragile flag, the
+French text, the command line's figures and the comité pack's section."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import math
 import statistics
 
 import numpy as np
 import pytest
 from lifelines import KaplanMeierFitter
+from openpyxl import load_workbook
+from pptx import Presentation
 
 from domain.formatting import number, percent
+from indicators import committee
+from indicators.catalogue import entry
+from indicators.dataset import Period
 from indicators.durations import (
     HORIZONS,
+    INTERVAL_DEFINITION,
     MIN_AT_RISK,
     Z_95,
     figures,
@@ -25,6 +33,8 @@ from indicators.durations import (
     retention_text,
     summary,
 )
+from reports.deck import deck
+from reports.workbook import workbook
 from tests.test_indicators_durations import AU, durations_example
 from tests.test_indicators_load import make_dataset
 
@@ -216,3 +226,61 @@ def test_figures_of_the_command_line():
     # still followed: 121+, 180+, 394 at 3 months; 394 alone at 6 and 12 months
     assert [facts[f"part_{m}_mois_a_risque"] for m in HORIZONS] == [3, 1, 1]
     assert facts["part_12_mois_ic_haut"] == round(high, 4)
+
+
+def forty_binomes():
+    """40 binômes as of AU (2025-06-30): 6 ended after 60 days and 14 running since
+    01/01/2024; 4 ended after 100 days and 16 running since 01/02/2025 (149 days)."""
+    early, late = {"date_debut": "2024-01-01"}, {"date_debut": "2025-02-01"}
+    return make_dataset(
+        *[{**early, "date_fin": "2024-03-01"}] * 6,
+        *[early] * 14,
+        *[{**late, "date_fin": "2025-05-12"}] * 4,
+        *[late] * 16,
+    )
+
+
+def test_the_pack_gives_the_interval_and_says_fragile():
+    period = Period(dt.date(2024, 1, 1), AU)
+    section = committee._retention(forty_binomes(), period)
+    assert section.columns == ["libelle", "survie", "ic_bas", "ic_haut", "a_risque"]
+    # 3 months: 34 of 40 still followed, S = 34/40, V = 6 / (40 × 34)
+    low, high = by_hand(34 / 40, 6 / (40 * 34))
+    # 6 and 12 months: S = 0.85 × 30/34 = 0.75 (4 ends on day 100), 14 still followed
+    assert section.rows == [
+        ["3 mois", 0.85, round(low, 4), round(high, 4), 34],
+        ["6 mois", 0.75, *section.rows[1][2:4], 14],
+        ["12 mois", 0.75, *section.rows[1][2:4], 14],
+    ]
+    assert section.note == (
+        f"3 mois : 85,0{NNBSP}% (IC 95{NNBSP}% : {number(round(low, 4) * 100, 1)} – "
+        f"{percent(round(high, 4))}) ; "
+        "6 mois : fragile : moins de 20 binômes encore suivis à 6 mois ; "
+        "12 mois : fragile : moins de 20 binômes encore suivis à 12 mois."
+    )
+    assert section.chart.series == ["ic_bas", "survie", "ic_haut"]
+    assert "IC 95 %" in section.definition and "fragile" in section.definition
+    # the durations section keeps its counts and median; the shares moved here, with words
+    durees = committee._durations(forty_binomes(), period)
+    assert [i for i, _ in durees.figures] == [
+        "binomes_suivis", "binomes_termines", "duree_mediane_jours",
+    ]  # fmt: skip
+    pack = committee.Pack(
+        period.du, period.au, "precedente", dt.date(2022, 7, 1), dt.date(2023, 12, 31),
+        "Département", False, 11, [], [], [section],
+    )  # fmt: skip
+    prs = Presentation(io.BytesIO(deck(pack)))
+    (slide,) = [s for s in prs.slides if s.shapes.title.text == section.title]
+    text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert section.note in text
+    sheet = load_workbook(io.BytesIO(workbook(pack)))[section.title]
+    cells = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert section.note in cells and "IC 95 % : borne basse" in cells
+
+
+def test_the_catalogue_says_the_rule():
+    for months in HORIZONS:
+        definition = entry(f"part_{months}_mois").definition
+        assert f"moins de {MIN_AT_RISK} binômes encore suivis à {months} mois" in definition
+        assert "IC 95 %" in entry(f"part_{months}_mois_ic_bas").name
+    assert f"moins de {MIN_AT_RISK} binômes" in INTERVAL_DEFINITION
