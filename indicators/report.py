@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import settings
 from domain import rurality
-from indicators import compliance, coverage, funnel, headline, honorabilite, workload
+from indicators import compliance, coverage, durations, funnel, headline, honorabilite, workload
 from indicators.dataset import Dataset, Period
 
 
@@ -41,10 +41,14 @@ def _density_grid(data: Dataset, period: Period) -> dict:
 
 def indicators_report(data: Dataset, period: Period) -> dict:
     """`{"du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir",
-    "honorabilite", "associations", "territoires", "grille_densite", "conformite"}`.
-    `chiffres_cles` are the headline figures keyed by their catalogue id
-    (indicators/catalogue.py), the same as the Synthèse's tiles; `grille_densite` counts
-    the cohort by INSEE's three classes and seven levels, with the grid's edition;
+    "honorabilite", "associations", "territoires", "grille_densite", "durees",
+    "seuil_binomes_suivis", "conformite"}`. `chiffres_cles` are the headline figures keyed
+    by their catalogue id (indicators/catalogue.py), the same as the Synthèse's tiles;
+    `grille_densite` counts the cohort by INSEE's three classes and seven levels, with the
+    grid's edition; `durees` describes the binômes started in the period, as the pack
+    counts them: retention at 3, 6 and 12 months (`part_3_mois`…), its 95 % interval
+    (`part_3_mois_ic_bas`, `part_3_mois_ic_haut`) and the binômes still followed then
+    (`part_3_mois_a_risque`; fewer than `seuil_binomes_suivis`: the estimate is fragile);
     `conformite` counts the compliance alerts per rule over every parcours known at `au`,
     whatever its inscription date."""
     steps = funnel.funnel(data, period)
@@ -74,5 +78,7 @@ def indicators_report(data: Dataset, period: Period) -> dict:
             for classe, values in coverage.territories_json(data, period).items()
         },
         "grille_densite": _density_grid(data, period),
+        "durees": {k: _plain(v) for k, v in durations.figures(data, period).items()},
+        "seuil_binomes_suivis": durations.MIN_AT_RISK,
         "conformite": compliance.counts(data, period.au),
     }

@@ -37,7 +37,8 @@ def test_json_shape_and_figures(demo_db_url):
     report = json.loads(out.stdout)
     assert set(report) == {
         "du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir", "honorabilite",
-        "associations", "territoires", "grille_densite", "conformite",
+        "associations", "territoires", "grille_densite", "durees", "seuil_binomes_suivis",
+        "conformite",
     }  # fmt: skip
     assert (report["du"], report["au"]) == (DU, AU)
     grid = report["grille_densite"]
@@ -58,6 +59,7 @@ def test_json_shape_and_figures(demo_db_url):
     keys |= {k for a in report["associations"] for k in a}
     keys |= {k for t in report["territoires"].values() for k in t}
     keys |= {k for c in report["conformite"] for k in c}
+    keys |= set(report["durees"])
     assert keys - set(BY_ID) == set()
     assert [s["etape"] for s in report["entonnoir"]] == STEPS
     for step in report["entonnoir"]:
@@ -139,3 +141,23 @@ def test_json_carries_the_compliance_counts(demo_db_url, demo_dataset):
     assert by_rule["debut_sans_convention"] >= 3  # planted in the demo
     readable = run(demo_db_url, "--du", DU, "--au", AU)
     assert "Conformité (tous les parcours connus au 31/10/2026)" in readable.stdout
+
+
+def test_json_carries_the_retention_and_its_interval(demo_db_url, demo_dataset):
+    from indicators import durations
+    from indicators.dataset import Period
+
+    out = run(demo_db_url, "--du", DU, "--au", AU, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    period = Period(date.fromisoformat(DU), date.fromisoformat(AU))
+    figures = report["durees"]
+    assert figures == durations.figures(demo_dataset, period)  # as the pack counts them
+    assert report["seuil_binomes_suivis"] == durations.MIN_AT_RISK == 20
+    for months in (3, 6, 12):
+        key = f"part_{months}_mois"
+        assert {f"{key}_ic_bas", f"{key}_ic_haut", f"{key}_a_risque"} <= set(figures)
+    three = [figures[k] for k in ("part_3_mois_ic_bas", "part_3_mois", "part_3_mois_ic_haut")]
+    assert 0 < three[0] < three[1] < three[2] < 1
+    assert figures["part_3_mois_a_risque"] >= 20  # hundreds started in the year
+    assert figures["part_12_mois"] is None and figures["part_12_mois_a_risque"] == 0
