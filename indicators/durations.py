@@ -42,7 +42,7 @@ MIN_AT_RISK = 20  # fewer binômes still followed at a horizon: the figure is fr
 
 INTERVAL_DEFINITION = (
     "Intervalle de confiance à 95 % (IC 95 %) : variance de Greenwood, bornes calculées sur "
-    "log(−log S) (méthode « log-log », celle des logiciels de survie courants) ; il dit la "
+    "log(−log S) (méthode « log-log », ou Greenwood exponentielle) ; il dit la "
     "marge d'incertitude due au petit nombre de binômes. Avec moins de "
     f"{MIN_AT_RISK} binômes encore suivis à la durée considérée, l'estimation est dite "
     "fragile et n'est pas donnée seule."
@@ -203,37 +203,21 @@ def at_risk_at(km: pd.DataFrame, days: float) -> int:
 
 def retention(km: pd.DataFrame, horizons: dict[int, float] = HORIZONS) -> pd.DataFrame:
     """One row per horizon (months -> days) from a `kaplan_meier` table: `mois`, `jours`,
-    `survie`, `greenwood`, `ic_bas`, `ic_haut` (None when not estimable, as
-    `survival_at`), `a_risque` (binômes still followed at the horizon) and `fragile`
-    (fewer than MIN_AT_RISK of them, the estimate being known)."""
+    `survie`, `greenwood`, `ic_bas`, `ic_haut` (the table's row holding on that day; NaN
+    when not estimable, as `survival_at`), `a_risque` (binômes still followed at the
+    horizon) and `fragile` (fewer than MIN_AT_RISK of them, the estimate being known)."""
+    estimates = ("survie", "greenwood", "ic_bas", "ic_haut")
     rows = []
     for months, days in horizons.items():
         position = _position(km, days)
-        values = (
-            dict.fromkeys(("survie", "greenwood", "ic_bas", "ic_haut"))
-            if position is None
-            else {
-                c: float(km[c].iloc[position]) for c in ("survie", "greenwood", "ic_bas", "ic_haut")
-            }
-        )
+        values = {c: np.nan if position is None else float(km[c].iloc[position]) for c in estimates}
         at_risk = at_risk_at(km, days)
         fragile = position is not None and at_risk < MIN_AT_RISK
         rows.append(
             {"mois": months, "jours": days, **values, "a_risque": at_risk, "fragile": fragile}
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "mois",
-            "jours",
-            "survie",
-            "greenwood",
-            "ic_bas",
-            "ic_haut",
-            "a_risque",
-            "fragile",
-        ],
-    )
+    columns = ["mois", "jours", *estimates, "a_risque", "fragile"]
+    return pd.DataFrame(rows, columns=columns).astype({c: float for c in estimates})
 
 
 def median_duration(km: pd.DataFrame) -> float | None:
@@ -272,10 +256,7 @@ def retention_by_horizon(
     in French: `retention_text`)."""
     rows = binomes(dataset, period, au)
     table = retention(kaplan_meier(rows["jours"], rows["termine"]))
-    table[["survie", "ic_bas", "ic_haut"]] = (
-        table[["survie", "ic_bas", "ic_haut"]].astype(float).round(4)
-    )
-    table["greenwood"] = table["greenwood"].astype(float)
+    table[["survie", "ic_bas", "ic_haut"]] = table[["survie", "ic_bas", "ic_haut"]].round(4)
     table["libelle"] = [f"{m} mois" for m in table["mois"]]
     table["lecture"] = [retention_text(r) for r in table.to_dict("records")]
     return table
@@ -298,14 +279,13 @@ def figures(dataset: Dataset, period: Period | None, au: dt.date | None = None) 
     """`summary` with, after each `part_N_mois`, its 95 % interval `part_N_mois_ic_bas` /
     `part_N_mois_ic_haut` (None when not estimable) and `part_N_mois_a_risque` (binômes
     still followed at N months): the command line's JSON, keys as the catalogue's ids."""
-    facts = summary(dataset, period, au)
     table = retention_by_horizon(dataset, period, au)
+    horizons = {f"part_{r['mois']}_mois": r for r in table.to_dict("records")}
     out = {}
-    for key, value in facts.items():
+    for key, value in summary(dataset, period, au).items():
         out[key] = value
-        match = table[[key == f"part_{m}_mois" for m in table["mois"]]]
-        if len(match):
-            row = match.iloc[0]
+        if key in horizons:
+            row = horizons[key]
             for bound in ("ic_bas", "ic_haut"):
                 out[f"{key}_{bound}"] = None if pd.isna(row[bound]) else float(row[bound])
             out[f"{key}_a_risque"] = int(row["a_risque"])
