@@ -12,8 +12,10 @@ HELP = "indicateurs de pilotage sur une période"
 DESCRIPTION = (
     "indicateurs de la période (cohorte des inscriptions du --du au --au, données arrêtées "
     "au --au) : chiffres clés de la Synthèse, entonnoir, délais d'honorabilité, charge des "
-    "associations, couverture rurale, nombre d'alertes de conformité par règle (sur tous les "
-    "parcours connus à la date d'arrêté) ; résumé lisible, ou JSON avec --json."
+    "associations, couverture rurale (rural et urbain, classes et niveaux de la grille de "
+    "densité de l'INSEE), maintien des binômes à 3, 6 et 12 mois avec son intervalle de "
+    "confiance, nombre d'alertes de conformité par règle (sur tous les parcours connus à la "
+    "date d'arrêté) ; résumé lisible, ou JSON avec --json."
 )
 
 
