@@ -108,6 +108,16 @@ _MATCH = [
     _f("statut", T.CATEGORY, "Statut", "statut"),
 ]
 
+# The follow-up of a running binôme: optional, a file without them loads as before.
+_FOLLOW_UP = [
+    _f("nb_rencontres", T.INT, "Nombre de rencontres"),
+    _f("date_derniere_rencontre", T.DATE, "Date de la dernière rencontre"),
+    _f("date_bilan_3_mois", T.DATE, "Date du bilan à 3 mois"),
+    _f("satisfaction_jeune", T.CATEGORY, "Satisfaction du jeune", "satisfaction"),
+    _f("satisfaction_mentor", T.CATEGORY, "Satisfaction du mentor", "satisfaction"),
+    _f("situation_sortie", T.CATEGORY, "Situation à la sortie", "situation_sortie"),
+]
+
 # A CD fiche names some youth fields its own way; these labels are also what tells a fiche
 # list from an association export (their concepts are the fiche's own in vocabulaire.toml).
 _FICHE_LABELS = {
@@ -118,7 +128,7 @@ _FICHE_LABELS = {
 }
 
 FIELDS: dict[Kind, list[Field]] = {
-    Kind.ASSOCIATION: _YOUTH + _MATCH,
+    Kind.ASSOCIATION: _YOUTH + _MATCH + _FOLLOW_UP,
     Kind.FICHE_CD: [_FICHE_LABELS.get(f.name, f) for f in _YOUTH],
     Kind.HONORABILITE: [
         _f("id_source", T.CODE, "N° de demande"),

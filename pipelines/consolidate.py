@@ -35,6 +35,12 @@ ASSOCIATION_ONLY = [
     "date_debut",
     "date_fin",
     "motif_fin",
+    "nb_rencontres",
+    "date_derniere_rencontre",
+    "date_bilan_3_mois",
+    "satisfaction_jeune",
+    "satisfaction_mentor",
+    "situation_sortie",
 ]
 
 # Every column of the parcours table but its key: what consolidation must produce.

@@ -176,6 +176,13 @@ class YouthColumns:
     date_debut: Mapped[dt.date | None] = mapped_column(Date)
     date_fin: Mapped[dt.date | None] = mapped_column(Date)
     motif_fin: Mapped[str | None] = mapped_column(String(30))
+    # The follow-up of a running binôme (optional in an association's export).
+    nb_rencontres: Mapped[int | None] = mapped_column(Integer)
+    date_derniere_rencontre: Mapped[dt.date | None] = mapped_column(Date)
+    date_bilan_3_mois: Mapped[dt.date | None] = mapped_column(Date)
+    satisfaction_jeune: Mapped[str | None] = mapped_column(String(20))
+    satisfaction_mentor: Mapped[str | None] = mapped_column(String(20))
+    situation_sortie: Mapped[str | None] = mapped_column(String(20))
 
 
 class Enregistrement(YouthColumns, Base):

@@ -149,8 +149,9 @@ def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderSco
             out[single] = HeaderScore(ROLE_ONLY_NAME, False)
         return out
     pro_ok = frozenset(word_lists().roles) if "pro" in roles else frozenset()
+    doubt_words = word_lists().doubt if words.doubt else frozenset()
     for name, field_concepts in known.by_field.items():
-        best, own, size = 0.0, False, 0
+        best, own, size, used = 0.0, False, 0, frozenset()
         extra_ok = pro_ok if name == "initiateur" else frozenset()
         for concept in field_concepts:
             score = _concept_score(concept, words, roles, extra_ok)
@@ -167,6 +168,7 @@ def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderSco
                 )
             ):
                 best, own, size = score, mine, len(concept.words)
+                used = frozenset(concept.words)
         if best <= 0:
             continue
         field_role = known.roles.get(name)
@@ -174,7 +176,9 @@ def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderSco
         dated = expects_date(kind, name)
         if words.says_date and not dated:
             best *= NOT_A_DATE_FACTOR
-        doubt = words.doubt and dated
+        # A doubtful word the field's own concept names (« dernière » in « dernière
+        # rencontre ») says what the column is, not that its date is uncertain.
+        doubt = dated and any(w in doubt_words and w not in used for w in words.main)
         if doubt:
             best = min(best, DOUBT_CAP)
         if best > 0:
