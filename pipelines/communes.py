@@ -15,11 +15,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from indicators.outlines import departement_of
+from indicators.territory import served_departement
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "referentiels" / "communes.csv.gz"
 
@@ -96,6 +99,8 @@ class _Index:
     by_name: dict[str, str]  # name key -> INSEE code or _AMBIGUOUS
     by_name_cp: dict[str, str]  # "name key|postcode" -> INSEE code or _AMBIGUOUS
     by_cp: dict[str, str]  # postcode -> INSEE code or _AMBIGUOUS
+    # "name key|département" -> INSEE code or _AMBIGUOUS: a name shared across France
+    by_name_dep: dict[str, str] = field(default_factory=dict)
 
 
 def _unique_or_ambiguous(keys: pd.Series, codes: pd.Series) -> dict[str, str]:
@@ -143,6 +148,9 @@ def _index(path: str) -> _Index:
             postcodes["key"] + "|" + postcodes["cp"], postcodes["code"]
         ),
         by_cp=_unique_or_ambiguous(postcodes["cp"], postcodes["code"]),
+        by_name_dep=_unique_or_ambiguous(
+            names["key"] + "|" + names["code"].map(departement_of), names["code"]
+        ),
     )
 
 
@@ -173,9 +181,15 @@ def _factorize(values: pd.Series, clean) -> tuple[np.ndarray, list]:
 
 
 def _resolve_one(
-    index: _Index, code: str | None, name: tuple[str, str] | None, cp: str | None
+    index: _Index,
+    code: str | None,
+    name: tuple[str, str] | None,
+    cp: str | None,
+    departement: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """(INSEE code, reason) for one distinct (code, name, postcode) triple, already cleaned."""
+    """(INSEE code, reason) for one distinct (code, name, postcode) triple, already cleaned;
+    a name alone that several communes of France bear is the one of `departement` (the
+    département served) when it has exactly one."""
     if code is not None:
         code = ARRONDISSEMENTS.get(code, code)
         return (code, None) if code in index.codes else (None, f"code INSEE inconnu : {code}")
@@ -190,6 +204,9 @@ def _resolve_one(
             return by_name, None
         if by_name_cp == _AMBIGUOUS:
             return None, f"commune {quoted} (code postal {cp}) ambiguë : précisez le code INSEE"
+        served = index.by_name_dep.get(f"{key}|{departement}") if departement else None
+        if by_name == _AMBIGUOUS and cp is None and served not in (None, _AMBIGUOUS):
+            return served, None
         if by_name == _AMBIGUOUS and cp is None:
             return None, f"commune {quoted} ambiguë : précisez le code postal ou le code INSEE"
         if by_name == _AMBIGUOUS:
@@ -283,6 +300,7 @@ def resolve_communes(
     code_postal: pd.Series,
     *,
     path: str | Path | None = None,
+    departement: str | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Resolve each row's commune to an INSEE code; return (code, reason), both nullable text.
 
@@ -290,7 +308,9 @@ def resolve_communes(
       `2a` -> `2A`; an arrondissement of Paris/Lyon/Marseille gives its commune) and must
       exist in the referential;
     - else the name: name + postcode when that pair designates one commune, else the name
-      alone when it is unique in France (a postcode that does not match is then ignored); a
+      alone when it is unique in France (a postcode that does not match is then ignored), or,
+      with no postcode, when it is unique in the département served (`departement`, default
+      the setting: « Merville » is 59400 for the Nord, 31341 for the Haute-Garonne); a
       name cell may carry the postcode itself (« Roubaix (59100) », « 59100 Roubaix »);
     - else the postcode alone when a single commune has it;
     - nothing given: both NA (the commune is optional, this is not an error).
@@ -313,7 +333,10 @@ def resolve_communes(
         for c, n, p in distinct.tolist()
     )
     index = _index(resolved) if by_name_needed else _codes_only(resolved)
-    results = [_resolve_one(index, codes[c], names[n], cps[p]) for c, n, p in distinct.tolist()]
+    served = departement or served_departement()
+    results = [
+        _resolve_one(index, codes[c], names[n], cps[p], served) for c, n, p in distinct.tolist()
+    ]
     found = np.array([r[0] for r in results] + [None], dtype=object)[:-1]
     reasons = np.array([r[1] for r in results] + [None], dtype=object)[:-1]
     inverse = inverse.reshape(-1)

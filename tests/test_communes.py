@@ -297,3 +297,22 @@ def test_resolution_on_many_rows(communes):
     resolve_communes(insee.head(10), nom.head(10), cp.head(10))  # build the lookup tables
     code, _ = resolve_communes(insee, nom, cp)
     assert code.notna().all()  # every commune is found by code or by name + postcode
+
+
+def test_a_name_shared_across_france_is_the_served_departement_s(monkeypatch):
+    """« Merville » is 59400 (Nord) and 31341 (Haute-Garonne): with no postcode, the one of
+    the département served; a postcode still decides; a name the département has twice or
+    not at all stays a question."""
+    import settings
+
+    names = pd.Series(["Merville", "Merville", "Saint-Amand"])
+    empty = pd.Series([None, None, None])
+    postcodes = pd.Series([None, "31330", None])
+    for served, first in (("59", "59400"), ("31", "31341")):
+        monkeypatch.setenv(settings.DEPARTEMENT.env, served)
+        codes, reasons = resolve_communes(empty, names, postcodes)
+        assert codes.tolist()[:2] == [first, "31341"]
+        assert pd.isna(codes[2]) and "ambiguë" in reasons[2]
+    monkeypatch.setenv(settings.DEPARTEMENT.env, "62")  # no Merville in the Pas-de-Calais
+    codes, reasons = resolve_communes(empty, names, pd.Series([None, None, None]))
+    assert pd.isna(codes[0]) and "ambiguë" in reasons[0]

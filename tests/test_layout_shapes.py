@@ -26,8 +26,6 @@ from tests.layouts.shapes import measure_shape
 SHAPES = layout_paths(CORPUS, defis=True)
 # What is left, each for a reason outside issue 21; strict: the day it passes, the mark goes.
 KNOWN = {
-    "a10_journal_fil_rouge": "« Merville » is two communes of France: issue 22 (the département)",
-    "a15_fiches_cd_colonnes_muettes": "« Merville » is two communes of France: issue 22",
     "a12_classeur_relais": "« Avis » of the mentors' sheet holds « OK » / « Pas OK »: read "
     "as yes/no, it is neither placed as the B2 result nor asked",
 }
