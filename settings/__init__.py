@@ -84,6 +84,33 @@ STUCK_DAYS = Setting(
     advice=f"indiquez un nombre entier de jours, au moins 1 (par exemple {_STUCK_DAYS}).",
 )
 
+_SILENT_DAYS = 30  # the mentoring guide: at least one meeting a month
+SILENT_DAYS = Setting(
+    "PILOTAGE_JOURS_SANS_RENCONTRE",
+    Kind.INTEGER,
+    "un binôme actif est « sans rencontre » quand sa dernière rencontre date de plus de ce "
+    "nombre de jours (page Suivi des binômes, ligne de commande)",
+    default=_SILENT_DAYS,
+    minimum=1,
+    advice=f"indiquez un nombre entier de jours, au moins 1 (par exemple {_SILENT_DAYS}).",
+)
+MEETINGS_PER_MONTH_MIN = Setting(
+    "PILOTAGE_RENCONTRES_MOIS_MIN",
+    Kind.INTEGER,
+    "rythme des rencontres : borne basse de la norme du guide du mentorat, en rencontres "
+    "par mois (incluse)",
+    default=2,
+    minimum=0,
+)
+MEETINGS_PER_MONTH_MAX = Setting(
+    "PILOTAGE_RENCONTRES_MOIS_MAX",
+    Kind.INTEGER,
+    "rythme des rencontres : borne haute de la norme du guide du mentorat, en rencontres "
+    "par mois (incluse)",
+    default=4,
+    minimum=1,
+)
+
 # --- sign-in -----------------------------------------------------------------------------
 
 OIDC_CLAIM_ROLE = Setting(
@@ -173,6 +200,9 @@ SETTINGS: tuple[Setting, ...] = (
     DEPARTEMENT,
     SMALL_COUNTS_THRESHOLD,
     STUCK_DAYS,
+    SILENT_DAYS,
+    MEETINGS_PER_MONTH_MIN,
+    MEETINGS_PER_MONTH_MAX,
     OIDC_CLAIM_ROLE,
     OIDC_CLAIM_ASSOCIATION,
     NEW_PASSWORD,
