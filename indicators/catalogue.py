@@ -19,6 +19,8 @@ from enum import StrEnum
 
 from domain.formatting import number, percent
 from domain.steps import STEP_LABELS
+from domain.values import category_labels
+from indicators import followup as _followup
 
 
 class Unit(StrEnum):
@@ -420,6 +422,64 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("a_risque", "Binômes suivis jusque-là", _C, "Binômes encore suivis ce jour-là."),
     Entry("evenements", "Fins ce jour-là", _C, "Binômes terminés ce jour-là."),
+    # --- binôme follow-up (indicators/followup.py, page « Suivi des binômes ») ----------
+    Entry("indicateur", "Indicateur", Unit.TEXT, "Ce que la ligne compte."),
+    Entry(
+        "sans_rencontre_30j",
+        "Binômes sans rencontre récente",
+        _C,
+        _followup.generic(_followup.SILENCE_DEFINITION),
+        False,
+    ),
+    Entry(
+        "derniere_rencontre_inconnue",
+        "Binômes actifs sans date de dernière rencontre",
+        _C,
+        _followup.generic(_followup.SILENCE_DEFINITION),
+        False,
+    ),
+    *(
+        Entry(f"rythme_{key}", name, _C, _followup.generic(_followup.RHYTHM_DEFINITION), good)
+        for key, name, good in (
+            ("evalues", "Binômes au rythme évalué", None),
+            ("dans_la_norme", "Binômes au rythme dans la norme", True),
+            ("sous_la_norme", "Binômes au rythme sous la norme", False),
+            ("au_dessus", "Binômes au rythme au-dessus de la norme", None),
+            ("mediane", "Rythme médian (rencontres par mois)", None),
+        )
+    ),
+    Entry(
+        "cohorte_ruptures",
+        "Binômes démarrés depuis au moins 3 mois (cohorte)",
+        _C,
+        _followup.EARLY_BREAKS_DEFINITION,
+    ),
+    Entry("ruptures_precoces", "Ruptures précoces", _C, _followup.EARLY_BREAKS_DEFINITION, False),
+    Entry("bilans_attendus", "Bilans à 3 mois attendus", _C, _followup.REVIEWS_DEFINITION),
+    Entry("bilans_faits", "Bilans à 3 mois faits", _C, _followup.REVIEWS_DEFINITION, True),
+    *(
+        Entry(f"{who}_{key}", name, _C, _followup.SATISFACTION_DEFINITION, good)
+        for who, whom in (("jeunes", "Jeunes"), ("mentors", "Mentors"))
+        for key, name, good in (
+            ("repondants", f"{whom} répondants (satisfaction)", None),
+            ("satisfaits", f"{whom} satisfaits", True),
+        )
+    ),
+    *(
+        Entry(f"sortie_{key}", f"Sorties : {label}", _C, _followup.EXITS_DEFINITION)
+        for key, label in {
+            **category_labels("situation_sortie"),
+            _followup.NOT_GIVEN: "situation non renseignée",
+        }.items()
+    ),
+    Entry("jeune", "Jeune (pseudonyme)", Unit.TEXT, "Pseudonyme du jeune, jamais son nom."),
+    Entry(
+        "jours_sans_rencontre",
+        "Jours sans rencontre",
+        _D,
+        "Jours entre la dernière rencontre du binôme et la date d'arrêté.",
+    ),
+    Entry("mentor_connu", "Mentor connu", Unit.TEXT, "Le mentor du binôme est identifié."),
     # --- territories ---------------------------------------------------------------------
     Entry(
         "classe",

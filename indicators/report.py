@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import settings
 from domain import rurality
-from indicators import compliance, coverage, durations, funnel, headline, honorabilite, workload
+from indicators import (
+    compliance,
+    coverage,
+    durations,
+    followup,
+    funnel,
+    headline,
+    honorabilite,
+    workload,
+)
 from indicators.dataset import Dataset, Period
 
 
@@ -42,15 +51,18 @@ def _density_grid(data: Dataset, period: Period) -> dict:
 def indicators_report(data: Dataset, period: Period) -> dict:
     """`{"du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir",
     "honorabilite", "associations", "territoires", "grille_densite", "durees",
-    "seuil_binomes_suivis", "conformite"}`. `chiffres_cles` are the headline figures keyed
-    by their catalogue id (indicators/catalogue.py), the same as the Synthèse's tiles;
+    "seuil_binomes_suivis", "conformite", "qualite"}`. `chiffres_cles` are the headline
+    figures keyed by their catalogue id (indicators/catalogue.py), the same as the Synthèse's tiles;
     `grille_densite` counts the cohort by INSEE's three classes and seven levels, with the
     grid's edition; `durees` describes the binômes started in the period, as the pack
     counts them: retention at 3, 6 and 12 months (`part_3_mois`…), its 95 % interval
     (`part_3_mois_ic_bas`, `part_3_mois_ic_haut`) and the binômes still followed then
     (`part_3_mois_a_risque`; fewer than `seuil_binomes_suivis`: the estimate is fragile);
     `conformite` counts the compliance alerts per rule over every parcours known at `au`,
-    whatever its inscription date."""
+    whatever its inscription date; `qualite` follows the binômes (indicators/followup.py:
+    meetings, rhythm, early breaks, 3-month reviews, satisfaction, exits) for every
+    association together and under `par_association`, None where an association sends
+    no value of the field."""
     steps = funnel.funnel(data, period)
     checks = honorabilite.summary(data, period)
     return {
@@ -81,4 +93,5 @@ def indicators_report(data: Dataset, period: Period) -> dict:
         "durees": {k: _plain(v) for k, v in durations.figures(data, period).items()},
         "seuil_binomes_suivis": durations.MIN_AT_RISK,
         "conformite": compliance.counts(data, period.au),
+        "qualite": followup.report(data, period),
     }

@@ -38,9 +38,24 @@ def test_json_shape_and_figures(demo_db_url):
     assert set(report) == {
         "du", "au", "chiffres_cles", "seuil_parcours_bloques", "entonnoir", "honorabilite",
         "associations", "territoires", "grille_densite", "durees", "seuil_binomes_suivis",
-        "conformite",
+        "conformite", "qualite",
     }  # fmt: skip
     assert (report["du"], report["au"]) == (DU, AU)
+    quality = report["qualite"]
+    assert set(quality) == {
+        "actifs", "sans_rencontre_30j", "derniere_rencontre_inconnue", "rythme",
+        "ruptures_precoces", "bilans_3_mois", "satisfaction", "sorties", "par_association",
+    }  # fmt: skip
+    assert set(quality["rythme"]) == {
+        "evalues", "dans_la_norme", "sous_la_norme", "au_dessus", "mediane",
+    }  # fmt: skip
+    assert set(quality["sorties"]) == {
+        "scolarite", "formation_pro", "emploi", "sans_activite", "autre", "non_renseignee",
+    }  # fmt: skip
+    assert quality["actifs"] == sum(a["binomes_actifs"] for a in report["associations"])
+    assert set(quality["par_association"]) == {a["association"] for a in report["associations"]}
+    for figures in quality["par_association"].values():
+        assert set(figures) == set(quality) - {"par_association"}
     grid = report["grille_densite"]
     assert grid["edition"] == 2024
     assert list(grid["classes"])[:3] == ["dense", "intermediaire", "rural"]
