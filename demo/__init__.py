@@ -24,6 +24,15 @@ partner's first file, with no question to answer):
   headers (« Date AP », « Conv. signée le », « 1er RDV »), « Ville (CP) » in one cell,
   labels with a precision in parentheses or written as a sentence.
 
+Binôme follow-up (issue 23: meetings held, last meeting, 3-month review, satisfaction,
+situation at exit): three associations write it, each its own way. Envol « Nb séances »,
+« Dernière séance », « Bilan 3 mois », the youth's « Satisfaction (note /4) » as « 3/4 »
+and « Situation fin de mentorat » (no mentor's satisfaction); Tremplin « NB RDV »,
+« DERNIER RDV », « POINT 3 MOIS », both satisfactions as « 4/5 », « SITUATION SORTIE »;
+La Boussole a « Suivi du binôme » group (« Nombre de rencontres », « Dernière rencontre »,
+« Bilan à 3 mois », satisfactions in words, « Devenir du jeune » as a sentence). Les Ailes
+du Possible leaves it out.
+
 Determinism: one `random.Random(seed)` drives everything, so the same seed gives the
 same cell values; xlsx files also get fixed document properties and zip timestamps.
 Planted defects: see demo/scenario.py.

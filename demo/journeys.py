@@ -97,6 +97,14 @@ class Parcours:
     fiche: Fiche | None = None
     id_source: str | None = None  # id in the association's export
     in_export: bool = True  # False: left out of the association's snapshot
+    # Follow-up of a started binôme (issue 23), drawn by `follow_up` from its own random
+    # stream once every date is final, so the other draws do not shift.
+    nb_rencontres: int | None = None  # meetings held, the first one included
+    date_derniere_rencontre: date | None = None
+    date_bilan_3_mois: date | None = None
+    satisfaction_jeune: str | None = None
+    satisfaction_mentor: str | None = None
+    situation_sortie: str | None = None  # ended binômes only
     defects: list[str] = field(default_factory=list)
     overrides: dict[str, str] = field(default_factory=dict)  # field -> text written instead
 
@@ -160,6 +168,70 @@ _MOTIFS = {
     "changement_situation": 10,
     "autre": 3,
 }
+
+
+_SATISFACTION = {"tres_satisfait": 32, "satisfait": 46, "peu_satisfait": 14, "pas_satisfait": 8}
+_SATISFACTION_LOW = {"tres_satisfait": 5, "satisfait": 25, "peu_satisfait": 40, "pas_satisfait": 30}
+_SITUATION = {  # by age at the end: under 16, 16-17, 18 and over
+    16: {"scolarite": 78, "formation_pro": 10, "emploi": 0, "sans_activite": 5, "autre": 7},
+    18: {"scolarite": 45, "formation_pro": 28, "emploi": 6, "sans_activite": 13, "autre": 8},
+    99: {"scolarite": 20, "formation_pro": 25, "emploi": 30, "sans_activite": 17, "autre": 8},
+}
+SILENT_SHARE = 0.15  # running binômes with no meeting for 45 to 120 days
+REVIEW_DAYS = 91  # the bilan à 3 mois, about three months after the first meeting
+
+
+def follow_up(p: Parcours, as_of: date) -> None:
+    """The binôme's follow-up as its association records it: meetings held (most pairs 2 to
+    4 a month, some fewer, a few more), the last one (within 30 days of the as-of date for a
+    running pair, 45 to 120 days before it for a silent one, near the end for an ended one),
+    the 3-month review (most pairs that ran that long), both sides' satisfaction (mostly
+    satisfied, lower when the pair broke or fell silent; some blank) and the youth's
+    situation at exit (ended pairs; some blank).
+
+    Drawn from a `random.Random` of the parcours' own, after every other draw: the other
+    fields keep their values whatever this draws."""
+    start, end = p.date_debut, p.date_fin
+    if start is None or start > as_of or (end is not None and end < start):
+        return  # not started, or a planted end before the start: nothing coherent to say
+    rng = random.Random(f"suivi-{p.uid}-{p.youth.nom}-{p.youth.prenom}-{start.isoformat()}")
+    horizon = end or as_of
+    span = (horizon - start).days
+    silent = False
+    if end is None:
+        if span >= 60 and rng.random() < SILENT_SHARE:
+            silent = True
+            gap = rng.randint(45, min(120, span))
+        else:
+            gap = min(span, round(rng.triangular(0, 30, 6)))
+    else:
+        gap = min(span, round(rng.triangular(0, 21, 3)))
+    last = horizon - timedelta(days=gap)
+    u = rng.random()
+    rate = (
+        rng.uniform(2, 4)
+        if u < 0.75
+        else rng.uniform(0.6, 1.8)
+        if u < 0.9
+        else rng.uniform(4.2, 6.5)
+    )  # meetings a month: regular, loose, intense
+    p.nb_rencontres = 1 + round(rate * (last - start).days / 30.4)
+    p.date_derniere_rencontre = start if p.nb_rencontres == 1 else last
+    review = start + timedelta(days=REVIEW_DAYS + round(rng.triangular(-10, 30, 0)))
+    if review <= min(horizon, as_of) and rng.random() < 0.82:
+        p.date_bilan_3_mois = review
+    early_break = end is not None and span < REVIEW_DAYS
+    low = silent or early_break or p.motif_fin in ("arret_jeune", "arret_mentor")
+    if span >= 30:
+        weights = _SATISFACTION_LOW if low else _SATISFACTION
+        if rng.random() >= 0.2:
+            p.satisfaction_jeune = _pick(rng, weights)
+        if rng.random() >= 0.25:
+            p.satisfaction_mentor = _pick(rng, weights)
+    if end is not None and rng.random() >= 0.2:
+        born = p.youth.date_naissance
+        age = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+        p.situation_sortie = _pick(rng, next(w for top, w in _SITUATION.items() if age < top))
 
 
 class Simulator:

@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from demo.journeys import HonoRequest, Parcours, simulate
+from demo.journeys import HonoRequest, Parcours, follow_up, simulate
 from demo.territory import ASSOCIATIONS, BY_KEY, Geography, nord_communes
 
 SNAPSHOT_ASSOCIATION = "tremplin"
@@ -220,4 +220,6 @@ def build_demo(*, seed: int = 2025, n_parcours: int = 1500, as_of: date) -> Demo
     data = DemoData(as_of, geo, sim.parcours, sim.requests, [])
     _snapshot(rng, data.parcours)
     _plant_defects(rng, data)
+    for p in data.parcours:  # each from its own random stream: nothing above shifts
+        follow_up(p, as_of)
     return data

@@ -72,6 +72,12 @@ def _get(p: Parcours, name: str) -> Value:
         "date_fin": lambda: p.date_fin,
         "motif_fin": lambda: p.motif_fin,
         "statut": lambda: statut(p),
+        "nb_rencontres": lambda: p.nb_rencontres,
+        "date_derniere_rencontre": lambda: p.date_derniere_rencontre,
+        "date_bilan_3_mois": lambda: p.date_bilan_3_mois,
+        "satisfaction_jeune": lambda: p.satisfaction_jeune,
+        "satisfaction_mentor": lambda: p.satisfaction_mentor,
+        "situation_sortie": lambda: p.situation_sortie,
     }
     return values[name]()
 
@@ -252,6 +258,19 @@ def _envol_columns(data: DemoData) -> list[Column]:
         "termine": "Terminé",
         "abandonne": "Abandon",
     }
+    note = {
+        "tres_satisfait": "4/4",
+        "satisfait": "3/4",
+        "peu_satisfait": "2/4",
+        "pas_satisfait": "1/4",
+    }
+    situation = {
+        "scolarite": "Scolarité",
+        "formation_pro": "Formation pro / apprentissage",
+        "emploi": "Emploi",
+        "sans_activite": "Sans activité",
+        "autre": "Autre",
+    }
 
     return [
         ("N° dossier", lambda p: p.id_source),
@@ -278,14 +297,23 @@ def _envol_columns(data: DemoData) -> list[Column]:
         ("Date de fin", lambda p: p.date_fin),
         ("Motif de fin", lambda p: _label(motif, p.motif_fin)),
         ("Heures réalisées", lambda p: _hours(p, data.as_of)),
+        # Follow-up (issue 23): no mentor's satisfaction, the youth's as a score out of 4.
+        ("Nb séances", lambda p: p.nb_rencontres),
+        ("Dernière séance", lambda p: p.date_derniere_rencontre),
+        ("Bilan 3 mois", lambda p: p.date_bilan_3_mois),
+        ("Satisfaction (note /4)", lambda p: _label(note, p.satisfaction_jeune)),
+        ("Situation fin de mentorat", lambda p: _label(situation, p.situation_sortie)),
         ("Commentaire", lambda p: _comment(p)),
     ]
 
 
 def _hours(p: Parcours, as_of: date) -> str | None:
-    """Hours of mentoring so far, with a decimal comma (three 1.5 h sessions a month)."""
+    """Hours of mentoring so far, with a decimal comma: 1.5 h a meeting held (three a month
+    when the count is unknown)."""
     if p.date_debut is None:
         return None
+    if p.nb_rencontres is not None:
+        return f"{p.nb_rencontres * 1.5:.1f}".replace(".", ",")
     end = min(p.date_fin or as_of, as_of)
     days = max(0, (end - p.date_debut).days)
     hours = round(days / 30.4 * 3 * 1.5 * 2) / 2  # to the half hour
@@ -400,6 +428,19 @@ def _tremplin_columns(data: DemoData) -> list[Column]:
         "abandonne": "ABANDON",
     }
     resultat = {"favorable": "FAVORABLE", "defavorable": "DEFAVORABLE"}
+    score = {
+        "tres_satisfait": "5/5",
+        "satisfait": "4/5",
+        "peu_satisfait": "3/5",
+        "pas_satisfait": "2/5",
+    }
+    situation = {
+        "scolarite": "SCOLARITE",
+        "formation_pro": "FORMATION",
+        "emploi": "EMPLOI",
+        "sans_activite": "SANS ACTIVITE",
+        "autre": "AUTRE",
+    }
 
     def b2(p: Parcours, what: str) -> Value:
         request = p.mentor.request if p.mentor else None
@@ -436,6 +477,13 @@ def _tremplin_columns(data: DemoData) -> list[Column]:
         ("SORTIE", lambda p: p.date_fin),
         ("MOTIF SORTIE", lambda p: _label(motif, p.motif_fin)),
         ("STATUT", lambda p: status[statut(p)]),
+        # Follow-up (issue 23): satisfaction as a score out of 5, typed as text.
+        ("NB RDV", lambda p: p.nb_rencontres),
+        ("DERNIER RDV", lambda p: p.date_derniere_rencontre),
+        ("POINT 3 MOIS", lambda p: p.date_bilan_3_mois),
+        ("SATISFACTION JEUNE /5", lambda p: _label(score, p.satisfaction_jeune)),
+        ("SATISFACTION TUTEUR /5", lambda p: _label(score, p.satisfaction_mentor)),
+        ("SITUATION SORTIE", lambda p: _label(situation, p.situation_sortie)),
     ]
 
 
@@ -445,7 +493,14 @@ BOUSSOLE_README = [
     "Les colonnes « Binôme » ne sont remplies qu'une fois le mentor trouvé.",
     "Merci de ne pas modifier l'ordre des colonnes : le fichier part au Département.",
 ]
-BOUSSOLE_GROUPS = [("", 2), ("Jeune", 11), ("Binôme", 7), ("Mentor", 2), ("", 3)]
+BOUSSOLE_GROUPS = [
+    ("", 2),
+    ("Jeune", 11),
+    ("Binôme", 7),
+    ("Mentor", 2),
+    ("Suivi du binôme", 6),
+    ("", 3),
+]
 
 
 def _boussole_columns(data: DemoData) -> list[Column]:
@@ -488,6 +543,20 @@ def _boussole_columns(data: DemoData) -> list[Column]:
         "autre": "Autre",
     }
 
+    satisfaction = {
+        "tres_satisfait": "Très satisfait",
+        "satisfait": "Satisfait",
+        "peu_satisfait": "Peu satisfait",
+        "pas_satisfait": "Pas satisfait",
+    }
+    devenir = {
+        "scolarite": "Poursuit sa scolarité",
+        "formation_pro": "En formation professionnelle",
+        "emploi": "A trouvé un emploi",
+        "sans_activite": "Sans activité",
+        "autre": "Autre",
+    }
+
     def b2(p: Parcours) -> Value:
         request = p.mentor.request if p.mentor else None
         return None if request is None else request.date_retour
@@ -518,6 +587,12 @@ def _boussole_columns(data: DemoData) -> list[Column]:
         ("Motif d'arrêt", lambda p: _label(motif, p.motif_fin)),
         ("Nom", lambda p: _upper(_get(p, "nom_mentor"))),
         ("Prénom", lambda p: _get(p, "prenom_mentor")),
+        ("Nombre de rencontres", lambda p: p.nb_rencontres),
+        ("Dernière rencontre", lambda p: p.date_derniere_rencontre),
+        ("Bilan à 3 mois", lambda p: p.date_bilan_3_mois),
+        ("Satisfaction jeune", lambda p: _label(satisfaction, p.satisfaction_jeune)),
+        ("Satisfaction mentor", lambda p: _label(satisfaction, p.satisfaction_mentor)),
+        ("Devenir du jeune", lambda p: _label(devenir, p.situation_sortie)),
         ("Modalité", lambda p: _label(modalite, p.modalite)),
         ("Objectif(s)", lambda p: _labels(objectifs, p.objectifs, " / ")),
         ("Commentaires", lambda p: _comment(p)),
@@ -536,7 +611,11 @@ MATCHED_LAYOUTS: dict[str, dict[str, str]] = {
         "DATE BINOME": "date_mise_en_relation", "B2": "date_honorabilite",
         "RESULTAT B2": "resultat_honorabilite", "CONVENTION": "date_convention",
         "1ERE SEANCE": "date_debut", "MODE": "modalite", "SORTIE": "date_fin",
-        "MOTIF SORTIE": "motif_fin", "STATUT": "statut",
+        "MOTIF SORTIE": "motif_fin", "STATUT": "statut", "NB RDV": "nb_rencontres",
+        "DERNIER RDV": "date_derniere_rencontre", "POINT 3 MOIS": "date_bilan_3_mois",
+        "SATISFACTION JEUNE /5": "satisfaction_jeune",
+        "SATISFACTION TUTEUR /5": "satisfaction_mentor",
+        "SITUATION SORTIE": "situation_sortie",
     },
     "boussole": {
         "N°": "id_source", "Inscrit(e) le": "date_inscription", "Jeune - Nom": "nom",
@@ -550,7 +629,14 @@ MATCHED_LAYOUTS: dict[str, dict[str, str]] = {
         "Binôme - B2 reçu le": "date_honorabilite", "Binôme - Conv. signée le": "date_convention",
         "Binôme - 1er RDV": "date_debut", "Binôme - Fin": "date_fin",
         "Binôme - Motif d'arrêt": "motif_fin", "Mentor - Nom": "nom_mentor",
-        "Mentor - Prénom": "prenom_mentor", "Modalité": "modalite", "Objectif(s)": "objectifs",
+        "Mentor - Prénom": "prenom_mentor",
+        "Suivi du binôme - Nombre de rencontres": "nb_rencontres",
+        "Suivi du binôme - Dernière rencontre": "date_derniere_rencontre",
+        "Suivi du binôme - Bilan à 3 mois": "date_bilan_3_mois",
+        "Suivi du binôme - Satisfaction jeune": "satisfaction_jeune",
+        "Suivi du binôme - Satisfaction mentor": "satisfaction_mentor",
+        "Suivi du binôme - Devenir du jeune": "situation_sortie",
+        "Modalité": "modalite", "Objectif(s)": "objectifs",
         "Commentaires": "",
     },
 }  # fmt: skip
