@@ -215,8 +215,10 @@ def follow_up(p: Parcours, as_of: date) -> None:
         if u < 0.9
         else rng.uniform(4.2, 6.5)
     )  # meetings a month: regular, loose, intense
-    p.nb_rencontres = 1 + round(rate * (last - start).days / 30.4)
-    p.date_derniere_rencontre = start if p.nb_rencontres == 1 else last
+    # the first meeting, then the others up to the last (at least one when it is later)
+    later = round(rate * (last - start).days / 30.4)
+    p.nb_rencontres = 1 + (max(1, later) if last > start else 0)
+    p.date_derniere_rencontre = last
     review = start + timedelta(days=REVIEW_DAYS + round(rng.triangular(-10, 30, 0)))
     if review <= min(horizon, as_of) and rng.random() < 0.82:
         p.date_bilan_3_mois = review

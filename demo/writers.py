@@ -794,3 +794,16 @@ def referentiel_table(data: DemoData) -> tuple[list[str], list[list[Value]]]:
                 ]
             )
     return header, rows
+
+
+# Columns a profiled layout gained after its profile was written (issue 23's follow-up): the
+# profile reads the others, the matcher these, with no question. Header -> field.
+ADDED_COLUMNS: dict[str, dict[str, str]] = {
+    "envol_csv": {
+        "Nb séances": "nb_rencontres",
+        "Dernière séance": "date_derniere_rencontre",
+        "Bilan 3 mois": "date_bilan_3_mois",
+        "Satisfaction (note /4)": "satisfaction_jeune",
+        "Situation fin de mentorat": "situation_sortie",
+    },
+}

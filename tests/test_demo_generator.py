@@ -18,7 +18,7 @@ from demo.journeys import workday
 from demo.people import identity_key
 from demo.scenario import DEFECT_PLAN, UNREADABLE_DATE
 from demo.territory import BY_KEY, TILLEULS
-from demo.writers import BOUSSOLE_GROUPS, MATCHED_LAYOUTS
+from demo.writers import ADDED_COLUMNS, BOUSSOLE_GROUPS, MATCHED_LAYOUTS
 from domain.schema import FIELDS, FieldType, Kind, field
 from domain.text import normalise_key
 from domain.values import value_table
@@ -85,7 +85,7 @@ def _records(path: Path, profile: str) -> list[dict[str, object]]:
         return records
     grid = _grid(path)
     start = _header_index(profile)
-    columns = _profile(profile)["colonnes"]
+    columns = _profile(profile)["colonnes"] | ADDED_COLUMNS.get(profile, {})
     names = [columns[h] or h for h in grid[start]]
     return [dict(zip(names, row, strict=True)) for row in grid[start + 1 :]]
 
@@ -188,6 +188,75 @@ def test_full_size_shape():
     assert all(workday(day) == day for day in transmissions)  # the CD works on jours ouvrés
 
 
+FOLLOW_UP = (
+    "nb_rencontres",
+    "date_derniere_rencontre",
+    "date_bilan_3_mois",
+    "satisfaction_jeune",
+    "satisfaction_mentor",
+    "situation_sortie",
+)
+
+
+def test_follow_up_of_started_pairs():
+    """Issue 23: most pairs meet 2 to 4 times a month, a running pair met within 30 days
+    unless silent (45 to 120 days), an ended pair near its end; most pairs that ran three
+    months had their review; satisfaction mostly good; a situation at exit for ended
+    pairs; some blanks everywhere but the count and the last meeting."""
+    data = build_demo(n_parcours=1500, as_of=AS_OF)
+    started = [p for p in data.parcours if p.date_debut and not p.defects]
+    assert all(p.nb_rencontres and p.date_derniere_rencontre for p in started)
+    assert all(p.nb_rencontres is None for p in data.parcours if p.date_debut is None)
+    for p in started:
+        assert p.date_debut <= p.date_derniere_rencontre <= (p.date_fin or AS_OF)
+        assert (p.nb_rencontres == 1) == (p.date_derniere_rencontre == p.date_debut)
+        if p.date_bilan_3_mois:
+            assert 80 <= (p.date_bilan_3_mois - p.date_debut).days <= 121
+    running = [p for p in started if p.date_fin is None]
+    quiet = [(AS_OF - p.date_derniere_rencontre).days for p in running]
+    silent = [d for d in quiet if d > 30]
+    assert all(45 <= d <= 120 for d in silent) and 0.04 < len(silent) / len(running) < 0.2
+    ended = [p for p in started if p.date_fin]
+    assert all((p.date_fin - p.date_derniere_rencontre).days <= 21 for p in ended)
+    assert sum((p.date_fin - p.date_debut).days < 91 for p in ended) >= 30  # early breaks
+    long = [p for p in started if (p.date_fin or AS_OF) - p.date_debut >= timedelta(days=125)]
+    reviewed = sum(p.date_bilan_3_mois is not None for p in long) / len(long)
+    assert 0.7 < reviewed < 0.95
+    rates = [
+        p.nb_rencontres / ((p.date_derniere_rencontre - p.date_debut).days / 30.4)
+        for p in started
+        if (p.date_derniere_rencontre - p.date_debut).days > 90
+    ]
+    assert 0.6 < sum(1.8 <= r <= 4.2 for r in rates) / len(rates) < 0.9
+    assert any(r < 1.5 for r in rates) and any(r > 5 for r in rates)
+    for name in ("satisfaction_jeune", "satisfaction_mentor"):
+        seen = Counter(getattr(p, name) for p in started)
+        assert seen[None] > 0 and seen["pas_satisfait"] > 0
+        assert seen["satisfait"] + seen["tres_satisfait"] > 0.6 * (len(started) - seen[None])
+    exits = Counter(p.situation_sortie for p in ended)
+    assert exits[None] > 0 and len(exits) == 6
+    assert all(p.situation_sortie is None for p in running)
+
+
+def test_follow_up_shifts_no_other_draw(monkeypatch):
+    """The follow-up comes from each parcours' own random stream: without it, every other
+    value is the same."""
+    import demo.scenario
+
+    def plain(p):
+        out = {k: v for k, v in vars(p).items() if k not in FOLLOW_UP and k != "mentor"}
+        if p.mentor is None:
+            return out
+        request = p.mentor.request
+        return out | {"mentor": (p.mentor.person, request.date_retour if request else None)}
+
+    with_it = build_demo(seed=5, n_parcours=300, as_of=AS_OF)
+    monkeypatch.setattr(demo.scenario, "follow_up", lambda p, as_of: None)
+    without = build_demo(seed=5, n_parcours=300, as_of=AS_OF)
+    assert [plain(p) for p in with_it.parcours] == [plain(p) for p in without.parcours]
+    assert any(p.nb_rencontres for p in with_it.parcours)
+
+
 def test_unplanted_parcours_respect_the_rules():
     data = build_demo(seed=3, n_parcours=600, as_of=AS_OF)
     for p in data.parcours:
@@ -269,8 +338,13 @@ def test_grouped_layout_has_a_read_me_and_merged_groups(demo):
     assert wb.sheetnames == ["À lire", "Binômes"]
     ws = wb["Binômes"]
     merged = sorted(str(r) for r in ws.merged_cells.ranges)
-    assert merged == ["C1:M1", "N1:T1", "U1:V1"]
-    assert [ws.cell(row=1, column=c).value for c in (3, 14, 21)] == ["Jeune", "Binôme", "Mentor"]
+    assert merged == ["C1:M1", "N1:T1", "U1:V1", "W1:AB1"]
+    assert [ws.cell(row=1, column=c).value for c in (3, 14, 21, 23)] == [
+        "Jeune",
+        "Binôme",
+        "Mentor",
+        "Suivi du binôme",
+    ]
     header = [c.value for c in ws[2]]
     assert header.count("Nom") == 2 and header.count("Prénom") == 2
     assert sum(span for _, span in BOUSSOLE_GROUPS) == len(header)
@@ -317,9 +391,25 @@ def test_every_header_is_in_its_profile(demo):
         allowed = {f.name for f in FIELDS[Kind(spec.kind)]} | {""}
         assert set(profile["colonnes"].values()) <= allowed, spec.profile
         header = [h for h in _grid(paths[spec.profile])[_header_index(spec.profile)] if h]
-        assert set(header) <= set(profile["colonnes"]), spec.profile
-        assert len(header) == len(profile["colonnes"]), spec.profile
+        added = ADDED_COLUMNS.get(spec.profile, {})
+        assert set(header) - set(added) <= set(profile["colonnes"]), spec.profile
+        assert len(header) == len(profile["colonnes"]) + len(added), spec.profile
         assert map_columns(header).profile == spec.profile
+
+
+@pytest.mark.parametrize("profile", sorted(ADDED_COLUMNS))
+def test_columns_added_to_a_profiled_layout_are_read_by_the_matcher(demo, profile):
+    """Envol's export gained the follow-up columns after its profile was written: the profile
+    still picks the file, the matcher reads the new columns as the writer meant them, with
+    no question."""
+    _, paths = demo
+    path = paths[profile]
+    raw = read_table(path.read_bytes(), path.name, header_score)
+    mapping = map_columns(raw.header, cells=raw.frame, groups=raw.groups or None)
+    assert mapping.profile == profile
+    assert not mapping.questions and not mapping.missing_required
+    got = {raw.header[p]: f for p, f in mapping.columns.items()}
+    assert {h: got.get(h) for h in ADDED_COLUMNS[profile]} == ADDED_COLUMNS[profile]
 
 
 def test_every_category_label_is_recognised(demo):
@@ -341,6 +431,10 @@ def test_every_category_label_is_recognised(demo):
                 if f.type not in (FieldType.CATEGORY, FieldType.CATEGORIES):
                     continue
                 parts = [value] if f.type == FieldType.CATEGORY else re.split(r"[,;/]", value)
+                if name in ADDED_COLUMNS.get(spec.profile, {}).values():
+                    # read by the matcher (no profile labels): word by word
+                    assert match_label(str(value), f.table), (spec.profile, name, value)
+                    continue
                 for part in parts:
                     key = normalise_key(part)
                     known = key in own.get(f.table, {}) or key in value_table(f.table).lookup
