@@ -68,6 +68,13 @@ PAGES: tuple[Page, ...] = (
         "(binômes démarrés au plus tard à la date de fin)",
     ),
     Page(
+        "suivi_binomes",
+        "Suivi des binômes",
+        ":material/handshake:",
+        ignores="le début de la période pour les binômes actifs, les rencontres, le rythme "
+        "et la satisfaction (situation à la date de fin)",
+    ),
+    Page(
         "qualite",
         "Qualité et conformité",
         ":material/rule:",

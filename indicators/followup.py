@@ -29,6 +29,7 @@ import datetime as dt
 import pandas as pd
 
 import settings
+from domain.formatting import number
 from domain.values import category_labels
 from indicators.dataset import Dataset, Period, memoized
 from indicators.stats import as_of, known_by, median, rounded
@@ -321,3 +322,58 @@ def silent_pairs(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     return frame.sort_values(
         ["jours_sans_rencontre", "association", "jeune"], ascending=[False, True, True]
     ).reset_index(drop=True)
+
+
+def _cell(value, base=None, decimals: int = 0) -> str:
+    if value is None:
+        return NOT_PROVIDED
+    text = number(value, decimals)
+    return text if base is None else f"{text} / {number(base)}"
+
+
+def side_by_side(per_association: dict[str, dict]) -> pd.DataFrame:
+    """The figures of `by_association` as text, one column per association and one row per
+    figure (`indicateur`): « 3 / 8 » for a part of a base, « non renseigné par
+    l'association » where the association sends no value of the field, never 0."""
+    low, high = norm()
+    exit_labels = {**category_labels("situation_sortie"), NOT_GIVEN: "non renseignée"}
+    rows: list[tuple[str, dict[str, str]]] = []
+
+    def add(label: str, cells) -> None:
+        rows.append((label, {name: cells(f) for name, f in per_association.items()}))
+
+    add("Binômes actifs", lambda f: _cell(f["actifs"]))
+    add(
+        f"Sans rencontre depuis plus de {silent_days()} jours / actifs",
+        lambda f: _cell(f["sans_rencontre_30j"], f["actifs"]),
+    )
+    add("Dernière rencontre inconnue", lambda f: _cell(f["derniere_rencontre_inconnue"]))
+    add(
+        f"Rythme dans la norme ({low} à {high} par mois) / évalués",
+        lambda f: _cell(f["rythme"]["dans_la_norme"], f["rythme"]["evalues"]),
+    )
+    add("Rythme sous la norme", lambda f: _cell(f["rythme"]["sous_la_norme"]))
+    add("Rythme au-dessus de la norme", lambda f: _cell(f["rythme"]["au_dessus"]))
+    add(
+        "Rythme médian (rencontres par mois)",
+        lambda f: "–" if f["rythme"]["evalues"] == 0 else _cell(f["rythme"]["mediane"], decimals=1),
+    )
+    add(
+        "Ruptures précoces / cohorte",
+        lambda f: _cell(f["ruptures_precoces"]["ruptures"], f["ruptures_precoces"]["cohorte"]),
+    )
+    add(
+        "Bilans à 3 mois faits / attendus",
+        lambda f: _cell(f["bilans_3_mois"]["faits"], f["bilans_3_mois"]["attendus"]),
+    )
+    for who, label in (("jeunes", "Jeunes"), ("mentors", "Mentors")):
+        add(
+            f"{label} satisfaits / répondants",
+            lambda f, who=who: _cell(
+                f["satisfaction"][who]["satisfaits"], f["satisfaction"][who]["repondants"]
+            ),
+        )
+    for key, label in exit_labels.items():
+        add(f"Sorties : {label}", lambda f, key=key: _cell(f["sorties"][key]))
+    frame = pd.DataFrame([{"indicateur": label, **cells} for label, cells in rows])
+    return frame.reindex(columns=["indicateur", *per_association])

@@ -20,6 +20,7 @@ PAGES = [
     ("associations", "Associations", "associations"),
     ("territoires", "Territoires", "territoires"),
     ("durees", "Durée des binômes", "durees"),
+    ("suivi_binomes", "Suivi des binômes", "suivi_binomes"),
     ("qualite", "Qualité et conformité", "qualite"),
     ("comite", "Comité de pilotage", "comite"),
     ("importer", "Importer", "importer"),
