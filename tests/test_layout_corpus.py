@@ -21,6 +21,12 @@ from tests.layouts.build import CORPUS, build, layout_paths
 from tests.layouts.roundtrip import roundtrip
 
 LAYOUTS = layout_paths(CORPUS)
+# Tuning layouts written before the vocabulary was tuned on them: expected to fail (strict:
+# once the matcher reads them, drop them from here).
+NOT_TUNED_YET = {
+    "a17_suivi_qualite": "issue 23: « Mentor » under a « Parcours » group and « Séances "
+    "faites » dropped without a question, « Satisf. … /4 » asked",
+}
 
 
 def _dated_or_labelled(kind: str, name: str) -> bool:
@@ -30,7 +36,19 @@ def _dated_or_labelled(kind: str, name: str) -> bool:
     return f.type in (FieldType.DATE, FieldType.IDENTITY_DATE, FieldType.CATEGORY)
 
 
-@pytest.mark.parametrize("path", LAYOUTS, ids=[p.stem for p in LAYOUTS])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            marks=[pytest.mark.xfail(reason=NOT_TUNED_YET[p.stem], strict=True)]
+            if p.stem in NOT_TUNED_YET
+            else [],
+        )
+        for p in LAYOUTS
+    ],
+    ids=[p.stem for p in LAYOUTS],
+)
 def test_layout_loads_exactly_after_its_questions(engine, key, path):
     built = build(path)
     result = roundtrip(built, engine, key)

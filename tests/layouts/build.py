@@ -233,6 +233,13 @@ def _youth_values(p: Parcours, data: DemoData, association: str, fiche: bool) ->
         "date_fin": p.date_fin,
         "motif_fin": p.motif_fin,
         "statut": statut(p),
+        # the binôme's follow-up (issue 23), as simulated by the demo
+        "nb_rencontres": p.nb_rencontres,
+        "date_derniere_rencontre": p.date_derniere_rencontre,
+        "date_bilan_3_mois": p.date_bilan_3_mois,
+        "satisfaction_jeune": p.satisfaction_jeune,
+        "satisfaction_mentor": p.satisfaction_mentor,
+        "situation_sortie": p.situation_sortie,
     }
 
 
