@@ -24,11 +24,12 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from domain import rurality
-from domain.formatting import day, short_month
+from domain.formatting import day, number, short_month
 from indicators import (
     compliance,
     coverage,
     durations,
+    followup,
     funnel,
     geo,
     headline,
@@ -496,6 +497,78 @@ def _retention(data: Dataset, period: Period) -> Section:
     )
 
 
+QUALITY_COLUMNS = [
+    "association",
+    "binomes_actifs",
+    "sans_rencontre_30j",
+    "rythme_dans_la_norme",
+    "rythme_evalues",
+    "ruptures_precoces",
+    "cohorte_ruptures",
+    "bilans_faits",
+    "bilans_attendus",
+    "jeunes_satisfaits",
+    "jeunes_repondants",
+    "mentors_satisfaits",
+    "mentors_repondants",
+]
+
+
+def _quality_row(name: str, f: dict) -> list:
+    """One row of the « Qualité des binômes » table from `followup` figures (None where
+    the association does not send the field)."""
+    return [
+        name,
+        f["actifs"],
+        f["sans_rencontre_30j"],
+        f["rythme"]["dans_la_norme"],
+        f["rythme"]["evalues"],
+        f["ruptures_precoces"]["ruptures"],
+        f["ruptures_precoces"]["cohorte"],
+        f["bilans_3_mois"]["faits"],
+        f["bilans_3_mois"]["attendus"],
+        f["satisfaction"]["jeunes"]["satisfaits"],
+        f["satisfaction"]["jeunes"]["repondants"],
+        f["satisfaction"]["mentors"]["satisfaits"],
+        f["satisfaction"]["mentors"]["repondants"],
+    ]
+
+
+def _quality(data: Dataset, period: Period) -> Section:
+    """The guide's « suivi de la qualité » (§6.2): the `qualite` figures of the command
+    line, all associations first, then each association."""
+    figures = followup.report(data, period)
+    rows = [_quality_row("Ensemble", figures)]
+    rows += [_quality_row(name, f) for name, f in figures["par_association"].items()]
+    rhythm = figures["rythme"]["mediane"]
+    told = f"Rythme médian : {number(rhythm, 1)} rencontres par mois. " if rhythm else ""
+    return Section(
+        "qualite",
+        "Qualité des binômes",
+        " ".join(
+            followup.explained(d)
+            for d in (
+                followup.SILENCE_DEFINITION,
+                followup.RHYTHM_DEFINITION,
+                followup.EARLY_BREAKS_DEFINITION,
+                followup.REVIEWS_DEFINITION,
+                followup.SATISFACTION_DEFINITION,
+            )
+        ),
+        QUALITY_COLUMNS,
+        [[_value(v) for v in row] for row in rows],
+        labels={"association": "Association"},
+        chart=Chart(
+            "colonnes",
+            "Binômes sans rencontre récente et ruptures précoces",
+            "association",
+            ["sans_rencontre_30j", "ruptures_precoces"],
+            Unit.COUNT.value,
+        ),
+        note=f"{told}« – » : champ non renseigné par l'association.",
+    )
+
+
 def _compliance(data: Dataset, period: Period) -> Section:
     counts = compliance.alert_counts(data, period.au)
     columns = ["libelle", "gravite", "nombre"]
@@ -534,6 +607,7 @@ def build(
         _distances(data, period),
         _durations(data, period),
         _retention(data, period),
+        _quality(data, period),
         _compliance(data, period),
     ]
     alerts = [

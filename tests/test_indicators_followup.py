@@ -163,3 +163,20 @@ def test_the_settings_move_the_thresholds(monkeypatch):
     assert (a["rythme"]["dans_la_norme"], a["rythme"]["sous_la_norme"]) == (3, 0)  # 1.9 ≥ 1
     assert "plus de 29 jours" in followup.explained(followup.SILENCE_DEFINITION)
     assert "de 1 à 4 rencontres" in followup.explained(followup.RHYTHM_DEFINITION)
+
+
+def test_the_pack_s_quality_section_holds_the_json_s_numbers():
+    from indicators import committee
+
+    section = committee._quality(example(), PERIOD)
+    assert section.title == "Qualité des binômes"
+    rows = {row[0]: dict(zip(section.columns, row, strict=True)) for row in section.rows}
+    assert list(rows) == ["Ensemble", "Asso A", "Asso B"]
+    # the figures by hand above, all associations then Asso B (which sends no satisfaction)
+    assert [rows["Ensemble"][c] for c in section.columns[1:]] == [
+        7, 2, 2, 5, 2, 6, 1, 3, 2, 3, 1, 2,
+    ]  # fmt: skip
+    assert rows["Asso B"]["jeunes_satisfaits"] is None  # shown « – », never 0
+    assert rows["Asso B"]["ruptures_precoces"] == 1
+    assert "« – » : champ non renseigné par l'association" in section.note
+    assert "Rythme médian : 2,0 rencontres par mois" in section.note
