@@ -40,6 +40,14 @@ STEP_DATES = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
 BIRTH_DATES = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # mentors may be born before 2000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
+# The binôme's follow-up (issue 23): optional, last in the association template; a file
+# without these columns loads as before.
+FOLLOW_UP_COLUMNS = [
+    "nb_rencontres", "date_derniere_rencontre", "date_bilan_3_mois", "satisfaction_jeune",
+    "satisfaction_mentor", "situation_sortie",
+]  # fmt: skip
+OPTIONAL_NOTE = "Facultatif (suivi du binôme) : laisser vide si l'information n'est pas suivie."
+
 # Columns of each spreadsheet template, in order. Left out on purpose: the birth year and
 # postcode (derived from the birth date and the commune), the mentor's birth data in an
 # association export (only the B2/FIJAIS follow-up needs them), the canal of a CD fiche
@@ -50,7 +58,7 @@ ASSOCIATION_COLUMNS = [
     "canal", "association", "date_proposition", "date_inscription", "date_attribution",
     "date_autorisation_parentale", "date_mise_en_relation", "nom_mentor", "prenom_mentor",
     "date_honorabilite", "resultat_honorabilite", "date_convention", "date_debut",
-    "date_fin", "motif_fin", "statut",
+    "date_fin", "motif_fin", "statut", *FOLLOW_UP_COLUMNS,
 ]  # fmt: skip
 # The full name in one cell is an alternative to the two name columns, not a column more.
 HONORABILITE_COLUMNS = [
@@ -99,6 +107,14 @@ DESCRIPTIONS = {
     "date_fin": "Date de fin du mentorat.",
     "motif_fin": "Motif de fin du mentorat.",
     "statut": "Statut du parcours.",
+    "nb_rencontres": "Nombre de rencontres du binôme depuis la première, celle-ci comprise.",
+    "date_derniere_rencontre": "Date de la dernière rencontre du binôme.",
+    "date_bilan_3_mois": "Date du bilan fait environ trois mois après la première rencontre.",
+    "satisfaction_jeune": "Satisfaction du jeune (au dernier bilan) ; une note sur 4 ou sur 5 "
+    "est aussi acceptée (ex. 3/4).",
+    "satisfaction_mentor": "Satisfaction du mentor (au dernier bilan) ; une note sur 4 ou sur "
+    "5 est aussi acceptée (ex. 3/4).",
+    "situation_sortie": "Situation du jeune à la fin du mentorat (binômes terminés).",
     "voie": "Voie du contrôle : demande par le CD ou attestation nationale.",
     "date_collecte": "Date de collecte des pièces du mentor par l'association.",
     "date_transmission_cd": "Date de transmission de la demande au CD.",
@@ -124,6 +140,8 @@ def _is_date(f: Field) -> bool:
 def _description(kind: Kind, f: Field) -> str:
     if kind == Kind.FICHE_CD and f.name in FICHE_DESCRIPTIONS:
         return FICHE_DESCRIPTIONS[f.name]
+    if f.name in FOLLOW_UP_COLUMNS:
+        return f"{OPTIONAL_NOTE} {DESCRIPTIONS[f.name]}"
     return DESCRIPTIONS.get(f.name, f.label)
 
 
@@ -204,6 +222,13 @@ def _spreadsheet(kind: Kind, title: str) -> bytes:
             dv.error = f"Saisissez une date JJ/MM/AAAA {_allowed_text(f)}."
             for row in range(2, TEMPLATE_ROWS + 1):
                 ws.cell(row=row, column=col).number_format = DATE_FORMAT
+        elif f.type == FieldType.INT:
+            dv = DataValidation(
+                type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+            )
+            dv.showErrorMessage = True
+            dv.errorTitle = "Nombre invalide"
+            dv.error = "Saisissez un nombre entier (0 ou plus)."
         else:
             dv = DataValidation(allow_blank=True)
             if f.type == FieldType.CODE:
@@ -222,6 +247,12 @@ def _spreadsheet(kind: Kind, title: str) -> bytes:
         f"Saisissez une ligne par dossier dans la feuille « {DATA_SHEET} », sans modifier "
         "les en-têtes. Les colonnes obligatoires sont signalées ci-dessous."
     )
+    if any(f.name in FOLLOW_UP_COLUMNS for f in fields):
+        intro += (
+            " Les colonnes du suivi du binôme (nombre de rencontres, dernière rencontre, "
+            "bilan à 3 mois, satisfaction, situation à la sortie) sont facultatives : "
+            "laissez-les vides, ou supprimez-les, si vous ne suivez pas ces informations."
+        )
     write_cell(help_ws.cell(row=2, column=1), intro)
     headings = ["Colonne", "Description", "Format", "Valeurs admises", "Obligatoire"]
     for col, heading in enumerate(headings, start=1):  # row 3 stays empty

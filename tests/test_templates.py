@@ -17,8 +17,10 @@ from pipelines.api import ingest
 from pipelines.pseudonyms import id_jeune
 from reports.templates import (
     DATA_SHEET,
+    FOLLOW_UP_COLUMNS,
     HELP_SHEET,
     LISTS_SHEET,
+    OPTIONAL_NOTE,
     TEMPLATE_COLUMNS,
     association_template,
     fiche_docx_template,
@@ -77,6 +79,24 @@ def test_template_layout(kind):
                 assert (low, high) == (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
 
 
+def test_follow_up_columns_are_optional_and_last_in_the_association_template():
+    wb = _open(association_template())
+    ws, aide = wb[DATA_SHEET], wb[HELP_SHEET]
+    names = TEMPLATE_COLUMNS[Kind.ASSOCIATION]
+    assert names[-len(FOLLOW_UP_COLUMNS) :] == FOLLOW_UP_COLUMNS
+    assert "facultatives" in aide.cell(row=2, column=1).value
+    rows = {r[0]: r for r in aide.iter_rows(min_row=5, values_only=True)}
+    for name in FOLLOW_UP_COLUMNS:
+        f = field(Kind.ASSOCIATION, name)
+        assert rows[f.label][1].startswith(OPTIONAL_NOTE) and rows[f.label][4] == "non"
+        dv = _validation_of(ws, names.index(name) + 1)
+        assert dv.prompt.startswith(OPTIONAL_NOTE[:40])
+    count = _validation_of(ws, names.index("nb_rencontres") + 1)
+    assert count.type == "whole" and count.formula1 == "0"
+    for kind in (Kind.FICHE_CD, Kind.HONORABILITE):
+        assert not set(FOLLOW_UP_COLUMNS) & set(TEMPLATE_COLUMNS[kind])
+
+
 def _fill(data: bytes, kind: Kind, rows: list[dict]) -> bytes:
     wb = _open(data)
     ws = wb[DATA_SHEET]
@@ -113,6 +133,13 @@ def test_association_template_round_trip(engine, key):
     rows = [_youth(i) for i in (1, 2, 3)]
     rows[2]["date_debut"] = dt.datetime(2025, 4, 2)
     rows[2]["statut"] = _label("statut", "en_cours")
+    rows[2] |= {  # the optional follow-up, on one row only
+        "nb_rencontres": 14,
+        "date_derniere_rencontre": dt.datetime(2025, 9, 20),
+        "date_bilan_3_mois": dt.datetime(2025, 7, 3),
+        "satisfaction_jeune": _label("satisfaction", "tres_satisfait"),
+        "satisfaction_mentor": _label("satisfaction", "peu_satisfait"),
+    }
     data = _fill(association_template(), Kind.ASSOCIATION, rows)
     report = ingest(engine, data, "export.xlsx", key, association="Envol")
     assert report.statut == "charge", report.erreurs
@@ -127,6 +154,15 @@ def test_association_template_round_trip(engine, key):
     assert pd.Timestamp(got["date_inscription"].iloc[0]).date() == dt.date(2025, 1, 11)
     assert pd.Timestamp(got["date_debut"].iloc[2]).date() == dt.date(2025, 4, 2)
     assert got["id_jeune"].iloc[0] == id_jeune(key, "Martin1", "Léa", dt.date(2008, 3, 1))
+    follow = got.iloc[2]
+    assert follow["nb_rencontres"] == 14
+    assert pd.Timestamp(follow["date_derniere_rencontre"]).date() == dt.date(2025, 9, 20)
+    assert pd.Timestamp(follow["date_bilan_3_mois"]).date() == dt.date(2025, 7, 3)
+    assert (follow["satisfaction_jeune"], follow["satisfaction_mentor"]) == (
+        "tres_satisfait",
+        "peu_satisfait",
+    )
+    assert got["nb_rencontres"].iloc[:2].isna().all()
 
 
 def test_fiche_list_template_round_trip(engine, key):
