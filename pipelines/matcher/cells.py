@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from domain.schema import FIELDS, FieldType, Kind
+from domain.values import value_table
 from pipelines import normalise as norm
 from pipelines.communes import is_commune_name, known_codes, known_postcodes
 from pipelines.labels import match_label
@@ -172,6 +173,15 @@ def describe(
     return shape
 
 
+def _scores_of(table: str, int_range: tuple[int, int] | None) -> bool:
+    """Whether every whole number of the column's range is a spelling of `table` (a score
+    of 1 to 5 in a satisfaction column), so numbers are its labels, not counts."""
+    if int_range is None or int_range[1] - int_range[0] > 10:
+        return False
+    lookup = value_table(table).lookup
+    return all(str(i) in lookup for i in range(int_range[0], int_range[1] + 1))
+
+
 MAX_LABEL_VARIETY = 60  # more distinct values than this: names, ids or comments, not labels
 
 
@@ -318,6 +328,8 @@ def fit(kind: Kind, name: str, shape: CellShape, today: dt.date | None = None) -
         return CONFIRM if shape.yes_no >= 0.9 else REFUTE
     if f.table is not None:
         share = shape.tables.get(f.table, 0.0)
+        if shape.ints >= 0.8 and _scores_of(f.table, shape.int_range):
+            return LEAN  # « 1 » to « 5 »: scores the value table reads (satisfaction)
         if name == "sexe":
             return CONFIRM if share >= 0.9 and shape.distinct <= 6 else REFUTE
         if share >= 0.7:
