@@ -29,10 +29,10 @@ import datetime as dt
 import pandas as pd
 
 import settings
-from domain.formatting import number
+from domain.formatting import number, percent
 from domain.values import category_labels
 from indicators.dataset import Dataset, Period, memoized
-from indicators.stats import as_of, known_by, median, rounded
+from indicators.stats import as_of, known_by, median, rate, rounded
 from indicators.workload import active_mask, association_names, known
 
 MONTH_DAYS = 30.4375  # 365.25 / 12
@@ -377,3 +377,47 @@ def side_by_side(per_association: dict[str, dict]) -> pd.DataFrame:
         add(f"Sorties : {label}", lambda f, key=key: _cell(f["sorties"][key]))
     frame = pd.DataFrame([{"indicateur": label, **cells} for label, cells in rows])
     return frame.reindex(columns=["indicateur", *per_association])
+
+
+def silent_alert(dataset: Dataset, au: dt.date) -> tuple[str, str] | None:
+    """The Synthèse's reading of `silent_pairs`: (finding, what to do), None when no active
+    binôme is silent (or no association sends its last meeting)."""
+    silent = silent_pairs(dataset, au)
+    if silent.empty:
+        return None
+    top = silent["association"].value_counts()
+    n = len(silent)
+    finding = (
+        f"{number(n)} binôme{'s' if n > 1 else ''} actif{'s' if n > 1 else ''} sans rencontre "
+        f"depuis plus de {silent_days()} jours, dont {number(int(top.iloc[0]))} chez "
+        f"{top.index[0]} ; le plus long silence dure "
+        f"{number(int(silent['jours_sans_rencontre'].iloc[0]))} jours."
+    )
+    action = (
+        "Appeler chaque association concernée : le binôme se voit-il encore, faut-il le "
+        "relancer ou le clore ? (liste dans la page « Suivi des binômes »)."
+    )
+    return finding, action
+
+
+def early_break_alert(dataset: Dataset, period: Period) -> tuple[str, str] | None:
+    """Early breaks of the period's cohort: (finding, what to do), None when there is none."""
+    breaks = figures(dataset, period)["ruptures_precoces"]
+    broken, cohort = breaks["ruptures"], breaks["cohorte"]
+    if not broken:
+        return None
+    reasons = break_reasons(dataset, period)
+    by_association = reasons.groupby("association")["ruptures_precoces"].sum()
+    most = by_association.sort_values(ascending=False, kind="stable")
+    finding = (
+        f"{number(broken)} rupture{'s' if broken > 1 else ''} précoce{'s' if broken > 1 else ''} "
+        f"(fin avant 3 mois, hors objectifs atteints) sur {number(cohort)} binômes démarrés "
+        f"depuis au moins 3 mois ({percent(rate(broken, cohort))}), dont "
+        f"{number(int(most.iloc[0]))} chez {most.index[0]}."
+    )
+    action = (
+        "Revoir avec ces associations l'appariement et l'accompagnement des premiers mois "
+        "(motifs dans la page « Suivi des binômes ») : une rupture précoce peut laisser le "
+        "jeune plus fragile qu'avant."
+    )
+    return finding, action

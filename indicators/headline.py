@@ -9,7 +9,7 @@ import pandas as pd
 
 import settings
 from domain.formatting import number
-from indicators import compliance, coverage, funnel, honorabilite, workload
+from indicators import compliance, coverage, followup, funnel, honorabilite, workload
 from indicators.catalogue import SUFFIXES, Unit, entry
 from indicators.dataset import Dataset, Period
 
@@ -93,7 +93,14 @@ class Alert:
     page: str
 
 
-ALERT_PAGES = ("qualite", "honorabilite", "entonnoir", "associations")
+ALERT_PAGES = (
+    "qualite",
+    "honorabilite",
+    "entonnoir",
+    "suivi_binomes",
+    "suivi_binomes",
+    "associations",
+)
 
 
 def alerts(dataset: Dataset, period: Period) -> list[Alert]:
@@ -101,11 +108,14 @@ def alerts(dataset: Dataset, period: Period) -> list[Alert]:
     (a minor started without parental authorisation, a start without a convention or
     before a favourable check, activity after a défavorable one), overdue honorabilité
     checks (the mentor waits to start), parcours bloqués (at `settings.STUCK_DAYS`),
-    associations at or over capacity. Those with something to act on come first."""
+    binômes silent for too long and early breaks (`indicators.followup`), associations at or
+    over capacity. Those with something to act on come first."""
     days = settings.STUCK_DAYS.value()
     critical = compliance.critical_alert(dataset, period.au)
     late = honorabilite.overdue_alert(honorabilite.pending(dataset, period))
     blocked = funnel.stuck_alert(funnel.stuck(dataset, period, days), days)
+    silent = followup.silent_alert(dataset, period.au)
+    broken = followup.early_break_alert(dataset, period)
     loads = workload.association_load(dataset, period.au)
     crowded = None
     if (loads["taux_charge"] >= workload.OVERLOAD).any():  # imbalance puts them first
@@ -118,12 +128,14 @@ def alerts(dataset: Dataset, period: Period) -> list[Alert]:
         "Aucune alerte de conformité critique.",
         "Aucune demande d'honorabilité en retard.",
         f"Aucun parcours sans nouvelle étape depuis {days} jours ou plus.",
+        f"Aucun binôme actif connu sans rencontre depuis plus de {followup.silent_days()} jours.",
+        "Aucune rupture précoce parmi les binômes démarrés depuis au moins 3 mois.",
         "Aucune association au-delà de sa capacité.",
     )
     found = [
         Alert(*(alert or (None, None)), quiet, page)
         for alert, quiet, page in zip(
-            (critical, late, blocked, crowded), calm, ALERT_PAGES, strict=True
+            (critical, late, blocked, silent, broken, crowded), calm, ALERT_PAGES, strict=True
         )
     ]
     return sorted(found, key=lambda a: a.finding is None)  # stable: urgency kept within
@@ -140,6 +152,9 @@ def alerts_definition() -> str:
         f"actifs, sans nouvelle étape depuis au moins {settings.STUCK_DAYS.value()} jours à la "
         f"date de fin de période, réglage `{settings.STUCK_DAYS.env}`, le même sur toutes les "
         "pages) ; "
+        f"**binômes sans rencontre** (binômes actifs dont la dernière rencontre connue date de "
+        f"plus de {followup.silent_days()} jours) ; **ruptures précoces** (binômes terminés "
+        "moins de 3 mois après leur démarrage, hors objectifs atteints) ; "
         "**associations au-delà de leur capacité** (binômes actifs au moins égaux aux binômes "
         "financés par la convention)."
     )

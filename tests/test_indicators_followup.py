@@ -180,3 +180,22 @@ def test_the_pack_s_quality_section_holds_the_json_s_numbers():
     assert rows["Asso B"]["ruptures_precoces"] == 1
     assert "« – » : champ non renseigné par l'association" in section.note
     assert "Rythme médian : 2,0 rencontres par mois" in section.note
+
+
+def test_the_synthese_alerts_name_silent_pairs_and_early_breaks():
+    finding, action = followup.silent_alert(example(), PERIOD.au)
+    # P4 (31 days) and P8 (90 days), both Asso A
+    assert finding == (
+        "2 binômes actifs sans rencontre depuis plus de 30 jours, dont 2 chez Asso A ; "
+        "le plus long silence dure 90 jours."
+    )
+    assert "Suivi des binômes" in action
+    finding, _ = followup.early_break_alert(example(), PERIOD)
+    # P1 (Asso A) and P10 (Asso B) of a cohort of 6: 2 / 6 = 33,3 %
+    assert finding == (
+        "2 ruptures précoces (fin avant 3 mois, hors objectifs atteints) sur 6 binômes "
+        "démarrés depuis au moins 3 mois (33,3\u202f%), dont 1 chez Asso A."
+    )
+    calm = make_dataset({"date_debut": "2025-01-10"})
+    assert followup.silent_alert(calm, PERIOD.au) is None
+    assert followup.early_break_alert(calm, PERIOD) is None

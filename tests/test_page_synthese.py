@@ -12,7 +12,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number, percent
-from indicators import compliance, coverage, funnel, honorabilite, workload
+from indicators import compliance, coverage, followup, funnel, honorabilite, workload
 from indicators.dataset import Dataset, Period
 from store import queries
 from store.db import make_engine
@@ -115,17 +115,30 @@ def test_alerts_give_the_counts_and_what_to_do(page):
     assert alerts[1].startswith(f"**{number(late)} demandes d'honorabilité en retard")
     assert alerts[2].startswith(f"**{number(len(blocked))} parcours sans nouvelle étape")
     assert f"depuis {number(int(blocked['jours_sans_etape'].max()))} jours" in alerts[2]
+    # the binômes' follow-up: silent pairs, then early breaks (both in the demo)
+    silent = followup.silent_pairs(data, period.au)
+    breaks = followup.figures(data, period)["ruptures_precoces"]
+    assert len(silent) and breaks["ruptures"]
+    assert alerts[3].startswith(
+        f"**{number(len(silent))} binômes actifs sans rencontre depuis plus de 30 jours"
+    )
+    assert alerts[4].startswith(
+        f"**{number(breaks['ruptures'])} ruptures précoces (fin avant 3 mois, hors objectifs "
+        f"atteints) sur {number(breaks['cohorte'])} binômes"
+    )
     assert all("À faire :" in a for a in alerts)
     # each alert points to the page that lists it (as text when the page runs alone)
     links = [c.value for c in at.caption if c.value.startswith("Voir la page")]
-    assert links[:3] == [
+    assert links[:5] == [
         "Voir la page « Qualité et conformité ».",
         "Voir la page « Honorabilité ».",
         "Voir la page « Entonnoir ».",
+        "Voir la page « Suivi des binômes ».",
+        "Voir la page « Suivi des binômes ».",
     ]
     loads = workload.association_load(data, period.au)
     if (loads["taux_charge"] >= workload.OVERLOAD).any():
-        assert len(alerts) == 4
+        assert len(alerts) == 6
     else:
         assert [s.value for s in at.success] == ["Aucune association au-delà de sa capacité."]
 
