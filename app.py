@@ -32,8 +32,10 @@ st.html(
 
 allowed = pages_for(viewer())
 if allowed:
+    # Every page in the menu, never « View more »: an administrator has fourteen.
     st.navigation(
-        [st.Page(p.path, title=p.title, icon=p.icon, default=p.stem == HOME) for p in allowed]
+        [st.Page(p.path, title=p.title, icon=p.icon, default=p.stem == HOME) for p in allowed],
+        expanded=True,
     ).run()
 else:  # nobody signed in: every address opens the sign-in form (each page checks access
     # itself) with no menu; a page's address kept, the person lands there once signed in.
