@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.charts import PALETTE, bars
 from dashboard.data import compute
 from dashboard.page import start
-from dashboard.sections import chart, data_table, explain, section
+from dashboard.sections import chart, data_table, section
 from domain.formatting import day, number
 from indicators import followup
 
@@ -16,16 +16,15 @@ au = view.period.au
 low, high = followup.norm()
 per_association = compute(followup.by_association, view.filters, view.period)
 
-section(f"Suivi par association au {day(au)}")
-for text in (
+definitions = (
     followup.explained(followup.SILENCE_DEFINITION),
     followup.explained(followup.RHYTHM_DEFINITION),
     followup.EARLY_BREAKS_DEFINITION,
     followup.REVIEWS_DEFINITION,
     followup.SATISFACTION_DEFINITION,
     followup.EXITS_DEFINITION,
-):
-    explain(text)
+)
+section(f"Suivi par association au {day(au)}", "\n\n".join(f"- {d}" for d in definitions))
 table = followup.side_by_side(per_association)
 data_table(table, "suivi_binomes", value_columns=tuple(per_association))
 
