@@ -137,7 +137,14 @@ def header_scores(text: str, kind: Kind, group: str = "") -> dict[str, HeaderSco
     roles = words.roles | (read_words(group[:MAX_HEADER]).roles if group else frozenset())
     known = concepts(kind)
     out: dict[str, HeaderScore] = {}
-    if not words.all and roles & {"jeune", "mentor"}:
+    # A role word alone, or with neutral words only (« Mentor » under a « Parcours » group,
+    # « Bénévole associé »): the person's name, full or not, as the cells will tell.
+    neutral = word_lists().context
+    if (
+        roles & {"jeune", "mentor"}
+        and all(w in neutral for w in words.all)
+        and (not words.all or not words.says_date)
+    ):
         role = "mentor" if "mentor" in roles and "jeune" not in roles else "jeune"
         if kind not in YOUTH_KINDS:
             role = "mentor"
