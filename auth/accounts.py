@@ -394,6 +394,9 @@ def list_accounts(engine: Engine) -> pd.DataFrame:
         frame[column] = frame[column].astype(bool)
     frame["echecs"] = frame["echecs"].astype(int)
     frame["bloque"] = (frame["bloque_jusqua"] > pd.Timestamp(_now())).fillna(False).astype(bool)
+    # An account without association has None there (never NaN: it reaches JSON and text).
+    frame["association"] = frame["association"].astype(object)
+    frame["association"] = frame["association"].where(frame["association"].notna(), None)
     return frame[LIST_COLUMNS].reset_index(drop=True)
 
 

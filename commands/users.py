@@ -140,9 +140,7 @@ def _new_password(identifiant: str) -> str:
 
 
 def _account_line(row: dict) -> str:
-    parts = [row["identifiant"], ROLE_LABELS[Role(row["role"])]]
-    if row["association"]:
-        parts.append(row["association"])
+    parts = [row["identifiant"], ROLE_LABELS[Role(row["role"])], row["association"] or "—"]
     parts.append("mot de passe local" if row["mot_de_passe_local"] else "fournisseur d'identité")
     if not row["actif"]:
         parts.append("désactivé")

@@ -266,3 +266,27 @@ def test_ingest_and_undo_write_the_audit_log(env, capsys, tmp_path):
     with env.connect() as conn:
         history = conn.execute(select(ImportLot.utilisateur).order_by(ImportLot.id)).scalars()
         assert history.all() == ["operateur", "operateur", "marie"]
+
+
+def test_accounts_with_and_without_association_list_in_text_and_json(env, capsys, monkeypatch):
+    """An account without association (admin, direction) beside an association's: the text
+    says « — » for it, the JSON null, never NaN (which is no JSON)."""
+    monkeypatch.setenv(settings.NEW_PASSWORD.env, PASSWORD)
+    for argv in (
+        ("users", "add", "claire", "--role", "admin"),
+        ("users", "add", "horizon", "--role", "association", "--association", "Horizon"),
+        ("users", "add", "dir", "--role", "direction"),
+    ):
+        assert run(capsys, *argv)[0] == 0
+    code, out, err = run(capsys, "users", "list")
+    assert (code, err) == (0, "")
+    lines = out.strip().splitlines()
+    assert [line.split(" — ")[:3] for line in lines] == [
+        ["claire", "Administrateur (chargé(e) de projet)", "—"],
+        ["dir", lines[1].split(" — ")[1], "—"],
+        ["horizon", lines[2].split(" — ")[1], "Horizon"],
+    ]
+    code, out, _ = run(capsys, "users", "list", "--json")
+    assert code == 0 and "NaN" not in out
+    accounts = json.loads(out)["comptes"]
+    assert [a["association"] for a in accounts] == [None, None, "Horizon"]
