@@ -71,8 +71,10 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def undo_label(row) -> str:
-    """ "n° 12 – export.csv (Envol Mentorat Nord, 26/11/2026 20:05)"."""
-    who = row.association or KIND_LABELS[Kind(row.type)]
+    """ "n° 12 – export.csv (Envol Mentorat Nord, 26/11/2026 20:05)"; an import without
+    association (CD fiches, B2 follow-up) is named by its kind, never « nan »."""
+    named = isinstance(row.association, str) and row.association.strip()
+    who = row.association if named else KIND_LABELS[Kind(row.type)]
     return f"n° {row.id} – {row.fichier} ({who}, {paris(row.importe_le):%d/%m/%Y %H:%M})"
 
 
