@@ -330,12 +330,29 @@ def by_epci(dataset: Dataset, period: Period) -> pd.DataFrame:
     )[columns]
 
 
+NO_ANTENNE = (
+    "Aucune antenne de mentorat n'est connue : les distances à l'antenne la plus proche et "
+    "les communes non couvertes demandent le référentiel des associations (avec la commune "
+    "de chaque antenne). Importez-le depuis la page Importer ; son modèle est dans « Modèles "
+    "et rapports »."
+)
+
+
+def antennes_known(dataset: Dataset) -> bool:
+    """Whether at least one antenne has a position: without one, no distance is known."""
+    antennes = dataset.antennes
+    if antennes.empty or "latitude" not in antennes:
+        return False
+    return bool((antennes["latitude"].notna() & antennes["longitude"].notna()).any())
+
+
 def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> pd.DataFrame:
     """Communes where youths wait for a mentor at `au` (as in `indicators.workload`) and no
     antenne lies within `radius_km`: `insee`, `nom`, `classe`, `population`, `latitude`,
-    `longitude`, `en_attente_binome`, `antenne_proche`, `association_antenne`, `distance_km` (NaN
-    when no antenne is known at all); most youths waiting first. Communes without a known
-    position are left out: nothing can be said of their distance."""
+    `longitude`, `en_attente_binome`, `antenne_proche`, `association_antenne`, `distance_km`;
+    most youths waiting first. Communes without a known position are left out: nothing can
+    be said of their distance; with no antenne placed at all (the associations' referential
+    not imported), no commune is « non couverte » (`antennes_known` tells the page)."""
     columns = [
         "insee",
         "nom",
@@ -351,7 +368,7 @@ def uncovered_communes(dataset: Dataset, au: dt.date, radius_km: float = 30) -> 
     waiting_rows = waiting(dataset, au)
     counts = waiting_rows["commune_insee"].dropna().value_counts().rename("en_attente_binome")
     communes = dataset.communes
-    if counts.empty or communes.empty:
+    if counts.empty or communes.empty or not antennes_known(dataset):
         return pd.DataFrame(columns=columns)
     info = communes.drop_duplicates("insee").set_index("insee")[
         ["nom", "classe", "population", "latitude", "longitude"]

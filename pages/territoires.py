@@ -8,7 +8,7 @@ from dashboard.data import compute, dataset
 from dashboard.maps import commune_map
 from dashboard.page import start
 from dashboard.privacy import hide_small_counts, place_table
-from dashboard.sections import chart, data_table, section, tile
+from dashboard.sections import chart, data_table, link_to, section, tile
 from domain import rurality
 from domain.formatting import count, day, number, percent
 from indicators import coverage, geo
@@ -41,6 +41,10 @@ split = compute(coverage.rural_urban, view.filters, view.period).reset_index()
 data_table(split, "rural_urbain")
 
 section("Carte des jeunes et des antennes")
+antennes_known = coverage.antennes_known(dataset(view.filters))
+if not antennes_known:  # no distance, no « commune non couverte » without the referential
+    st.warning(coverage.NO_ANTENNE, icon=":material/location_off:")
+    link_to("importer")
 radius = st.slider("Rayon de couverture d'une antenne (km)", 5, 60, 30, step=5)
 communes = compute(coverage.by_commune, view.filters, view.period)
 uncovered = compute(coverage.uncovered_communes, view.filters, view.period.au, radius)
@@ -72,24 +76,25 @@ place_table(
     places, "communes", view.viewer, PLACE_COUNTS, PLACE_RATES, GROUPS, ["tranche_distance"]
 )
 
-section("Distance à l'antenne la plus proche", geo.DEFINITION)
-bands = compute(coverage.distance_bands, view.filters, view.period)
-youths, shares = bands["jeunes_inscrits"], bands["part"]
-text = [f"{number(n)} ({percent(p)})" for n, p in zip(youths, shares, strict=True)]
-chart(
-    bars(list(bands["tranche"]), list(youths), text=text, color=PALETTE[2]).update_yaxes(
-        title="Jeunes inscrits sur la période"
+if antennes_known:
+    section("Distance à l'antenne la plus proche", geo.DEFINITION)
+    bands = compute(coverage.distance_bands, view.filters, view.period)
+    youths, shares = bands["jeunes_inscrits"], bands["part"]
+    text = [f"{number(n)} ({percent(p)})" for n, p in zip(youths, shares, strict=True)]
+    chart(
+        bars(list(bands["tranche"]), list(youths), text=text, color=PALETTE[2]).update_yaxes(
+            title="Jeunes inscrits sur la période"
+        )
     )
-)
-data_table(bands, "distance_antenne", {"tranche": "Distance"})
+    data_table(bands, "distance_antenne", {"tranche": "Distance"})
 
-section(f"Communes sans antenne à moins de {radius} km", coverage.UNCOVERED_DEFINITION)
-# Their total would give back a hidden cell: only the roles that see small counts get it.
-waiting_total = int(uncovered["en_attente_binome"].sum())
-note = None if on_screen else f"{count(waiting_total, 'jeune')} en attente dans ces communes"
-tile(st, "communes_non_couvertes", len(uncovered), help=note)
-uncovered_places = uncovered.drop(columns=["latitude", "longitude"])
-place_table(uncovered_places, "communes_non_couvertes", view.viewer, PLACE_COUNTS, PLACE_RATES)
+    section(f"Communes sans antenne à moins de {radius} km", coverage.UNCOVERED_DEFINITION)
+    # Their total would give back a hidden cell: only the roles that see small counts get it.
+    waiting_total = int(uncovered["en_attente_binome"].sum())
+    note = None if on_screen else f"{count(waiting_total, 'jeune')} en attente dans ces communes"
+    tile(st, "communes_non_couvertes", len(uncovered), help=note)
+    uncovered_places = uncovered.drop(columns=["latitude", "longitude"])
+    place_table(uncovered_places, "communes_non_couvertes", view.viewer, PLACE_COUNTS, PLACE_RATES)
 
 section("Par EPCI")
 epci = compute(coverage.by_epci, view.filters, view.period).drop(columns=["latitude", "longitude"])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from indicators.coverage import (
     METRICS,
+    antennes_known,
     by_commune,
     by_epci,
     density_grid,
@@ -217,14 +218,15 @@ def test_uncovered_communes_have_youths_waiting_far_from_antennes():
     row = frame.iloc[0]
     assert (row["nom"], row["en_attente_binome"], row["distance_km"]) == ("Ruralville", 1, FAR)
     assert uncovered_communes(ds, AU, radius_km=60).empty
-    # No antenne at all: every commune with waiting youths and a position is uncovered.
+    # No antenne at all (the associations' referential not imported): no distance is
+    # known, so no commune is called « non couverte »; the page says why.
     bare = make_dataset(
         {"commune_insee": "59002", "date_attribution": "2025-05-01"},
         {"commune_insee": "59003", "date_attribution": "2025-05-01"},  # no position
         communes=COMMUNES,
     )
-    frame = uncovered_communes(bare, AU)
-    assert frame["insee"].tolist() == ["59002"] and np.isnan(frame.iloc[0]["distance_km"])
+    assert not antennes_known(bare) and antennes_known(ds)
+    assert uncovered_communes(bare, AU).empty
 
 
 def test_distance_bands_of_the_cohort_with_unknown_last():

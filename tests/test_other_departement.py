@@ -6,7 +6,9 @@ are found there."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -48,11 +50,18 @@ def test_an_instance_of_another_departement(code, tmp_path, monkeypatch, key):
     with engine.connect() as conn:
         data = Dataset(**dataset_frames(conn))
     assert set(data.communes["departement"]) == {code}
-    # No antenne known: every commune where youths wait is « non couverte », distance unknown
+    # No antenne known: no distance, nothing « non couvert »; one antenne in Lille (59350,
+    # over 100 km from either département): every commune where youths wait is far from it.
+    assert coverage.uncovered_communes(data, PERIOD.au).empty
+    lille = pd.DataFrame(
+        [{"association": "Asso", "nom": "Siège", "commune_insee": "59350", "commune": "Lille",
+          "latitude": 50.63, "longitude": 3.05}]
+    )  # fmt: skip
+    data = replace(data, antennes=lille)
     far = coverage.uncovered_communes(data, PERIOD.au)
     assert sorted(far["insee"]) == sorted(set(communes))
     assert far["en_attente_binome"].sum() == len(communes)
-    assert far["distance_km"].isna().all()
+    assert (far["distance_km"] > 100).all() and set(far["antenne_proche"]) == {"Siège"}
 
     # The map draws the département's communes (and no other), with INSEE's classes
     places = coverage.with_distance_band(coverage.by_commune(data, PERIOD))

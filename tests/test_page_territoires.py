@@ -13,6 +13,7 @@ from domain.formatting import number, percent
 from indicators import coverage
 from indicators.dataset import Filters, Period
 from tests.helpers import as_viewer, shown_number
+from tests.test_page_suivi_binomes import filled as suivi_base
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,3 +159,19 @@ def test_rural_filter_leaves_urban_tiles_empty(demo_app, demo_dataset):
     assert rows.loc["rural", "Jeunes inscrits"] == split.loc["rural", "jeunes_inscrits"]
     assert rows.loc["urbain", "Jeunes inscrits"] == 0
     assert rows.loc["urbain", "Délai médian inscription → démarrage"] == "–"
+
+
+filled = suivi_base  # a base filled through the import, without the associations' referential
+
+
+def test_without_the_associations_referential_nothing_is_called_uncovered(filled):
+    """A base without antennes (no referential imported): the page says that distances and
+    coverage need it and links to the import; no distance table, no « non couverte »."""
+    at = run_page()
+    warnings = [w.value for w in at.warning]
+    assert coverage.NO_ANTENNE in warnings
+    captions = [c.value for c in at.caption]
+    assert "Voir la page « Importer »." in captions  # the link, as text when run alone
+    headers = [h.value for h in at.subheader] + [h.value for h in at.header]
+    assert not any("Distance" in h or "Communes sans antenne" in h for h in headers)
+    assert "Communes non couvertes avec des jeunes en attente" not in metrics(at)
