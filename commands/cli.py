@@ -46,6 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     run = {command.NAME: command.run for command in COMMANDS}[args.command]
     try:
         return run(args)
-    except (CommandError, IngestError, AccountError) as exc:
-        print(exc.message, file=sys.stderr)
+    except (CommandError, IngestError, AccountError, settings.SettingError) as exc:
+        print(exc.message, file=sys.stderr)  # a setting written wrong: what to write instead
         return 1

@@ -185,3 +185,24 @@ def test_word_fiches_given_together_are_one_import(tmp_path):
         ("2 fiche(s) candidature (Word)", "fiche_cd", 2),
     ]
     assert "Benali" not in run.stdout
+
+
+def test_a_setting_written_wrong_is_one_french_line_not_a_traceback(tmp_path):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(settings.PREFIX)}
+    base |= {
+        settings.DB_URL.env: f"sqlite:///{tmp_path / 'cli.db'}",
+        settings.SECRET_KEY.env: TEST_KEY.decode(),
+    }
+    for name, value, expected in (
+        (settings.DEPARTEMENT.env, "Nord", "attendu le code INSEE d'un département"),
+        (settings.STUCK_DAYS.env, "abc", "indiquez un nombre entier de jours"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "commands", "indicators", "--du", "2025-01-01", "--au",
+             "2025-12-31"],
+            cwd=ROOT, env=base | {name: value}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert run.returncode == 1, run.stdout
+        assert "Traceback" not in run.stderr
+        assert run.stderr.strip().startswith(f"Réglage {name} invalide (« {value} »)")
+        assert expected in run.stderr
