@@ -102,7 +102,7 @@ def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list
         elif value in options[choice.param][0]:
             kept[choice.key] = value
         else:
-            ignored.append(f"{choice.label.lower()} « {plain(value[:60])} » inconnue ici")
+            ignored.append(f"{choice.label.lower()} : valeur « {plain(value[:60])} » inconnue ici")
     du, au = _date(address.get("du")), _date(address.get("au"))
     if du and au and du <= au:
         kept[PERIOD_KEY] = (du, au)

@@ -44,7 +44,8 @@ def source_choice(viewer: Identity) -> tuple[Kind | None, str | None]:
     chosen (or left to detection) by an administrator."""
     if not viewer.may(Right.IMPORT_ANY_FILE):
         return Kind.ASSOCIATION, viewer.association
-    kinds = {AUTO: None} | {KIND_LABELS[k].capitalize(): k for k in Kind}
+    # First letter up, the rest as written (« Fiches candidature du CD », never « du cd »).
+    kinds = {AUTO: None} | {KIND_LABELS[k][:1].upper() + KIND_LABELS[k][1:]: k for k in Kind}
     left, right = st.columns(2)
     kind = kinds[left.selectbox("Type de fichier", list(kinds), key="importer_type")]
     known = dataset().associations

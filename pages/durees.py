@@ -47,7 +47,9 @@ tiles(
     per_row=3,
 )
 if median is not None:
-    st.caption(f"Durée médiane : soit {number(median / DAYS_PER_MONTH, 1)} mois.")
+    st.caption(
+        f"Durée médiane : {number(median)} jours, soit {number(median / DAYS_PER_MONTH, 1)} mois."
+    )
 else:
     st.caption(
         "Durée médiane « – » : pas encore estimable, trop peu de binômes suivis assez "

@@ -70,7 +70,7 @@ def test_a_link_reproduces_the_view(demo_app):
 def test_a_value_unknown_here_is_said_and_ignored(demo_app):
     at = _page("synthese", association="<b>Inconnue</b>", du="2025-13-45", au="x")
     warning = at.sidebar.warning[0].value
-    assert "association « \\<b\\>Inconnue\\</b\\> » inconnue ici" in warning
+    assert "association : valeur « \\<b\\>Inconnue\\</b\\> » inconnue ici" in warning
     assert "période illisible" in warning
     assert _box(at, "Association").value == "Toutes"
     assert _tiles(at) == _tiles(_page("synthese"))

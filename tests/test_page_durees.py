@@ -73,6 +73,11 @@ def test_tiles_curve_and_end_reasons_of_every_binome_by_au(demo_app, demo_datase
     horizons = durations.retention_by_horizon(demo_dataset, None, au)
     assert facts["binomes_suivis"] > 0 and facts["part_6_mois"] is not None
     assert shown_tiles(at) == tiles(facts, horizons)
+    median = facts["duree_mediane_jours"]
+    months = number(median / (365.25 / 12), 1)
+    assert f"Durée médiane : {number(median)} jours, soit {months} mois." in [
+        c.value for c in at.caption
+    ]
     assert len(retention_captions(at)) == 3
     three = horizons.iloc[0]
     assert not three["fragile"]  # hundreds of binômes followed 3 months

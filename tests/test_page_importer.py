@@ -69,6 +69,10 @@ def test_empty_database_shows_the_uploader(db):
     assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xls", ".ods", ".csv", ".docx"}
     assert "Confirmer l'import" in at.markdown[0].value
     assert not buttons(at) and not at.error
+    # the kinds as written, first letter up: « du CD », « (B2/FIJAIS) », never lowercased
+    kinds = at.selectbox(key="importer_type").options
+    assert "Fiches candidature du CD" in kinds
+    assert "Suivi honorabilité (B2/FIJAIS)" in kinds
 
 
 def test_missing_key_is_a_french_message(db, monkeypatch, tmp_path):
