@@ -117,6 +117,7 @@ _FOLLOW_UP = [
     _f("satisfaction_mentor", T.CATEGORY, "Satisfaction du mentor", "satisfaction"),
     _f("situation_sortie", T.CATEGORY, "Situation à la sortie", "situation_sortie"),
 ]
+FOLLOW_UP_FIELDS = tuple(f.name for f in _FOLLOW_UP)
 
 # A CD fiche names some youth fields its own way; these labels are also what tells a fiche
 # list from an association export (their concepts are the fiche's own in vocabulaire.toml).

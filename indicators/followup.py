@@ -30,6 +30,7 @@ import pandas as pd
 
 import settings
 from domain.formatting import number, percent
+from domain.schema import FOLLOW_UP_FIELDS
 from domain.values import category_labels
 from indicators.dataset import Dataset, Period, memoized
 from indicators.stats import as_of, known_by, median, rate, rounded
@@ -51,7 +52,6 @@ REVIEW = "date_bilan_3_mois"
 YOUTH_SATISFACTION = "satisfaction_jeune"
 MENTOR_SATISFACTION = "satisfaction_mentor"
 EXIT = "situation_sortie"
-FIELDS = (LAST_MEETING, MEETINGS, REVIEW, YOUTH_SATISFACTION, MENTOR_SATISFACTION, EXIT)
 
 
 def silent_days() -> int:
@@ -137,7 +137,7 @@ def _provided(parcours: pd.DataFrame) -> dict[str, pd.Series]:
     """Field -> True on the rows whose association sends at least one value of it."""
     names = parcours["association"]
     out = {}
-    for field in FIELDS:
+    for field in FOLLOW_UP_FIELDS:
         sending = set(names[parcours[field].notna()].dropna())
         out[field] = names.isin(sending)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.schema import FOLLOW_UP_FIELDS
 from domain.text import normalise_key
 from store.models import Parcours
 
@@ -35,12 +36,7 @@ ASSOCIATION_ONLY = [
     "date_debut",
     "date_fin",
     "motif_fin",
-    "nb_rencontres",
-    "date_derniere_rencontre",
-    "date_bilan_3_mois",
-    "satisfaction_jeune",
-    "satisfaction_mentor",
-    "situation_sortie",
+    *FOLLOW_UP_FIELDS,
 ]
 
 # Every column of the parcours table but its key: what consolidation must produce.

@@ -27,7 +27,16 @@ from domain.fiche_form import (
     UNCHECKED,
     fiche_sections,
 )
-from domain.schema import ALTERNATIVES, FIELDS, REQUIRED_COLUMNS, Field, FieldType, Kind, field
+from domain.schema import (
+    ALTERNATIVES,
+    FIELDS,
+    FOLLOW_UP_FIELDS,
+    REQUIRED_COLUMNS,
+    Field,
+    FieldType,
+    Kind,
+    field,
+)
 from domain.spreadsheet_cells import write_cell
 from domain.values import category_labels
 
@@ -42,10 +51,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 # The binôme's follow-up (issue 23): optional, last in the association template; a file
 # without these columns loads as before.
-FOLLOW_UP_COLUMNS = [
-    "nb_rencontres", "date_derniere_rencontre", "date_bilan_3_mois", "satisfaction_jeune",
-    "satisfaction_mentor", "situation_sortie",
-]  # fmt: skip
+FOLLOW_UP_COLUMNS = list(FOLLOW_UP_FIELDS)
 OPTIONAL_NOTE = "Facultatif (suivi du binôme) : laisser vide si l'information n'est pas suivie."
 
 # Columns of each spreadsheet template, in order. Left out on purpose: the birth year and

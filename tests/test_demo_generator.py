@@ -19,7 +19,7 @@ from demo.people import identity_key
 from demo.scenario import DEFECT_PLAN, UNREADABLE_DATE
 from demo.territory import BY_KEY, TILLEULS
 from demo.writers import ADDED_COLUMNS, BOUSSOLE_GROUPS, MATCHED_LAYOUTS
-from domain.schema import FIELDS, FieldType, Kind, field
+from domain.schema import FIELDS, FOLLOW_UP_FIELDS, FieldType, Kind, field
 from domain.text import normalise_key
 from domain.values import value_table
 from pipelines.extract import read_table
@@ -188,14 +188,7 @@ def test_full_size_shape():
     assert all(workday(day) == day for day in transmissions)  # the CD works on jours ouvrés
 
 
-FOLLOW_UP = (
-    "nb_rencontres",
-    "date_derniere_rencontre",
-    "date_bilan_3_mois",
-    "satisfaction_jeune",
-    "satisfaction_mentor",
-    "situation_sortie",
-)
+FOLLOW_UP = FOLLOW_UP_FIELDS
 
 
 def test_follow_up_of_started_pairs():
