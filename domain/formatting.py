@@ -64,3 +64,21 @@ def in_paris(moment: dt.datetime) -> dt.datetime:
 def paris_time(moment: dt.datetime) -> str:
     """A stored UTC moment as French staff read it ("26/11/2026 à 20:05")."""
     return f"{in_paris(moment):%d/%m/%Y à %H:%M}"
+
+
+_VOWELS = set("aeiouyhàâäéèêëîïôöùûüœæ")
+_ARTICLES = {"le ": "du ", "les ": "des ", "la ": "de la ", "l'": "de l'", "l’": "de l’"}
+
+
+def of_name(name: str) -> str:
+    """« de » before a name, as French writes it: « d'Élan Jeunesse », « des Bâtisseurs »
+    (Les Bâtisseurs), « du Tremplin » (Le Tremplin), « de la Boussole », « de l'Envol »,
+    « d'Horizon » (an h is taken as mute: the usual form for association names)."""
+    text = " ".join(str(name).split())
+    lowered = text.lower()
+    for article, contracted in _ARTICLES.items():
+        if lowered.startswith(article) and len(text) > len(article):
+            return contracted + text[len(article) :]
+    if lowered[:1] in _VOWELS:
+        return f"d'{text}"
+    return f"de {text}"

@@ -1,6 +1,8 @@
-"""French counts agree with their noun."""
+"""French counts agree with their noun; « de » contracts before a name."""
 
-from domain.formatting import count
+import pytest
+
+from domain.formatting import count, of_name
 
 
 def test_counts_agree_in_french():
@@ -40,3 +42,22 @@ def test_a_column_is_wide_enough_for_its_header_and_cells():
     assert column_width(frame, "B2 / FIJAIS dans l'objectif") == int(PADDING_PX + CHAR_PX * header)
     assert column_width(frame, "x") == MIN_PX
     assert column_width(frame, "Motif") == MAX_PX
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Élan Jeunesse", "d'Élan Jeunesse"),
+        ("Les Bâtisseurs", "des Bâtisseurs"),
+        ("Le Tremplin", "du Tremplin"),
+        ("La Boussole", "de la Boussole"),
+        ("L'Envol", "de l'Envol"),
+        ("Horizon", "d'Horizon"),
+        ("Ailes du Nord", "d'Ailes du Nord"),
+        ("Passerelle", "de Passerelle"),
+        ("Lesquin Mentorat", "de Lesquin Mentorat"),
+        ("  Les   Bâtisseurs ", "des Bâtisseurs"),
+    ],
+)
+def test_of_name_contracts_de_as_french_writes_it(name, written):
+    assert of_name(name) == written
