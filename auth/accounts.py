@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 import settings
 from auth import passwords
 from auth.roles import ROLE_LABELS, Identity, Role, parse_role
-from domain.formatting import PARIS
+from domain.formatting import PARIS, count
 from domain.text import normalise_key
 from store.audit import Actor, record
 from store.db import writing
@@ -306,9 +306,15 @@ def create_account(
 
 
 def set_password(
-    engine: Engine, identifiant: str, password: str, actor: Actor | None = None
+    engine: Engine,
+    identifiant: str,
+    password: str,
+    actor: Actor | None = None,
+    generated: bool = False,
 ) -> None:
-    """Give an account a new password; it also clears the failures and any lock."""
+    """Give an account a new password; it also clears the failures and any lock, and ends
+    the account's sessions. `generated`: a password made by `temporary_password`, so
+    noted in the audit entry."""
     name = normalise_identifiant(identifiant)
     _check_password(name, password)
     hashed = passwords.hash_password(password)
@@ -320,7 +326,18 @@ def set_password(
             .values(mot_de_passe=hashed, echecs=0, bloque_jusqua=None, modifie_le=_now())
         )
         end_sessions(conn, row.identifiant)
-        _audit(conn, actor, f"nouveau mot de passe pour « {row.identifiant} »")
+        how = " (généré)" if generated else ""
+        _audit(conn, actor, f"nouveau mot de passe{how} pour « {row.identifiant} »")
+
+
+def _is_oneself(actor: Actor | None, row) -> bool:
+    """Whether a signed-in person acts on their own account. The command line's actor has
+    no role: it is a system user, never taken for an account."""
+    return (
+        actor is not None
+        and actor.role is not None
+        and normalise_identifiant(actor.utilisateur) == row.identifiant
+    )
 
 
 def _active_admins(conn) -> int:
@@ -335,6 +352,11 @@ def disable(engine: Engine, identifiant: str, actor: Actor | None = None) -> boo
         row = _find(conn, identifiant)
         if not row.actif:
             return False
+        if _is_oneself(actor, row):
+            raise AccountError(
+                "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre "
+                "administrateur."
+            )
         if row.role == Role.ADMIN.value and _active_admins(conn) <= 1:
             raise AccountError(
                 f"« {row.identifiant} » est le dernier administrateur actif : "
@@ -378,6 +400,108 @@ def unlock(engine: Engine, identifiant: str, actor: Actor | None = None) -> bool
         )
         _audit(conn, actor, f"déblocage du compte « {row.identifiant} »")
     return True
+
+
+def _role_words(role: str, association: str | None) -> str:
+    return f"{role} (« {association} »)" if association else role
+
+
+def set_role(
+    engine: Engine,
+    identifiant: str,
+    role: str | Role,
+    association: str | None = None,
+    actor: Actor | None = None,
+) -> bool:
+    """Give an account another role or association, validated as at creation (an
+    association account names a known association, the others none). Its sessions end, so
+    the new rights apply at once. False when nothing changes. A signed-in administrator
+    cannot take the role from themselves, and the last active administrator keeps it."""
+    parsed = _valid_role(role)
+    with engine.begin() as conn:
+        row = _find(conn, identifiant)
+        assoc = _valid_association(conn, parsed, association)
+        if row.role == parsed.value and row.association == assoc:
+            return False
+        if row.role == Role.ADMIN.value and parsed is not Role.ADMIN:
+            if _is_oneself(actor, row):
+                raise AccountError(
+                    "Vous ne pouvez pas retirer votre propre rôle d'administrateur : "
+                    "demandez-le à un autre administrateur."
+                )
+            if row.actif and _active_admins(conn) <= 1:
+                raise AccountError(
+                    f"« {row.identifiant} » est le dernier administrateur actif : "
+                    "créez ou réactivez un autre administrateur avant de lui retirer ce rôle."
+                )
+        conn.execute(
+            update(TABLE)
+            .where(TABLE.c.id == row.id)
+            .values(role=parsed.value, association=assoc, modifie_le=_now())
+        )
+        ended = end_sessions(conn, row.identifiant)
+        _audit(
+            conn,
+            actor,
+            f"rôle du compte « {row.identifiant} » : "
+            f"{_role_words(row.role, row.association)} → {_role_words(parsed.value, assoc)}"
+            f" ({_sessions_words(ended)})",
+        )
+    return True
+
+
+def _sessions_words(ended: int) -> str:
+    if ended == 0:
+        return "aucune session ouverte"
+    return count(ended, "session terminée", "sessions terminées")
+
+
+def end_account_sessions(engine: Engine, identifiant: str, actor: Actor | None = None) -> int:
+    """End every open session of an account, written to the audit log when there was one:
+    the person must sign in again everywhere. How many were open."""
+    with engine.begin() as conn:
+        row = _find(conn, identifiant)
+        ended = end_sessions(conn, row.identifiant)
+        if ended:
+            _audit(
+                conn,
+                actor,
+                f"fin des sessions du compte « {row.identifiant} » ({_sessions_words(ended)})",
+            )
+    return ended
+
+
+def open_sessions(engine: Engine) -> dict[str, int]:
+    """Identifiant -> how many of its sessions are open now (not ended, not expired);
+    accounts without one are absent."""
+    now = _now()
+    query = (
+        select(SESSIONS.c.identifiant, func.count())
+        .where(SESSIONS.c.fin_le.is_(None), SESSIONS.c.expire_le > now)
+        .group_by(SESSIONS.c.identifiant)
+    )
+    with engine.connect() as conn:
+        return {name: int(n) for name, n in conn.execute(query).all()}
+
+
+def known_associations(engine: Engine) -> list[str]:
+    """The associations an association account may name: the referential's, by name
+    (empty while the referential is not loaded: any name is then taken as written)."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(Association.nom).order_by(Association.nom)).scalars())
+
+
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+
+
+def temporary_password(identifiant: str = "") -> str:
+    """A random password that passes the policy, for an administrator to hand over
+    (« k7mp-x3rt-9qaf-h2wd », about 79 bits): shown once, never stored in clear."""
+    while True:
+        groups = ("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+        password = "-".join(groups)
+        if password_problem(identifiant, password) is None:
+            return password
 
 
 def list_accounts(engine: Engine) -> pd.DataFrame:

@@ -45,7 +45,7 @@ class Right(StrEnum):
     ADD_ASSOCIATION = "ajouter_association"  # an unknown association named at import
     UNDO_IMPORT = "annuler_import"
     READ_AUDIT_LOG = "lire_journal"
-    MANAGE_ACCOUNTS = "gerer_comptes"  # command line only: pilotage users
+    MANAGE_ACCOUNTS = "gerer_comptes"  # page « Comptes », and pilotage users
     FREEZE_COMITE_PACK = "figer_pack_comite"  # store a comité pack's figures for later
     DELETE_FROZEN_PACK = "supprimer_pack_fige"
 

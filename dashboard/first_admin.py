@@ -1,7 +1,8 @@
 """The first run of a new installation: while no administrator account was ever created,
 the machine the server runs on may create the first one from the browser (the way Metabase
 or Grafana set up their first user). Anywhere else, and once one exists, this form is never
-shown: further accounts are created by that administrator (`pilotage users`).
+shown: further accounts are created by that administrator (page « Comptes », or
+`pilotage users`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def first_admin_form(
         "Aucun compte administrateur n'existe encore dans cette base. Comme vous êtes sur le "
         "poste où tourne le tableau de bord, vous pouvez créer le premier ici. "
         "Ce compte pourra ensuite ouvrir les comptes des autres personnes "
-        "(`pilotage users add`). Cette page disparaît dès qu'il existe."
+        "(page « Comptes », ou `pilotage users add`). Cette page disparaît dès qu'il existe."
     )
     with st.form("premier_administrateur"):
         identifiant = st.text_input(

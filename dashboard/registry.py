@@ -108,6 +108,14 @@ PAGES: tuple[Page, ...] = (
         (Right.READ_AUDIT_LOG,),
         "purge des entrées de plus de 12 mois",
     ),
+    Page(
+        "comptes",
+        "Comptes",
+        ":material/manage_accounts:",
+        (Right.MANAGE_ACCOUNTS,),
+        "comptes : création, rôle et association, activation, déblocage, mot de passe, fin "
+        "des sessions",
+    ),
 )
 HOME = "synthese"  # the default page, and the one that shows the sign-in form
 BY_STEM = {page.stem: page for page in PAGES}

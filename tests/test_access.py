@@ -162,7 +162,13 @@ def test_wrong_password_then_lock_out(real_db):
 
 @pytest.mark.parametrize(
     ("role", "page"),
-    [("direction", "importer"), ("direction", "journal"), ("association", "journal")],
+    [
+        ("direction", "importer"),
+        ("direction", "journal"),
+        ("association", "journal"),
+        ("direction", "comptes"),
+        ("association", "comptes"),
+    ],
 )
 def test_a_page_refuses_a_role_it_is_not_for(real_db, role, page):
     association = "Envol" if role == "association" else None
@@ -224,12 +230,12 @@ def test_the_audit_page_lists_and_filters_entries(real_db):
 
 
 def test_imports_and_undos_are_in_the_audit_log(real_db):
-    from tests.test_page_importer import EXPORT
+    from tests.test_page_importer import EXPORT, choose_association
 
     at = as_viewer(app("importer"), "admin", name="claire").run()
-    at.selectbox(key="importer_association").set_value("Envol")
     at.file_uploader(key="importer_fichiers").upload("nouveau.csv", EXPORT)
     at.run()
+    choose_association(at, EXPORT, "Envol")
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
     assert not at.exception, at.exception
     log = entries(real_db)
@@ -366,7 +372,7 @@ def test_an_association_compares_itself_with_the_departement_totals(demo_app):
 
 
 def test_an_association_uploads_its_own_exports_only(real_db):
-    from tests.test_page_importer import EXPORT
+    from tests.test_page_importer import EXPORT, choose_association
 
     at = as_viewer(app("importer"), "association", "Tremplin").run()
     assert not at.exception, at.exception
@@ -403,8 +409,8 @@ def test_an_association_claim_is_read_as_the_referential_spells_it(demo_app, dem
 TITLES = {p.stem: p.title for p in registry.PAGES}
 REFUSED = {
     "admin": set(),
-    "direction": {"importer", "journal"},
-    "association": {"journal"},
+    "direction": {"importer", "journal", "comptes"},
+    "association": {"journal", "comptes"},
 }
 
 

@@ -32,8 +32,9 @@ def run_app() -> AppTest:
 
 # Pages meant for an empty database are left out and tested on their own: "modeles" (the
 # templates are how an association starts; tests/test_page_modeles.py) and "importer" (how
-# data gets in; tests/test_page_importer.py) and "journal" (the audit log; tests/test_access.py).
-NOT_STOPPED_ON_EMPTY = {"modeles", "importer", "journal"}
+# data gets in; tests/test_page_importer.py), "journal" (the audit log; tests/test_access.py)
+# and "comptes" (the accounts; tests/test_page_comptes.py).
+NOT_STOPPED_ON_EMPTY = {"modeles", "importer", "journal", "comptes"}
 
 
 @pytest.mark.parametrize(

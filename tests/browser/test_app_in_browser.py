@@ -27,12 +27,14 @@ PAGES = [
     ("modeles", "Modèles et rapports", "modeles"),
     ("donnees", "Données consolidées", "donnees"),
     ("journal", "Journal d'audit", "journal"),
+    ("comptes", "Comptes", "comptes"),
 ]
 # What shows that a page has rendered its content, not only its title.
 CONTENT = ", ".join(
     f'[data-testid="{t}"]'
-    # stButton: the demo's Importer offers to leave demo mode, no uploader
-    for t in ("stMetric", "stDataFrame", "stFileUploader", "stDownloadButton", "stButton")
+    # stButton: the demo's Importer offers to leave demo mode, no uploader; stForm: the
+    # demo has no account, its Comptes page shows the creation form
+    for t in ("stMetric", "stDataFrame", "stFileUploader", "stDownloadButton", "stButton", "stForm")
 )
 
 
