@@ -23,7 +23,7 @@ from dashboard.access import oidc_configured, origin
 from dashboard.data import engine
 from dashboard.markdown import message, plain
 from dashboard.widgets import french_table
-from domain.formatting import count, day, in_paris, paris_time
+from domain.formatting import count, paris_time
 
 DONE = "_comptes_fait"  # session state: what the last change did, shown once
 ROUND = "_comptes_tour"  # session state: one more after each change, so forms start afresh
@@ -45,7 +45,6 @@ COLUMNS = [
     "Bloqué jusqu'au",
     "Dernière connexion",
     "Sessions ouvertes",
-    "Créé le",
 ]
 
 
@@ -94,7 +93,6 @@ def accounts_table(frame: pd.DataFrame, sessions: Mapping[str, int]) -> pd.DataF
     value."""
     rows = []
     for row in frame.to_dict("records"):
-        created = row["cree_le"]
         rows.append(
             {
                 "Identifiant": row["identifiant"],
@@ -108,7 +106,6 @@ def accounts_table(frame: pd.DataFrame, sessions: Mapping[str, int]) -> pd.DataF
                 or NONE,
                 "Dernière connexion": _moment(row["derniere_connexion"]) or "jamais",
                 "Sessions ouvertes": int(sessions.get(row["identifiant"], 0)),
-                "Créé le": NONE if pd.isna(created) else day(in_paris(created.to_pydatetime())),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS).astype({"Sessions ouvertes": int})
@@ -242,7 +239,11 @@ def create_form(viewer: Identity) -> None:
                 help="Enregistré en minuscules ; par exemple prenom.nom ou une adresse e-mail.",
             )
             role = st.selectbox(
-                "Rôle", list(Role), format_func=ROLE_LABELS.get, key=f"comptes_role_{n}"
+                "Rôle",
+                list(Role),
+                index=list(Role).index(Role.DIRECTION),  # the least rights, as a start
+                format_func=ROLE_LABELS.get,
+                key=f"comptes_role_{n}",
             )
             association = _association_field(known, None, f"comptes_association_{n}")
         with right:
