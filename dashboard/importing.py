@@ -105,12 +105,21 @@ def done_message(name: str, report: FileReport) -> str:
     return text + "Les chiffres de toutes les pages sont mis à jour."
 
 
+def _whose(plan: Plan) -> str:
+    """The association the file is attached to, and how it is known; « – » for a kind
+    without one (the CD fiches, the referential)."""
+    if not plan.association:
+        return "–"
+    said = plan.association_said
+    return f"{plan.association} ({said})" if said else plan.association
+
+
 def show_plan(plan: Plan) -> None:
     """The report the user confirms: nothing has been written yet."""
     p = plan.prepared
     st.markdown(
         f"**Type de fichier** : {KIND_LABELS[plan.mapping.kind]} · "
-        f"**Association** : {plain(plan.association or '–')} · "
+        f"**Association** : {plain(_whose(plan))} · "
         f"**Présentation** : {plain(layout_label(plan))}"
     )
     if plan.data_date is not None:

@@ -249,19 +249,38 @@ def _label_key(widget_key: str, name: str, label: str) -> str:
     return f"{widget_key}_v{digest}"
 
 
-def value_answers(widget_key: str, unknown: pd.DataFrame) -> dict[str, dict[str, str]]:
+def value_answers(
+    widget_key: str, unknown: pd.DataFrame, batch: dict | None = None, name: str = ""
+) -> dict[str, dict[str, str]]:
     """A select box per unknown label (most frequent first): the canonical value it means,
-    or left empty. Returns table -> normalised label -> value."""
+    or left empty. Returns table -> normalised label -> value. A label already asked for a
+    file above in the same batch (`batch`: (table, label) -> (file, value), filled here) is
+    not asked again: that answer holds for this file too, and is said."""
     if unknown.empty:
         return {}
+    batch = {} if batch is None else batch
+    keys = [(r.table, normalise_key(r.Libellé)) for r in unknown.itertuples()]
+    new = [k not in batch for k in keys]
+    out: dict[str, dict[str, str]] = {}
+    followed = []
+    for (table, label), row in zip(keys, unknown.itertuples(), strict=True):
+        if (table, label) in batch:
+            where, value = batch[(table, label)]
+            followed.append(f"« {plain(row.Libellé)} » (comme pour « {plain(where)} »)")
+            if value is not None:
+                out.setdefault(table, {})[label] = value
+    asked = unknown[new]
+    if followed:
+        st.caption("Libellés déjà précisés plus haut, même réponse : " + ", ".join(followed) + ".")
+    if asked.empty:
+        return out
     st.info(
-        f"**{len(unknown)} libellé(s) non reconnu(s)** : leurs lignes seront chargées avec ce "
+        f"**{len(asked)} libellé(s) non reconnu(s)** : leurs lignes seront chargées avec ce "
         "champ vide. Choisissez la valeur que chacun veut dire pour la faire reconnaître "
         "(elle sera retenue avec la correspondance des colonnes).",
         icon=":material/label:",
     )
-    out: dict[str, dict[str, str]] = {}
-    for row in unknown.head(MAX_LABELS_ASKED).itertuples():
+    for row in asked.head(MAX_LABELS_ASKED).itertuples():
         choices = value_choices(row.table)
         chosen = st.selectbox(
             f"{row.Champ} : « {plain(row.Libellé)} » "
@@ -269,10 +288,12 @@ def value_answers(widget_key: str, unknown: pd.DataFrame) -> dict[str, dict[str,
             [KEEP_EMPTY, *choices],
             key=_label_key(widget_key, row.champ, row.Libellé),
         )
-        if chosen != KEEP_EMPTY:
-            out.setdefault(row.table, {})[normalise_key(row.Libellé)] = choices[chosen]
-    if len(unknown) > MAX_LABELS_ASKED:
+        value = None if chosen == KEEP_EMPTY else choices[chosen]
+        batch[(row.table, normalise_key(row.Libellé))] = (name, value)
+        if value is not None:
+            out.setdefault(row.table, {})[normalise_key(row.Libellé)] = value
+    if len(asked) > MAX_LABELS_ASKED:
         st.caption(
-            f"… et {len(unknown) - MAX_LABELS_ASKED} autres libellés (voir le rapport de l'import)."
+            f"… et {len(asked) - MAX_LABELS_ASKED} autres libellés (voir le rapport de l'import)."
         )
     return out

@@ -54,7 +54,7 @@ from pipelines.mapping import (
     map_columns,
 )
 from pipelines.matcher.cells import CellShape
-from pipelines.plan import NeedsAnswers, Plan, known_associations, make_plan
+from pipelines.plan import NeedsAnswers, NeedsAssociation, Plan, known_associations, make_plan
 from pipelines.pseudonyms import load_key
 from pipelines.saved_profiles import all_profiles, remembered_shape, stored_headers
 from pipelines.shape import Shaped, shape
@@ -73,6 +73,7 @@ __all__ = [
     "FileReport",
     "IngestError",
     "NeedsAnswers",
+    "NeedsAssociation",
     "Plan",
     "Shaped",
     "UndoReport",
@@ -355,8 +356,8 @@ class Conversation:
                 statut="a_completer",
                 type=exc.mapping.kind.value,
                 association=self.association or exc.mapping.association,
-                erreurs=[exc.message],
-                message=exc.message,
+                erreurs=[exc.for_command_line],
+                message=exc.for_command_line,
                 colonnes=columns_report(exc.mapping, exc.header, exc.hidden),
                 forme=exc.form,
                 etapes=exc.steps,
@@ -368,8 +369,8 @@ class Conversation:
             report = FileReport(
                 fichier=self.name,
                 statut="rejete",
-                erreurs=[exc.message],
-                message=exc.message,
+                erreurs=[exc.for_command_line],
+                message=exc.for_command_line,
                 essai=dry_run,
             )
         if report.statut == "charge" and not dry_run:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, select
 
@@ -19,6 +18,14 @@ from domain.schema import KIND_LABELS, Kind
 from domain.schema import field as schema_field
 from domain.text import normalise_key, one_line
 from pipelines.answers import NO_ANSWERS, Answers, template_lines, toml_text
+from pipelines.association_names import (
+    COLUMN,
+    FILE_NAME,
+    TITLE,
+    Evidence,
+    evidence,
+    settled,
+)
 from pipelines.data_date import data_date
 from pipelines.errors import IngestError
 from pipelines.extract import RawTable
@@ -29,6 +36,15 @@ from pipelines.shape import Shaped
 from store.models import Association
 
 MAX_ROW_ERRORS_LISTED = 100
+GIVEN = "donnee"  # named by the user (page, --association)
+SAVED_LAYOUT = "profil"  # the association of the saved layout that recognised the file
+ASSOCIATION_ORIGINS = {
+    GIVEN: "choisie à l'import",
+    SAVED_LAYOUT: "d'après la correspondance enregistrée",
+    COLUMN: "d'après la colonne « Association » du fichier",
+    TITLE: "d'après le titre du fichier",
+    FILE_NAME: "d'après le nom du fichier",
+}
 
 
 @dataclass
@@ -46,6 +62,18 @@ class Plan:
     data_date: dt.date | None = None  # what the data describe (pipelines.data_date)
     data_date_origin: str | None = None
     new_association: bool = False  # the association is not in the referential yet
+    association_origin: str | None = None  # how it is known (ASSOCIATION_ORIGINS)
+    association_evidence: tuple[Evidence, ...] = ()  # what the file says of its association
+
+    @property
+    def association_said(self) -> str:
+        """How the association is known, in French (« d'après le nom du fichier »)."""
+        return ASSOCIATION_ORIGINS.get(self.association_origin or "", "")
+
+    def names_another(self, association: str) -> Evidence | None:
+        """A place of the file that names another association than `association`."""
+        key = normalise_key(association)
+        return next((e for e in self.association_evidence if normalise_key(e.name) != key), None)
 
     @property
     def answered(self) -> bool:
@@ -72,7 +100,10 @@ class NeedsAnswers(IngestError):
     `mapping.questions`)."""
 
     def __init__(self, mapping: ColumnMapping, filename: str, shaped: Shaped) -> None:
-        super().__init__(questions_message(mapping, filename, shaped))
+        super().__init__(
+            questions_message(mapping, filename, shaped),
+            answers_template(mapping, shaped),
+        )
         self.mapping, self.shaped = mapping, shaped
 
     @property
@@ -97,8 +128,8 @@ class NeedsAnswers(IngestError):
 
 
 def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> str:
-    """One French message naming each step and column to answer, what it holds, the
-    likeliest fields, and how to answer on the command line."""
+    """One French message naming each step and column to answer, what it holds and the
+    likeliest fields (how to answer on the command line: `answers_template`)."""
     columns = mapping.questions
     steps = [q for q in shaped.questions if "etape" in q]
     sheets = [q for q in shaped.questions if "feuille" in q]
@@ -128,11 +159,18 @@ def questions_message(mapping: ColumnMapping, filename: str, shaped: Shaped) -> 
         choices = [schema_field(mapping.kind, n).label for n, _ in suggestions(q)]
         maybe = f" ; peut-être : {', '.join(choices)}" if choices else ""
         lines.append(f"  - « {q.header} » : {q.looks_like}{maybe}.")
-    lines.append(
+    return "\n".join(lines)
+
+
+def answers_template(mapping: ColumnMapping, shaped: Shaped) -> str:
+    """How to answer the questions with `pilotage ingest`: an answers file to fill in."""
+    steps = [q for q in shaped.questions if "etape" in q]
+    sheets = [q for q in shaped.questions if "feuille" in q]
+    lines = [
         'Répondez dans un fichier de réponses (champ de chaque colonne ou étape, ou "" pour '
         "l'ignorer) puis relancez avec --profile FICHIER.toml :"
-    )
-    template = template_lines(mapping) if columns else []
+    ]
+    template = template_lines(mapping) if mapping.questions else []
     if sheets:
         template += ["[feuilles]"] + [
             f'# "{toml_text(s["feuille"])}" = "ignorer"   # ou ajoutez-lui une colonne commune'
@@ -162,19 +200,42 @@ def _canonical(name: str | None, known: dict[str, str]) -> str | None:
     return known.get(normalise_key(name), name) if name else None
 
 
-def _detect_association(
-    raw: RawTable, mapping: ColumnMapping, filename: str, known: dict[str, str]
-) -> str | None:
-    """The association of an export: a single value in its own column, else a known name in
-    the title rows or the file name."""
+class NeedsAssociation(IngestError):
+    """An association export whose association the file does not settle: nothing names
+    it, or two places name two associations. The user names it (the list « Association »
+    of the page, `--association` on the command line); `found` is what the file says."""
+
+    def __init__(self, filename: str, found: list[Evidence]) -> None:
+        if found:
+            said = " ; ".join(f"{e.said} nomme « {e.name} »" for e in found)
+            why = f"le fichier ne dit pas une seule association ({said})"
+        else:
+            why = "ni une colonne « Association », ni le titre, ni le nom du fichier ne la nomment"
+        super().__init__(
+            f"Impossible de savoir de quelle association vient « {filename} » : {why}. "
+            "Indiquez-la.",
+            "Donnez-la avec --association NOM.",
+        )
+        self.found = found
+
+
+def _association_of(
+    raw: RawTable, mapping: ColumnMapping, filename: str, known: dict[str, str], given: str | None
+) -> tuple[str | None, str | None, list[Evidence]]:
+    """Whose export it is, how that is known, and what the file says of it. The name given
+    by the user wins; else the file's evidence when it names one association; else, when
+    the file names none, the association of the saved layout that recognised it."""
     pos = mapping.field_positions().get("association")
-    if pos is not None:
-        values = {str(v).strip() for v in raw.frame[pos].dropna() if str(v).strip()}
-        if len(values) == 1:
-            return values.pop()
-    haystack = " " + normalise_key(" ".join([*raw.title_lines, Path(filename).stem])) + " "
-    found = [nom for cle, nom in known.items() if f" {cle} " in haystack]
-    return found[0] if len(found) == 1 else None
+    column = raw.frame[pos].dropna() if pos is not None else ()
+    found = evidence(column, raw.title_lines, filename, known)
+    if given:
+        return given, GIVEN, found
+    agreed = settled(found)
+    if agreed is not None:
+        return agreed.name, agreed.origin, found
+    if not found and mapping.association:
+        return _canonical(mapping.association, known), SAVED_LAYOUT, found
+    raise NeedsAssociation(filename, found)
 
 
 def make_plan(
@@ -203,26 +264,24 @@ def make_plan(
         raise NeedsAnswers(mapping, filename, shaped)
     require_complete(mapping, raw.header, filename)
     known = known_associations(engine)
-    chosen = association or mapping.association
+    given = _canonical(association, known)
+    found: list[Evidence] = []
+    origin = GIVEN if given else None
     if mapping.kind == Kind.ASSOCIATION:
-        if not association and mapping.saved:
-            # A saved layout may be shared by several associations: what the file says wins.
-            chosen = _detect_association(raw, mapping, filename, known) or chosen
-        chosen = _canonical(chosen, known) or _detect_association(raw, mapping, filename, known)
-        if not chosen:
-            raise IngestError(
-                f"Impossible de savoir de quelle association vient « {filename} » : "
-                "indiquez-la (option --association, ou liste « Association » à l'import)."
-            )
-    else:
-        chosen = _canonical(chosen, known)
+        given, origin, found = _association_of(raw, mapping, filename, known, given)
+    elif mapping.kind != Kind.HONORABILITE:
+        # CD fiches and the referential carry their associations row by row, if at all: a
+        # name given for a batch is never theirs. (The B2 follow-up takes a name given for
+        # its rows that name none.)
+        given, origin = None, None
+    chosen = given
     prepared = prepare(raw, mapping, key, chosen)
     if "association" in prepared.rows and mapping.kind != Kind.ASSOCIATION:
         prepared.rows["association"] = prepared.rows["association"].map(
             lambda n: _canonical(n, known) if isinstance(n, str) else None
         )
     today = today or today_in_paris()
-    day, origin = data_date(mapping.kind, raw.title_lines, prepared.rows, today)
+    day, day_origin = data_date(mapping.kind, raw.title_lines, prepared.rows, today)
     new = mapping.kind == Kind.ASSOCIATION and normalise_key(chosen or "") not in known
     return Plan(
         filename,
@@ -234,6 +293,8 @@ def make_plan(
         answers=answers,
         shaped=shaped,
         data_date=day,
-        data_date_origin=origin,
+        data_date_origin=day_origin,
         new_association=new,
+        association_origin=origin,
+        association_evidence=tuple(found),
     )

@@ -372,13 +372,18 @@ def test_an_association_compares_itself_with_the_departement_totals(demo_app):
 
 
 def test_an_association_uploads_its_own_exports_only(real_db):
-    from tests.test_page_importer import EXPORT, choose_association
+    from tests.test_page_importer import EXPORT
 
     at = as_viewer(app("importer"), "association", "Tremplin").run()
     assert not at.exception, at.exception
     assert ".docx" not in at.file_uploader[0].allowed_type
     assert not at.selectbox and not at.text_input  # no kind, no association to choose
+    # A file named after another known association is refused, never attached to its own.
     at.file_uploader(key="importer_fichiers").upload("envol.csv", EXPORT).run()
+    assert "semble être celui d'Envol" in at.error[0].value
+    assert not [b for b in at.button if b.key.startswith("confirmer_")]
+    at = as_viewer(app("importer"), "association", "Tremplin").run()
+    at.file_uploader(key="importer_fichiers").upload("export_mars.csv", EXPORT).run()
     assert any("**Association** : Tremplin" in m.value for m in at.markdown)
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
     assert not at.exception, at.exception

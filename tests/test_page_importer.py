@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,21 @@ def page() -> AppTest:
 
 
 def upload(at: AppTest, name: str, data: bytes, association: str | None = None) -> AppTest:
-    if association:  # an empty referential: the association is typed
-        at.text_input(key="importer_nouvelle").input(association)
     at.file_uploader(key="importer_fichiers").upload(name, data)
     at.run()
+    assert not at.exception, at.exception
+    if association:
+        choose_association(at, data, association)
+    return at
+
+
+def choose_association(at: AppTest, data: bytes, name: str) -> AppTest:
+    """Choose the association on the file's line, or type a new name (the list accepts
+    one: AppTest needs it among the options to send it)."""
+    box = at.selectbox(key=f"association_{hashlib.sha256(data).hexdigest()[:16]}")
+    if name not in box.options:
+        box.options.append(name)
+    box.set_value(name).run()
     assert not at.exception, at.exception
     return at
 
@@ -68,11 +80,16 @@ def test_empty_database_shows_the_uploader(db):
     assert len(at.file_uploader) == 1 and at.file_uploader[0].accept_multiple_files
     assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xls", ".ods", ".csv", ".docx"}
     assert "Confirmer l'import" in at.markdown[0].value
-    assert not buttons(at) and not at.error
+    assert not buttons(at) and not at.error and not at.selectbox
+
+
+def test_each_file_has_its_kind_on_its_own_line(db):
+    at = upload(page(), "envol.csv", EXPORT)
+    box = at.selectbox(key=f"type_{hashlib.sha256(EXPORT).hexdigest()[:16]}")
+    assert box.value is None and box.placeholder == "Export d'association (reconnu)"
     # the kinds as written, first letter up: « du CD », « (B2/FIJAIS) », never lowercased
-    kinds = at.selectbox(key="importer_type").options
-    assert "Fiches candidature du CD" in kinds
-    assert "Suivi honorabilité (B2/FIJAIS)" in kinds
+    assert "Fiches candidature du CD" in box.options
+    assert "Suivi honorabilité (B2/FIJAIS)" in box.options
 
 
 def test_missing_key_is_a_french_message(db, monkeypatch, tmp_path):
@@ -123,8 +140,12 @@ def test_pdf_renamed_xlsx_is_refused(db):
 
 def test_export_without_association_asks_for_it(db):
     at = upload(page(), "export.csv", EXPORT)
-    assert "Impossible de savoir de quelle association" in at.error[0].value
-    assert not buttons(at)
+    assert "Impossible de savoir de quelle association" in at.warning[0].value
+    assert "--" not in at.warning[0].value  # no command-line option on the web page
+    assert not at.error and not buttons(at) and not at.metric
+    choose_association(at, EXPORT, "Envol")
+    assert {m.label: m.value for m in at.metric}["Lignes lues"] == "3"
+    assert "**Association** : Envol (choisie à l'import)" in texts(at)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -215,7 +236,7 @@ def test_questions_first_then_corrections_then_next_month_needs_no_fixing(db):
     assert not at.error
     assert {m.label: m.value for m in at.metric}["Lignes qui seront chargées"] == "2"
     keep = next(c for c in at.checkbox if c.key.startswith("garder_"))
-    assert keep.value and keep.label.endswith("de Envol")
+    assert keep.value and keep.label.endswith("d'Envol")
     assert counts(db)["imports"] == 0
     at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
     assert not at.exception, at.exception
@@ -366,3 +387,116 @@ def test_a_workbook_says_its_sheets_and_asks_the_one_it_cannot_join(db):
     at.run()
     assert not at.exception, at.exception
     assert counts(db)["parcours"] == 3
+
+
+# --- a month's batch: each file its own association --------------------------------------------
+
+
+def _demo(demo_files, stem: str) -> bytes:
+    return next(p for p in demo_files if p.name.startswith(stem)).read_bytes()
+
+
+def _line(at: AppTest, data: bytes, what: str):
+    return at.selectbox(key=f"{what}_{hashlib.sha256(data).hexdigest()[:16]}")
+
+
+def test_a_batch_lands_each_file_on_its_own_association(db, demo_files, key):
+    from pipelines.api import ingest
+
+    referential = _demo(demo_files, "01_referentiel")
+    assert ingest(db, referential, "referentiel.xlsx", key).statut == "charge"
+    envol, tremplin = _demo(demo_files, "03_export_envol"), _demo(demo_files, "05_export")
+    boussole, b2 = _demo(demo_files, "06_export"), _demo(demo_files, "07_suivi")
+    fiches = _demo(demo_files, "02_fiches")
+    at = page()
+    uploader = at.file_uploader(key="importer_fichiers")
+    for name, data in [
+        ("ENVOL_extraction_decembre.csv", envol),
+        ("tremplin_export.xlsx", tremplin),
+        ("export_mensuel.xlsx", boussole),  # nothing names it
+        ("fiches.xlsx", fiches),
+        ("suivi_b2.xlsx", b2),
+    ]:
+        uploader.upload(name, data)
+    at.run()
+    assert not at.exception, at.exception
+    assert _line(at, envol, "association").placeholder == (
+        "Envol Mentorat Nord (d'après le nom du fichier)"
+    )
+    assert _line(at, tremplin, "association").placeholder == (
+        "Tremplin Avenir 59 (d'après le nom du fichier)"
+    )
+    assert _line(at, boussole, "association").placeholder == "À choisir, ou tapez son nom…"
+    shown = texts(at)
+    assert "**Association** : aucune pour le fichier : chaque fiche nomme la sienne" in shown
+    assert "**Association** : celle de chaque ligne" in shown
+    unsettled = [w.value for w in at.warning if "Impossible de savoir" in w.value]
+    assert len(unsettled) == 1 and plain("« export_mensuel.xlsx »") in unsettled[0]
+    everything = at.button(key="confirmer_tout")
+    assert everything.disabled
+    captions = " ".join(c.value for c in at.caption)
+    assert plain("« export_mensuel.xlsx » (association à choisir)") in captions
+    assert counts(db)["imports"] == 1
+
+    choose_association(at, boussole, "La Boussole Mentorat")
+    assert not at.button(key="confirmer_tout").disabled
+    at.button(key="confirmer_tout").click().run()
+    assert not at.exception, at.exception
+    engine = db
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        landed = dict(conn.execute(text("SELECT fichier, association FROM import_lot")).all())
+    assert landed == {
+        "referentiel.xlsx": None,
+        "ENVOL_extraction_decembre.csv": "Envol Mentorat Nord",
+        "tremplin_export.xlsx": "Tremplin Avenir 59",
+        "export_mensuel.xlsx": "La Boussole Mentorat",
+        "fiches.xlsx": None,
+        "suivi_b2.xlsx": None,
+    }
+
+
+def test_an_association_may_not_import_another_associations_export(db, demo_files, key):
+    from pipelines.api import ingest
+
+    assert ingest(db, _demo(demo_files, "01_referentiel"), "r.xlsx", key).statut == "charge"
+    at = as_viewer(AppTest.from_file(str(PAGE), default_timeout=60), "association",
+                   association="Envol Mentorat Nord").run()  # fmt: skip
+    assert "Déposez les exports d'Envol Mentorat Nord" in at.markdown[0].value
+    at.file_uploader(key="importer_fichiers").upload(
+        "tremplin_export.xlsx", _demo(demo_files, "05_export")
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert "semble être celui de Tremplin Avenir 59 (le nom du fichier la nomme)" in (
+        at.error[0].value
+    )
+    assert "exports d'Envol Mentorat Nord" in at.error[0].value
+    assert not buttons(at) and counts(db)["imports"] == 1
+
+
+def test_a_label_is_asked_once_in_a_batch(db):
+    header = [*HEADER[:9], "Motif de fin"]
+    first = csv_bytes([header, [*ROW_A1[:9], "Parti en Belgique"]])
+    second = csv_bytes([header, [*ROW_A2[:9], "Parti en Belgique"]])
+    at = page()
+    at.file_uploader(key="importer_fichiers").upload("a.csv", first)
+    at.file_uploader(key="importer_fichiers").upload("b.csv", second)
+    at.run()
+    choose_association(at, first, "Envol")
+    choose_association(at, second, "Envol")
+    asked = [s for s in at.selectbox if "Parti en Belgique" in s.label]
+    assert len(asked) == 1
+    captions = " ".join(c.value for c in at.caption)
+    assert plain("« Parti en Belgique » (comme pour « a.csv »)") in captions
+    asked[0].select("Changement de situation").run()
+    at.button(key="confirmer_tout").click().run()
+    assert not at.exception, at.exception
+    with db.connect() as conn:
+        from sqlalchemy import select
+
+        from store.models import Enregistrement
+
+        motifs = conn.execute(select(Enregistrement.motif_fin)).scalars().all()
+    assert motifs == ["changement_situation", "changement_situation"]
