@@ -158,3 +158,23 @@ def freshness(latest: pd.DataFrame, today: dt.date | None = None) -> None:
             + ". Demandez un export à jour.",
             icon=":material/schedule:",
         )
+
+
+def no_data_yet(may_import: bool) -> None:
+    """An empty base: what to do, in the web's own words (never a command line), and the
+    way to the Importer for those who may import."""
+    st.warning(
+        "Aucun parcours dans la base pour l'instant. "
+        + (
+            "Importez les fichiers du mois (exports des associations, fiches du CD, suivi "
+            "d'honorabilité) depuis la page « Importer »."
+            if may_import
+            else "Les chiffres apparaîtront dès que les fichiers du mois auront été importés "
+            "par le chargé(e) de projet ou par les associations."
+        ),
+        icon=":material/inbox:",
+    )
+    if may_import:
+        st.page_link(
+            "pages/importer.py", label="Aller à la page « Importer »", icon=":material/upload:"
+        )

@@ -8,18 +8,14 @@ from dashboard.data import load_overview
 from dashboard.sections import tiles
 from dashboard.tables import freshness_table, history_table, parcours_table
 from dashboard.undo_import import undo_section
-from dashboard.widgets import french_table
+from dashboard.widgets import french_table, no_data_yet
 
 viewer = require("donnees")
 data = load_overview()
 
 parcours = data["par_association"]
 if parcours.empty:
-    st.warning(
-        "Aucun parcours dans la base. Importez les exports des associations "
-        "(`pilotage ingest FICHIER…`) ou construisez la base de démonstration "
-        "(`make demo`)."
-    )
+    no_data_yet(viewer.may(Right.IMPORT_ANY_FILE) or viewer.may(Right.IMPORT_OWN_EXPORTS))
     st.stop()
 
 tiles(

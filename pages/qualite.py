@@ -28,9 +28,7 @@ else:
     st.caption(
         "Libellés des derniers imports qu'aucune table de valeurs ne connaît : leurs lignes "
         "sont chargées avec ce champ vide. Pour les faire reconnaître, choisissez leur valeur "
-        "sur la page Importer au prochain export de l'association (la réponse est retenue), "
-        "ou dans un fichier de réponses en ligne de commande (--profile, section "
-        "[valeurs.\\<champ\\>])."
+        "sur la page Importer au prochain export de l'association : la réponse est retenue."
     )
     table(unknown_labels_table(unknown), "libelles_non_reconnus")
 
