@@ -41,10 +41,8 @@ SAVED_LAYOUT = "profil"  # the association of the saved layout that recognised t
 ASSOCIATION_ORIGINS = {
     GIVEN: "choisie à l'import",
     SAVED_LAYOUT: "d'après la correspondance enregistrée",
-    COLUMN: "d'après la colonne « Association » du fichier",
-    TITLE: "d'après le titre du fichier",
-    FILE_NAME: "d'après le nom du fichier",
 }
+IN_FILE = {COLUMN: "la colonne « Association »", TITLE: "le titre", FILE_NAME: "le nom"}
 
 
 @dataclass
@@ -67,7 +65,12 @@ class Plan:
 
     @property
     def association_said(self) -> str:
-        """How the association is known, in French (« d'après le nom du fichier »)."""
+        """How the association is known, in French: « d'après le nom du fichier », « d'après
+        le titre et le nom du fichier » when several places of the file agree."""
+        if self.association_origin in (COLUMN, TITLE, FILE_NAME):
+            places = [IN_FILE[e.origin] for e in self.association_evidence]
+            listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " et " + places[-1]
+            return f"d'après {listed} du fichier"
         return ASSOCIATION_ORIGINS.get(self.association_origin or "", "")
 
     def names_another(self, association: str) -> Evidence | None:

@@ -119,6 +119,9 @@ def test_the_plan_says_how_the_association_is_known(referential, key):
     assert plan.association == "Les Bâtisseurs"
     assert plan.association_origin == PLAN_FILE_NAME
     assert plan.association_said == "d'après le nom du fichier"
+    titled = csv_bytes([["Les Bâtisseurs — export de mars"], [], HEADER, ROW_A1, ROW_A2])
+    both = Conversation(referential, Upload.of("batisseurs.csv", titled), key).plan()
+    assert both.association_said == "d'après le titre et le nom du fichier"
     chosen = Conversation(
         referential, Upload.of("batisseurs_export.csv", EXPORT), key, association="élan jeunesse"
     ).plan()

@@ -151,11 +151,13 @@ def test_an_unseen_layout_asks_its_question_then_loads(server, browser):
     page.get_by_role("button", name="Se connecter").click()
     _registered(page)
     _open(page, "Importer")
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Association").first.click()
-    page.get_by_role("option", name="Envol Mentorat Nord").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "export inconnu.csv", "mimeType": "text/csv", "buffer": _unseen_export()}]
     )
+    page.get_by_text("1 colonne(s) à préciser").wait_for(timeout=60_000)
+    # The file's association, on its own line (nothing in the file names it).
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Lue dans le fichier").click()
+    page.get_by_role("option", name="Envol Mentorat Nord").click()
     page.get_by_text("1 colonne(s) à préciser").wait_for(timeout=60_000)
     assert page.get_by_text("Lignes qui seront chargées").count() == 0  # nothing planned yet
     _capture(page, "importer_question")
