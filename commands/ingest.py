@@ -55,10 +55,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--association",
         metavar="NOM",
-        help="association d'un export ; sinon celle du profil, d'une colonne « Association », "
-        "ou un nom du référentiel trouvé dans les lignes de titre ou le nom du fichier. Une "
-        "association donnée ici et absente du référentiel y est ajoutée (capacité à "
-        "renseigner), et le compte rendu le dit",
+        help="association des exports d'association donnés ; sinon celle que le fichier nomme "
+        "(colonne « Association » d'un seul nom, lignes de titre, nom du fichier : tous "
+        "d'accord), sinon celle de la correspondance enregistrée. Jamais appliquée aux fiches "
+        "du CD ni au référentiel ; pour le suivi d'honorabilité, seulement aux lignes qui "
+        "n'en nomment pas. Une association donnée ici et absente du référentiel y est ajoutée "
+        "(capacité à renseigner), et le compte rendu le dit",
     )
     p.add_argument(
         "--json",
