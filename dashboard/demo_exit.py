@@ -29,8 +29,8 @@ def offer_demo_exit(viewer: Identity) -> None:
         "3. sur ce poste, il vous propose aussitôt de créer le compte administrateur, "
         "avec lequel vous importerez vos fichiers et ouvrirez les comptes des autres "
         "personnes.\n\n"
-        "Pour retrouver la démonstration plus tard : `make demo` (reconstruit une base "
-        "fictive, en effaçant tout).",
+        "Pour retrouver la démonstration plus tard, la personne qui installe le tableau de "
+        "bord reconstruit la base fictive (ce qui efface tout).",
         icon=":material/warning:",
     )
     agreed = st.checkbox(

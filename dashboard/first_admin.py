@@ -28,7 +28,7 @@ def first_admin_form(
         "Aucun compte administrateur n'existe encore dans cette base. Comme vous êtes sur le "
         "poste où tourne le tableau de bord, vous pouvez créer le premier ici. "
         "Ce compte pourra ensuite ouvrir les comptes des autres personnes "
-        "(page « Comptes », ou `pilotage users add`). Cette page disparaît dès qu'il existe."
+        "(page « Comptes »). Cette page disparaît dès qu'il existe."
     )
     with st.form("premier_administrateur"):
         identifiant = st.text_input(
