@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import settings
+from commands.common import CommandError
 from pipelines.pseudonyms import DEFAULT_KEY_FILE, create_key_file, load_key
 
 NAME = "key"
@@ -19,14 +21,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--create",
         action="store_true",
-        help=f"créer la clé locale {DEFAULT_KEY_FILE.parent.name}/{DEFAULT_KEY_FILE.name} si "
-        f"elle n'existe pas et que {settings.SECRET_KEY.env} n'est pas défini",
+        help=f"créer le fichier de clé s'il n'existe pas et que {settings.SECRET_KEY.env} n'est "
+        f"pas défini : celui que nomme {settings.SECRET_KEY_FILE.env}, sinon "
+        f"{DEFAULT_KEY_FILE.parent.name}/{DEFAULT_KEY_FILE.name}",
     )
 
 
+def key_file() -> Path:
+    """The key file the application reads: `PILOTAGE_SECRET_KEY_FILE`, else the local one."""
+    configured = (settings.SECRET_KEY_FILE.value() or "").strip()
+    return Path(configured) if configured else DEFAULT_KEY_FILE
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.create and not settings.SECRET_KEY.value() and create_key_file():
-        print(f"Clé de pseudonymisation créée : {DEFAULT_KEY_FILE} (ne la partagez pas).")
+    path = key_file()
+    if args.create and not settings.SECRET_KEY.value():
+        try:
+            created = create_key_file(path)
+        except OSError as exc:
+            raise CommandError(
+                f"Création impossible du fichier de clé « {path} » ({exc.strerror})."
+            ) from None
+        if created:
+            print(f"Clé de pseudonymisation créée : {path} (ne la partagez pas).")
     load_key()  # says in French what is wrong when no usable key is configured
     print("Clé de pseudonymisation disponible.")
     return 0

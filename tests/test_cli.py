@@ -206,3 +206,26 @@ def test_a_setting_written_wrong_is_one_french_line_not_a_traceback(tmp_path):
         assert "Traceback" not in run.stderr
         assert run.stderr.strip().startswith(f"Réglage {name} invalide (« {value} »)")
         assert expected in run.stderr
+
+
+def test_key_create_writes_the_file_the_application_reads(tmp_path):
+    """`key --create` honours PILOTAGE_SECRET_KEY_FILE: the key lands where every command
+    and the server will look for it, never in data/ beside it."""
+    wanted = tmp_path / "secrets" / "cle.key"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(settings.PREFIX)}
+    env[settings.DB_URL.env] = f"sqlite:///{tmp_path / 'cli.db'}"
+    env[settings.SECRET_KEY_FILE.env] = str(wanted)
+    run = subprocess.run(
+        [sys.executable, "-m", "commands", "key", "--create"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"Clé de pseudonymisation créée : {wanted}" in run.stdout
+    assert wanted.is_file() and oct(wanted.stat().st_mode & 0o777) == "0o600"
+    assert len(wanted.read_text().strip()) >= 32
+    again = subprocess.run(
+        [sys.executable, "-m", "commands", "key", "--create"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert again.returncode == 0 and "créée" not in again.stdout  # never overwritten
+    assert "Clé de pseudonymisation disponible." in again.stdout
