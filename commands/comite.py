@@ -132,9 +132,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             data = Dataset(**snapshot.load(engine).frames)
             scope = (
-                Scope("association", args.association)
+                Scope.named("association", args.association)
                 if args.association
-                else Scope("territoire", args.territoire)
+                else Scope.named("territoire", args.territoire)
                 if args.territoire
                 else Scope()
             )

@@ -1,9 +1,11 @@
 """The Comité de pilotage page's parts: what the pack covers, its preview, its two files,
 and the packs frozen for earlier comités.
 
-An association's user gets its own association's pack, with small counts hidden; the
-administrator and the direction choose the scope, and « diffusion aux partenaires » hides
-small counts for a pack that will leave the Département. Every download is audited.
+The pack follows the sidebar shared with every page (period, filters, the address): the
+same period and scope give the same numbers on the pages and in the pack. An association's
+user gets its own association's pack, with small counts hidden; « diffusion aux
+partenaires » hides small counts for a pack that will leave the Département. Every download
+is audited.
 """
 
 from __future__ import annotations
@@ -17,18 +19,18 @@ import streamlit as st
 
 from auth.roles import Identity, Right
 from dashboard.access import origin, record_download
-from dashboard.data import data_version, dataset, engine
-from dashboard.filters import kept_period
+from dashboard.data import data_version, dataset, engine, restrict
+from dashboard.filters import View
 from dashboard.markdown import plain
 from dashboard.sections import tile
 from domain.formatting import paris_time
 from indicators.catalogue import name, shown
-from indicators.committee import COMPARISONS, SCOPES, Pack, period_words
-from indicators.dataset import Period
+from indicators.committee import COMPARISONS, Pack, period_words
+from indicators.dataset import Filters, Period
 from indicators.small_counts import must_suppress
 from reports import frozen
 from reports.deck_template import MAX_TEMPLATE
-from reports.pack import PackError, Scope, build_pack, file_stem, map_picture, scope_choices
+from reports.pack import PackError, Scope, build_pack, file_stem, map_picture
 from reports.render import PPTX, XLSX, RenderError, deck_bytes, download_detail, workbook_bytes
 from store.db import database_url
 
@@ -47,23 +49,26 @@ class Request:
     partners: bool
 
 
-def ask(viewer: Identity) -> Request | None:
-    """The period, comparison, scope and audience widgets; None while a date is missing."""
-    default = kept_period()
-    left, right = st.columns(2)
-    chosen = left.date_input(
-        "Période (inscriptions du … au …)",
-        (default.du, default.au),
-        format="DD/MM/YYYY",
-        key="comite_periode",
+def ask(view: View) -> Request | None:
+    """The pack of the sidebar's view (period and filters, the viewer's association forced
+    in): the comparison and the audience are asked here, the only choices a page does not
+    have. None while a date of the comparison is missing."""
+    scope = Scope(restrict(view.filters) or Filters())
+    st.caption(
+        "Le pack suit la période et les filtres de la barre latérale, comme les pages : "
+        f"changez-les là. Périmètre : {plain(scope.label)}."
     )
-    comparison = right.radio(
-        "Comparer à", list(COMPARISONS), format_func=COMPARISONS.get, key="comite_comparaison"
+    comparison = st.radio(
+        "Comparer à",
+        list(COMPARISONS),
+        format_func=COMPARISONS.get,
+        horizontal=True,
+        key="comite_comparaison",
     )
     compare_du = compare_au = None
     if comparison == "dates":
-        before = Period(*chosen).previous() if len(chosen) == 2 else default.previous()
-        other = right.date_input(
+        before = view.period.previous()
+        other = st.date_input(
             "Période de comparaison",
             (before.du, before.au),
             format="DD/MM/YYYY",
@@ -73,10 +78,7 @@ def ask(viewer: Identity) -> Request | None:
             st.info("Choisissez les deux dates de la période de comparaison.")
             return None
         compare_du, compare_au = other
-    if len(chosen) != 2:
-        st.info("Choisissez les deux dates de la période.")
-        return None
-    scope = _scope(viewer)
+    viewer = view.viewer
     partners = True
     if must_suppress(viewer.role.value):
         st.caption("Les effectifs de 1 à 10 des tableaux de lieux sont masqués dans ce pack.")
@@ -88,21 +90,7 @@ def ask(viewer: Identity) -> Request | None:
             "tableaux de lieux (EPCI, communes de la carte) sont remplacés par « < 11 », "
             "comme dans les exports CSV.",
         )
-    return Request(Period(*chosen), comparison, compare_du, compare_au, scope, partners)
-
-
-def _scope(viewer: Identity) -> Scope:
-    if not viewer.sees_everything:
-        st.caption(f"Périmètre : association {plain(viewer.association)}.")
-        return Scope("association", viewer.association)
-    kind = st.radio(
-        "Périmètre", list(SCOPES), format_func=SCOPES.get, horizontal=True, key="comite_perimetre"
-    )
-    if kind == "departement":
-        return Scope()
-    values = scope_choices(dataset())[kind]
-    value = st.selectbox(SCOPES[kind], values, key=f"comite_{kind}")
-    return Scope(kind, value) if value else Scope()
+    return Request(view.period, comparison, compare_du, compare_au, scope, partners)
 
 
 @st.cache_data(show_spinner="Calcul du pack…", max_entries=16)

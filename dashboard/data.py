@@ -13,6 +13,7 @@ nothing is read.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -24,7 +25,9 @@ import streamlit as st
 from sqlalchemy import Connection, Engine
 from streamlit import runtime
 
-from indicators.dataset import Dataset, Filters
+from domain.formatting import today_in_paris
+from indicators.dataset import DataDate, Dataset, Filters
+from indicators.dataset import data_date as indicators_data_date
 from pipelines.api import ensure_database
 from store import queries, snapshot
 from store.db import database_url, make_engine
@@ -203,8 +206,6 @@ def _warm_libraries() -> None:
     """What the first page would pay once per process besides the data: the French
     number and date formats (babel reads its locale data, ≈ 0.1 s) and the charts' template
     (plotly builds it on the first figure, ≈ 0.1 s)."""
-    import datetime as dt
-
     from dashboard.charts import bars
     from domain.formatting import day, number
 
@@ -228,6 +229,19 @@ def load_in_background() -> threading.Thread:
     thread = threading.Thread(target=_load_at_start, name="pilotage-dataset", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _data_date(url: str, version: tuple[int, int], today: dt.date) -> DataDate:
+    with _engine(url).connect() as conn:
+        recorded = queries.recorded_data_date(conn)
+    return indicators_data_date(_dataset(url, version), recorded, today)
+
+
+def data_date() -> DataDate:
+    """The date the loaded data describe (`indicators.dataset.data_date`), the same for
+    every viewer: computed once per data version (and day: it is capped at today)."""
+    return _data_date(database_url(), data_version(), today_in_paris())
 
 
 def dataset(filters: Filters | None = None) -> Dataset:

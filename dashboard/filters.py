@@ -14,6 +14,11 @@ an existing widget's state is never written from the server: an applied address 
 widgets new keys (a new generation) instead. Written state once let the browser show
 « Toutes » while the figures were computed for one association (tests/browser checks a date
 typed then a click elsewhere, and a shared link).
+
+The default period is the 12 months ending on the data date (`indicators.dataset.data_date`,
+`dashboard.data.data_date`), said under the date box. The session keeps a period only when
+it is not the default: after an import moves the data date, a view nobody chose follows the
+new default, and a period somebody chose stays theirs.
 """
 
 from __future__ import annotations
@@ -26,14 +31,16 @@ import streamlit as st
 
 from auth.roles import Identity
 from dashboard.markdown import plain
+from domain.formatting import day, month
 from domain.values import category_labels
-from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
+from indicators.dataset import AGE_BANDS, FILTER_LABELS, DataDate, Dataset, Filters, Period
 
 ALL = "Toutes"
 PERIOD_KEY = "periode"
 WRITTEN = "_pilotage_adresse"  # session state: the query string this session last wrote
 KEPT = "_pilotage_filtres"  # session state: the filters' values, kept across pages
 GENERATION = "_pilotage_filtres_generation"  # session state: bumped by an applied address
+DRAWN_DEFAULT = "_pilotage_periode_defaut"  # session state: the default the date box was drawn with
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,15 @@ class View:
     period: Period
     filters: Filters
     viewer: Identity | None = None  # who is looking (set by dashboard.page.start)
+    data_date: dt.date | None = None  # the day the data describe (None: not known here)
+
+    @property
+    def known_until(self) -> dt.date | None:
+        """The data date when the period ends after it (a month series stops there), else
+        None."""
+        if self.data_date is not None and self.data_date < self.period.au:
+            return self.data_date
+        return None
 
 
 @dataclass(frozen=True)
@@ -53,13 +69,16 @@ class Choice:
     field: str  # Filters field
 
 
-CHOICES = (
-    Choice("association", "f_association", "Association", "association"),
-    Choice("canal", "f_canal", "Canal", "canal"),
-    Choice("territoire", "f_territoire", "Territoire", "territoire"),
-    Choice("classe", "f_classe", "Rural / urbain", "classe"),
-    Choice("age", "f_age", "Âge à l'inscription", "tranche_age"),
-    Choice("accueil", "f_accueil", "Type d'accueil", "type_accueil"),
+CHOICES = tuple(
+    Choice(param, f"f_{param}", FILTER_LABELS[field], field)
+    for param, field in (
+        ("association", "association"),
+        ("canal", "canal"),
+        ("territoire", "territoire"),
+        ("classe", "classe"),
+        ("age", "tranche_age"),
+        ("accueil", "type_accueil"),
+    )
 )
 
 
@@ -108,6 +127,8 @@ def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list
         kept[PERIOD_KEY] = (du, au)
     elif "du" in address or "au" in address:
         ignored.append("période illisible (attendu : du=AAAA-MM-JJ&au=AAAA-MM-JJ)")
+    else:  # a link without dates shows the default period
+        kept[PERIOD_KEY] = None
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     return ignored
 
@@ -164,28 +185,47 @@ def _choice(choice: Choice, options: list[str], labels: dict[str, str]):
     return None if chosen in (ALL, None) else chosen
 
 
-def kept_period(today: dt.date | None = None) -> Period:
-    """The period last chosen in the sidebar this session, else the last 12 months."""
-    default = Period.last_months(today or dt.date.today(), 12)
-    chosen = _kept().get(PERIOD_KEY)
-    complete = isinstance(chosen, tuple) and len(chosen) == 2
-    return Period(*chosen) if complete else default
+def _follow_the_default(default: Period) -> None:
+    """When the default period moved (an import changed the data date) and nobody chose a
+    period in this session, the date box is drawn anew (new keys) with the new default; a
+    period somebody chose is kept as it is."""
+    drawn = st.session_state.get(DRAWN_DEFAULT)
+    st.session_state[DRAWN_DEFAULT] = default
+    if drawn is not None and drawn != default and _kept().get(PERIOD_KEY) is None:
+        st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
 
 
-def sidebar(data: Dataset, today: dt.date | None = None) -> View:
+def _period_words(period: Period, data_date: DataDate) -> str:
+    """Under the date box: the data date, what the default period is, and what a period
+    ending later means."""
+    words = (
+        f"Données au {day(data_date.day)} ({data_date.words}) : la période par défaut "
+        "couvre les 12 mois qui finissent à cette date."
+    )
+    if period.au > data_date.day:
+        words += (
+            f" La période choisie va au-delà : la suite n'est pas encore connue, les séries "
+            f"mensuelles s'arrêtent en {month(data_date.day)}."
+        )
+    return words + f" Une date postérieure au {day(period.au)} compte comme inconnue."
+
+
+def sidebar(data: Dataset, data_date: DataDate) -> View:
     """Render the shared filters and return what they select (also written in the
-    address)."""
-    today = today or dt.date.today()
-    default = Period.last_months(today, 12)
+    address). `data_date`: the day the data describe; the default period ends on it."""
+    default = Period.default(data_date.day)
     options = _options(data)
     ignored = _apply_address(options)
+    _follow_the_default(default)
     st.sidebar.header("Filtres")
-    key = _drawn_with(widget_key(PERIOD_KEY), _kept().get(PERIOD_KEY, (default.du, default.au)))
+    kept = _kept().get(PERIOD_KEY) or (default.du, default.au)
+    key = _drawn_with(widget_key(PERIOD_KEY), kept)
     chosen = st.sidebar.date_input("Période (inscriptions du … au …)", format="DD/MM/YYYY", key=key)
-    _kept()[PERIOD_KEY] = chosen
     # While only one date of the range is picked, keep the default period.
     complete = isinstance(chosen, tuple) and len(chosen) == 2
     period = Period(*chosen) if complete else default
+    # Kept only when chosen: the default follows the data date.
+    _kept()[PERIOD_KEY] = None if complete and period == default else chosen
     filters = Filters(
         **{c.field: _choice(c, *options[c.param]) for c in CHOICES},
     )
@@ -195,26 +235,17 @@ def sidebar(data: Dataset, today: dt.date | None = None) -> View:
             + " ; ".join(ignored)
             + "."
         )
-    st.sidebar.caption(
-        f"Données au {period.au:%d/%m/%Y} : une date postérieure compte comme inconnue."
-    )
+    st.sidebar.caption(_period_words(period, data_date))
     st.sidebar.caption("L'adresse de la page reproduit cette vue : copiez-la pour la partager.")
     _write_address(period, default, filters)
-    return View(period, filters)
+    return View(period, filters, data_date=data_date.day)
 
 
 def in_words(view: View) -> str:
     """The view a page's figures are computed for, in French (shown above them, so the
     figures always say which filters they follow)."""
-    labels = {c.field: c.label for c in CHOICES}
-    names = {"canal": category_labels("canal"), "type_accueil": category_labels("type_accueil")}
-    chosen = [
-        f"{labels[field]} : {names.get(field, {}).get(value, value)}"
-        for field in labels
-        if (value := getattr(view.filters, field)) is not None
-    ]
     period = f"Inscriptions du {view.period.du:%d/%m/%Y} au {view.period.au:%d/%m/%Y}"
-    return " · ".join([period, *chosen])
+    return " · ".join([period, *view.filters.words()])
 
 
 def _values(column: pd.Series) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard.access import require
-from dashboard.data import dataset, load_overview
+from dashboard.data import data_date, dataset, load_overview
 from dashboard.filters import View, in_words, sidebar
 from dashboard.markdown import plain
 from dashboard.registry import page
@@ -19,7 +19,8 @@ def start(stem: str) -> View:
     """Check access to pages/<stem>.py (dashboard/registry.py), render the page header and
     the sidebar; stop the page when there is nothing to show.
 
-    Returns the view the page's figures follow: period, filters and viewer. A page asks
+    Returns the view the page's figures follow: period, filters, viewer and the data date
+    (the default period ends on it; a month series stops there). A page asks
     `dashboard.data.compute` for its figures, and `dataset(view.filters)` only when it
     reads the data itself.
     """
@@ -33,7 +34,7 @@ def start(stem: str) -> View:
             "(`make demo`)."
         )
         st.stop()
-    view = sidebar(everything)
+    view = sidebar(everything, data_date())
     st.caption(f"Vue affichée : {plain(in_words(view))}.")
     freshness(load_overview()["fraicheur"])
     ignored = page(stem).ignores

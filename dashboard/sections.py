@@ -15,8 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard.filters import View
 from dashboard.registry import page
 from dashboard.widgets import definition, table
+from domain.formatting import day
 from indicators.catalogue import BY_ID, Unit, entry, french_names, shown
 from indicators.headline import Change
 
@@ -40,6 +42,18 @@ def link_to(stem: str) -> None:
         st.page_link(target.path, label=f"Voir la page « {target.title} »", icon=target.icon)
     except StreamlitAPIException:  # a page run on its own, outside the app's navigation
         st.caption(f"Voir la page « {target.title} ».")
+
+
+def months_caption(view: View) -> str:
+    """Under a series by month: the ends of the period may be partial months, and the
+    months after the data date are not known yet (not drawn, never as zero)."""
+    words = "Le premier et le dernier mois de la période peuvent être incomplets."
+    if view.known_until is not None:
+        words += (
+            f" Les mois après la date des données ({day(view.known_until)}) ne sont pas "
+            "encore connus : ils ne sont pas montrés."
+        )
+    return words
 
 
 def chart(figure: go.Figure, **config) -> None:

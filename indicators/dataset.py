@@ -1,9 +1,16 @@
-"""The dataset the indicators read, the viewer's scope and the period.
+"""The dataset the indicators read, the viewer's scope and the period, and the date of the
+data.
 
 `Dataset` holds plain DataFrames (dates as datetime64, NaT when unknown), read once per data
 version by `store.queries.dataset_frames` (or from its columnar copy, `store.snapshot`).
 Every indicator takes a `Dataset` already cut to the viewer's scope and filters
 (`Dataset.scoped`), and a `Period`.
+
+The **data date** (`data_date`) is the day the loaded data describe: the latest date the
+files in force say they describe (read from each file at import, capped at today), else
+the latest dated event of the parcours. The default period is the 12 months ending on it
+(`Period.default`), not the 12 months ending today: right after importing last year's
+files, the figures are last year's, not an almost empty year.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import pandas as pd
+
+from domain.values import category_labels
 
 
 @dataclass(frozen=True)
@@ -51,9 +60,68 @@ class Period:
 
     @staticmethod
     def last_months(au: dt.date, months: int = 12) -> Period:
-        """The `months` months ending on `au` (default view: the last 12 months)."""
+        """The `months` months ending on `au`."""
         start = (pd.Timestamp(au) - pd.DateOffset(months=months) + pd.Timedelta(days=1)).date()
         return Period(start, au)
+
+    @staticmethod
+    def default(data_date: dt.date) -> Period:
+        """The period a page shows until someone chooses one: the 12 months ending on the
+        data date (`data_date`)."""
+        return Period.last_months(data_date, DEFAULT_MONTHS)
+
+
+DEFAULT_MONTHS = 12
+
+# Where the data date comes from (`DataDate.origin`), in French.
+FROM_IMPORTS, FROM_PARCOURS, FROM_TODAY = "imports", "parcours", "jour"
+DATA_DATE_ORIGINS = {
+    FROM_IMPORTS: "date des données des derniers imports",
+    FROM_PARCOURS: "dernière date connue des parcours",
+    FROM_TODAY: "aucune date dans les données : aujourd'hui",
+}
+
+
+@dataclass(frozen=True)
+class DataDate:
+    """The day the loaded data describe, and where it was read (a key of
+    DATA_DATE_ORIGINS)."""
+
+    day: dt.date
+    origin: str
+
+    @property
+    def words(self) -> str:
+        return DATA_DATE_ORIGINS[self.origin]
+
+
+def latest_event(dataset: Dataset, today: dt.date) -> dt.date | None:
+    """The latest date of any step or follow-up of the parcours that is not after `today`
+    (None when the parcours hold no date)."""
+    p = dataset.parcours
+    latest = None
+    limit = pd.Timestamp(today)
+    for column in p.columns:
+        if not (column.startswith("date_") and pd.api.types.is_datetime64_any_dtype(p[column])):
+            continue
+        dates = p[column]
+        dates = dates[dates.notna() & (dates <= limit)]
+        if len(dates) and (latest is None or dates.max() > latest):
+            latest = dates.max()
+    return None if latest is None else latest.date()
+
+
+def data_date(dataset: Dataset, recorded: dt.date | None, today: dt.date) -> DataDate:
+    """The data date: `recorded` (the latest date the files in force describe,
+    `store.queries.recorded_data_date`) capped at `today`; without it (imports made
+    before the date was recorded, files without any date), the latest dated event of the
+    parcours (`latest_event`); without either, `today`."""
+    if recorded is not None:
+        return DataDate(min(recorded, today), FROM_IMPORTS)
+    latest = latest_event(dataset, today)
+    if latest is not None:
+        return DataDate(latest, FROM_PARCOURS)
+    return DataDate(today, FROM_TODAY)
 
 
 AGE_BANDS = {  # label -> (min age, max age) at inscription, inclusive
@@ -73,6 +141,29 @@ class Filters:
     classe: str | None = None  # "rural" | "urbain" (of the youth's commune)
     tranche_age: str | None = None  # a key of AGE_BANDS
     type_accueil: str | None = None
+
+    def chosen(self) -> dict[str, str]:
+        """The filters set ({field: value}, in FILTER_LABELS order)."""
+        return {f: v for f in FILTER_LABELS if (v := getattr(self, f)) is not None}
+
+    def words(self) -> list[str]:
+        """Each filter set, in French (« Canal : Fiche candidature du CD »): the sidebar's
+        label and the value's label."""
+        values = {f: category_labels(f) for f in ("canal", "type_accueil")}
+        return [
+            f"{FILTER_LABELS[f]} : {values.get(f, {}).get(v, v)}" for f, v in self.chosen().items()
+        ]
+
+
+# Each filter's name in French (the sidebar's labels, the pack's scope).
+FILTER_LABELS = {
+    "association": "Association",
+    "canal": "Canal",
+    "territoire": "Territoire",
+    "classe": "Rural / urbain",
+    "tranche_age": "Âge à l'inscription",
+    "type_accueil": "Type d'accueil",
+}
 
 
 @dataclass

@@ -5,6 +5,7 @@ See docs/domaine.md (« Les étapes », « Indicateurs ») and `indicators.steps
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 from domain.formatting import number
 from domain.steps import STEP_LABELS, STEPS
 from indicators.dataset import Dataset, Period, memoized
-from indicators.stats import known_by, median, month_start, none_if_nan, rounded
+from indicators.stats import known_by, median, month_start, months, none_if_nan, rounded
 from indicators.steps import last_step, reached, status, step_dates
 
 DEFINITION = (
@@ -167,20 +168,19 @@ def funnel_by(dataset: Dataset, period: Period, column: str) -> pd.DataFrame:
     return table[[column, *FUNNEL_COLUMNS]].reset_index(drop=True)
 
 
-def cohort_table(dataset: Dataset, period: Period) -> pd.DataFrame:
+def cohort_table(
+    dataset: Dataset, period: Period, known_until: dt.date | None = None
+) -> pd.DataFrame:
     """Month of inscription × step: `mois` (first day of the month, every month of the
-    period), then one column per step with the count reached by `au`."""
+    period up to the month of `known_until`, the data date: a later month is not known yet,
+    never a row of zeros), then one column per step with the count reached by `au`."""
     c = cohort(dataset, period)
-    months = pd.date_range(
-        pd.Timestamp(period.du).to_period("M").to_timestamp(),
-        pd.Timestamp(period.au).to_period("M").to_timestamp(),
-        freq="MS",
-    )
+    shown = months(period, known_until)
     counts = (
         reached(c, period.au)
         .groupby(month_start(c["date_inscription"]))
         .sum()
-        .reindex(months, fill_value=0)
+        .reindex(shown, fill_value=0)
         .astype("int64")
     )
     counts.index.name = "mois"

@@ -8,9 +8,13 @@ ignored; an empty input gives None (shown as "—", never as 0).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from indicators.dataset import Period
 
 
 def _values(series: pd.Series | np.ndarray | list) -> np.ndarray:
@@ -61,6 +65,21 @@ def known_by(dates: pd.Series, au: dt.date | pd.Timestamp) -> pd.Series:
 def month_start(dates: pd.Series) -> pd.Series:
     """The first day of each date's month (NaT stays NaT)."""
     return dates.dt.to_period("M").dt.to_timestamp()
+
+
+def months(period: Period, known_until: dt.date | None = None) -> pd.DatetimeIndex:
+    """The first day of every month of `period` (a `Period`), up to the month of
+    `known_until` when it comes before the period's end: a month after the data date is not
+    yet known, and a series never draws it as zero (empty when the period starts after
+    it)."""
+    last = period.au if known_until is None else min(period.au, known_until)
+    if last < period.du:
+        return pd.DatetimeIndex([], name="mois")
+    return pd.date_range(
+        pd.Timestamp(period.du).to_period("M").to_timestamp(),
+        pd.Timestamp(last).to_period("M").to_timestamp(),
+        freq="MS",
+    )
 
 
 def none_if_nan(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

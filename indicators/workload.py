@@ -25,7 +25,7 @@ import pandas as pd
 from domain.formatting import percent
 from domain.text import normalise_key
 from indicators.dataset import Dataset, Period, memoized
-from indicators.stats import as_of, known_by, month_start, rate
+from indicators.stats import as_of, known_by, month_start, months, rate
 from indicators.steps import reached
 
 DEFINITION = (
@@ -177,24 +177,20 @@ def waiting_summary(dataset: Dataset, au: dt.date) -> pd.DataFrame:
     )
 
 
-def _months(period: Period) -> pd.DatetimeIndex:
-    return pd.date_range(
-        pd.Timestamp(period.du).to_period("M").to_timestamp(),
-        pd.Timestamp(period.au).to_period("M").to_timestamp(),
-        freq="MS",
-    )
-
-
-def monthly_inflow(dataset: Dataset, period: Period) -> pd.DataFrame:
+def monthly_inflow(
+    dataset: Dataset, period: Period, known_until: dt.date | None = None
+) -> pd.DataFrame:
     """Youths attributed to each association per month of `date_attribution` (in the
     period): `association`, `mois` (first day of the month), `attributions`; every
-    association × month of the period, zeros included."""
+    association × month of the period, zeros included, up to the month of `known_until`
+    (the data date: a later month is not known yet, it is left out rather than drawn as
+    zero)."""
     p = dataset.parcours
     inflow = p[p["association"].notna() & period.contains(p["date_attribution"])]
     month = month_start(inflow["date_attribution"])
     counts = inflow.groupby([inflow["association"], month]).size()
     grid = pd.MultiIndex.from_product(
-        [association_names(dataset), _months(period)], names=["association", "mois"]
+        [association_names(dataset), months(period, known_until)], names=["association", "mois"]
     )
     counts.index = counts.index.set_names(["association", "mois"])
     return counts.reindex(grid, fill_value=0).astype("int64").rename("attributions").reset_index()

@@ -10,7 +10,7 @@ from dashboard.data import compute, dataset
 from dashboard.markdown import message
 from dashboard.orientation import orientation
 from dashboard.page import start
-from dashboard.sections import chart, data_table, section
+from dashboard.sections import chart, data_table, months_caption, section
 from domain.formatting import count, day, number, percent, short_month
 from indicators import workload
 
@@ -68,7 +68,7 @@ with st.expander("Détail des jeunes en attente (attente la plus longue d'abord)
     data_table(compute(workload.waiting, view.filters, au), "jeunes_en_attente")
 
 section("Flux mensuel de jeunes attribués", workload.INFLOW_DEFINITION)
-inflow = mine(compute(workload.monthly_inflow, view.filters, view.period))
+inflow = mine(compute(workload.monthly_inflow, view.filters, view.period, view.known_until))
 inflow = inflow.assign(mois=inflow["mois"].map(short_month))
 figure = go.Figure()
 for i, (name, rows) in enumerate(inflow.groupby("association", sort=False)):
@@ -84,7 +84,7 @@ chart(french(figure).update_yaxes(title="Jeunes attribués", rangemode="tozero")
 wide = inflow.pivot_table(
     index="mois", columns="association", values="attributions", aggfunc="sum", sort=False
 ).rename_axis(columns=None)
-st.caption("Le premier et le dernier mois de la période peuvent être incomplets.")
+st.caption(months_caption(view))
 names = tuple(wide.columns)
 data_table(wide.reset_index(), "flux_mensuel", {"mois": "Mois d'attribution"}, value_columns=names)
 

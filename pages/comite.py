@@ -1,10 +1,9 @@
-"""Comité de pilotage: the pack of a period (key figures and their change, alerts, every
-section) as an editable PowerPoint deck and an Excel workbook; frozen for a comité, and
-downloaded again later with the same numbers."""
+"""Comité de pilotage: the pack of the sidebar's period and filters (key figures and their
+change, alerts, every section) as an editable PowerPoint deck and an Excel workbook; frozen
+for a comité, and downloaded again later with the same numbers."""
 
 import streamlit as st
 
-from dashboard.access import require
 from dashboard.comite import (
     alerts,
     ask,
@@ -17,25 +16,19 @@ from dashboard.comite import (
     preview,
     template_upload,
 )
-from dashboard.data import dataset
+from dashboard.page import start
 from dashboard.sections import section
 
-viewer = require("comite")
-if dataset().parcours.empty:
-    st.warning(
-        "Aucun parcours dans la base. Importez les exports des associations depuis la page "
-        "« Importer » (ou `pilotage ingest FICHIER…`), ou construisez la base de "
-        "démonstration (`make demo`)."
-    )
-    st.stop()
-
+view = start("comite")
+viewer = view.viewer
 section(
     "Ce que couvre le pack",
-    "Le pack reprend les chiffres des pages, calculés de la même façon, pour la période, la "
-    "comparaison et le périmètre choisis ici. Un pack figé garde ses chiffres : téléchargé à "
-    "nouveau plus tard, il montre les mêmes nombres, même après de nouveaux imports.",
+    "Le pack reprend les chiffres des pages, calculés par les mêmes fonctions, pour la "
+    "période et les filtres de la barre latérale (les mêmes que sur les pages) et la "
+    "comparaison choisie ici. Un pack figé garde ses chiffres : téléchargé à nouveau plus "
+    "tard, il montre les mêmes nombres, même après de nouveaux imports.",
 )
-request = ask(viewer)
+request = ask(view)
 if request is None:
     st.stop()
 pack = pack_for(request, viewer)

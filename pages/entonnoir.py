@@ -6,7 +6,7 @@ import settings
 from dashboard.charts import bars
 from dashboard.data import compute
 from dashboard.page import start
-from dashboard.sections import chart, data_table, section, tile
+from dashboard.sections import chart, data_table, months_caption, section, tile
 from domain.formatting import number, percent, short_month
 from domain.steps import STEP_LABELS, STEPS
 from domain.values import category_labels
@@ -34,9 +34,10 @@ for column, title in (("canal", "Par canal"), ("association", "Par association")
     data_table(wide, f"entonnoir_{column}", {"libelle": "Étape"}, value_columns=groups)
 
 section("Cohortes mensuelles")
-cohorts = compute(funnel.cohort_table, view.filters, view.period)
+cohorts = compute(funnel.cohort_table, view.filters, view.period, view.known_until)
 cohorts = cohorts.assign(mois=cohorts["mois"].map(short_month))
 data_table(cohorts, "cohortes", {"mois": "Mois d'inscription"})
+st.caption(months_caption(view))
 
 days = settings.STUCK_DAYS.value()
 blocked = compute(funnel.stuck, view.filters, view.period, days)

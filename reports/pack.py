@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -15,7 +15,7 @@ from domain.formatting import count, day, paris_time
 from domain.schema import KIND_LABELS, Kind
 from indicators import committee
 from indicators.committee import Headline, Pack
-from indicators.dataset import Dataset, Filters, Period
+from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
 from indicators.small_counts import threshold as small_count_threshold
 from reports import frozen
 from store.queries import data_version, latest_import_by_source
@@ -27,37 +27,46 @@ class PackError(ValueError):
 
 @dataclass(frozen=True)
 class Scope:
-    """What the pack covers: the whole département, one association or one territory."""
+    """What the pack covers: the pages' filters (the sidebar's), none for the whole
+    département; the command line names one association or one territory (`named`)."""
 
-    kind: str = "departement"  # a key of committee.SCOPES
-    value: str | None = None
+    filters: Filters = field(default_factory=Filters)
+
+    @classmethod
+    def named(cls, kind: str = "departement", value: str | None = None) -> Scope:
+        """The whole département, one association or one territory (a key of
+        committee.SCOPES and its value)."""
+        if kind == "departement":
+            return cls()
+        if kind not in committee.SCOPES:
+            raise PackError(f"Périmètre inconnu « {kind} ».")
+        return cls(Filters(**{kind: value}))
 
     @property
     def key(self) -> str:
-        """How frozen packs name their scope: "departement", "association:<nom>"…"""
-        return "departement" if self.kind == "departement" else f"{self.kind}:{self.value}"
+        """How frozen packs name their scope: "departement", "association:<nom>",
+        "territoire:<nom>", several filters joined by ";" ("association:<nom>;canal:…")."""
+        chosen = self.filters.chosen()
+        return ";".join(f"{f}:{v}" for f, v in chosen.items()) or "departement"
 
     @property
     def label(self) -> str:
-        if self.kind == "departement":
+        """« Département », « Association Envol », « Territoire Lille », or every filter in
+        words (« Association : Envol · Canal : fiche candidature du CD »)."""
+        chosen = self.filters.chosen()
+        if not chosen:
             return "Département"
-        return f"{committee.SCOPES[self.kind]} {self.value}"
+        if len(chosen) == 1 and (kind := next(iter(chosen))) in committee.SCOPES:
+            return f"{committee.SCOPES[kind]} {chosen[kind]}"
+        return " · ".join(self.filters.words())
 
     @property
     def association(self) -> str | None:
-        return self.value if self.kind == "association" else None
+        return self.filters.association
 
     def cut(self, data: Dataset) -> Dataset:
         """`data` cut to this scope (the whole dataset for the département)."""
-        return data if self.kind == "departement" else data.scoped(self.filters)
-
-    @property
-    def filters(self) -> Filters:
-        if self.kind == "association":
-            return Filters(association=self.value)
-        if self.kind == "territoire":
-            return Filters(territoire=self.value)
-        return Filters()
+        return data if not self.filters.chosen() else data.scoped(self.filters)
 
 
 def scope_choices(data: Dataset) -> dict[str, list[str]]:
@@ -70,18 +79,19 @@ def scope_choices(data: Dataset) -> dict[str, list[str]]:
 
 
 def check_scope(data: Dataset, scope: Scope) -> None:
-    """PackError when the scope names an association or a territory without parcours."""
-    if scope.kind == "departement":
-        return
-    if scope.kind not in committee.SCOPES:
-        raise PackError(f"Périmètre inconnu « {scope.kind} ».")
-    known = scope_choices(data)[scope.kind]
-    if scope.value not in known:
-        listed = ", ".join(f"« {v} »" for v in known[:12]) or "aucun"
-        raise PackError(
-            f"{committee.SCOPES[scope.kind]} « {scope.value} » inconnu(e) dans les données. "
-            f"Valeurs possibles : {listed}."
-        )
+    """PackError when the scope names an association or a territory without parcours, or
+    an age band that does not exist."""
+    chosen = scope.filters.chosen()
+    known = scope_choices(data)
+    for kind in ("association", "territoire"):
+        if kind in chosen and chosen[kind] not in known[kind]:
+            listed = ", ".join(f"« {v} »" for v in known[kind][:12]) or "aucun"
+            raise PackError(
+                f"{committee.SCOPES[kind]} « {chosen[kind]} » inconnu(e) dans les données. "
+                f"Valeurs possibles : {listed}."
+            )
+    if "tranche_age" in chosen and chosen["tranche_age"] not in AGE_BANDS:
+        raise PackError(f"Tranche d'âge « {chosen['tranche_age']} » inconnue.")
 
 
 def sources(latest: pd.DataFrame, association: str | None = None) -> list[list[str]]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from domain.formatting import PARIS
+from domain.schema import CONTENT, TITLE, Kind
 from store.models import ImportLot, Parcours, Quarantaine, ValeurInconnue
 
 DEMO_USER = "demo"  # the user name the demo builder imports under (history, audit log)
@@ -18,6 +21,26 @@ def data_version(conn: Connection) -> tuple[int, int]:
         select(func.coalesce(func.max(lot.c.id), 0), func.count().filter(lot.c.annule))
     ).one()
     return int(last), int(undone)
+
+
+def recorded_data_date(conn: Connection) -> dt.date | None:
+    """The latest date the files in force say they describe (`import_lot.date_donnees`, read
+    from a title row or the file's latest step date, pipelines/data_date.py); None when no
+    such date is recorded. Left out: undone imports, the associations' referential (it
+    describes no step), imports whose date is only the day they were made (a file without
+    any date) and imports made before the date was recorded. The data date itself, with
+    its fallback, is `indicators.dataset.data_date`."""
+    lot = ImportLot.__table__
+    latest = conn.execute(
+        select(func.max(lot.c.date_donnees)).where(
+            lot.c.annule.is_(False),
+            lot.c.type != Kind.ASSOCIATIONS.value,
+            lot.c.origine_date_donnees.in_((TITLE, CONTENT)),
+        )
+    ).scalar_one()
+    if latest is None:
+        return None
+    return latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
 
 
 def import_history(conn: Connection, limit: int = 200) -> pd.DataFrame:

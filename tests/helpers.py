@@ -118,3 +118,29 @@ def shown_number(value: float) -> str:
     if value is None or value != value:
         return "–"
     return number(float(value), 1 if float(value) % 1 else 0)
+
+
+def data_date_of(url: str | None = None) -> dt.date:
+    """The data date of the database at `url` (default: the app's, `PILOTAGE_DB_URL`), as
+    the pages compute it (`indicators.dataset.data_date`)."""
+    import os
+
+    from domain.formatting import today_in_paris
+    from indicators.dataset import Dataset, data_date
+    from store.db import make_engine
+    from store.queries import dataset_frames, recorded_data_date
+
+    engine = make_engine(url or os.environ[settings.DB_URL.env])
+    with engine.connect() as conn:
+        recorded = recorded_data_date(conn)
+        data = Dataset(**dataset_frames(conn))
+    engine.dispose()
+    return data_date(data, recorded, today_in_paris()).day
+
+
+def default_period(url: str | None = None):
+    """The period a page shows until someone picks one: the 12 months ending on the data
+    date of the database at `url` (default: the app's)."""
+    from indicators.dataset import Period
+
+    return Period.default(data_date_of(url))

@@ -91,7 +91,9 @@ def test_frozen_packs_are_listed_per_association_and_deleted_with_an_audit_entry
     engine = one_import
     data = _data(engine)
     whole = build_pack(engine, data, PERIOD)
-    own = build_pack(engine, data, PERIOD, scope=Scope("association", "Envol"), hide_small=True)
+    own = build_pack(
+        engine, data, PERIOD, scope=Scope.named("association", "Envol"), hide_small=True
+    )
     first = frozen.freeze(engine, whole, None, "  Comité\nde mars ", "departement", None, CLAIRE)
     second = frozen.freeze(engine, own, None, "Envol", "association:Envol", "Envol", CLAIRE)
     assert [p.id for p in frozen.listing(engine)] == [second, first]
@@ -124,7 +126,7 @@ def test_a_label_is_required_and_bounded(one_import, label):
 def test_an_unknown_scope_or_a_comparison_without_dates_is_said_in_french(one_import):
     data = _data(one_import)
     with pytest.raises(PackError, match="Association « Nulle part » inconnu"):
-        build_pack(one_import, data, PERIOD, scope=Scope("association", "Nulle part"))
+        build_pack(one_import, data, PERIOD, scope=Scope.named("association", "Nulle part"))
     with pytest.raises(PackError, match="deux dates"):
         build_pack(one_import, data, PERIOD, comparison="dates")
 

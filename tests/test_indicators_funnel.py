@@ -284,6 +284,11 @@ def test_cohort_table_counts_by_month_of_inscription():
     assert table["attribution"].tolist() == [0, 0, 1]  # proven by the start
     assert table["demarrage"].tolist() == [0, 0, 1]
 
+    # data known until 20 February: March is not known yet, it is no row of zeros
+    known = cohort_table(ds, period("2025-01-15", "2025-03-31"), dt.date(2025, 2, 20))
+    assert known["mois"].tolist() == [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")]
+    assert known["inscription"].tolist() == [1, 0]
+
 
 # --- stuck parcours -------------------------------------------------------------------
 

@@ -205,6 +205,22 @@ def test_monthly_inflow_counts_attributions_per_month_with_zeros():
     assert len(frame) == 3 * 2
 
 
+def test_monthly_inflow_stops_at_the_data_date():
+    """A period ending after the data date: the months after it are not known yet, never
+    rows of zeros; the month of the data date is kept (partial)."""
+    example, late = load_example(), period("2025-05-01", "2025-09-30")
+    known = monthly_inflow(example, late, dt.date(2025, 6, 10))
+    assert sorted(known["mois"].unique()) == [
+        pd.Timestamp("2025-05-01"),
+        pd.Timestamp("2025-06-01"),
+    ]
+    assert known.equals(monthly_inflow(example, period("2025-05-01", "2025-06-30")))
+    assert monthly_inflow(example, late, dt.date(2025, 12, 31)).equals(
+        monthly_inflow(example, late)
+    )
+    assert monthly_inflow(example, late, dt.date(2025, 4, 30)).empty  # nothing known yet
+
+
 def test_median_days_to_mentor_on_the_cohort():
     ds = make_dataset(
         {"date_inscription": "2025-01-05", "date_attribution": "2025-01-05",

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number, percent
 from indicators import dispatch, workload
-from indicators.dataset import Filters, Period
-from tests.helpers import as_viewer, shown_number
+from indicators.dataset import Filters
+from tests.helpers import as_viewer, default_period, shown_number
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSOCIATION = "La Boussole Mentorat"
@@ -23,10 +24,6 @@ def run_page() -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def default_period() -> Period:
-    return Period.last_months(dt.date.today(), 12)
 
 
 def figure(at: AppTest, index: int):
@@ -151,3 +148,24 @@ def test_association_filter_shows_that_association_only(demo_app, demo_dataset):
     next(b for b in at.button if b.label == "Classer les associations").click()
     at.run()
     assert len(at.dataframe[-1].value) == len(demo_dataset.associations)
+
+
+def test_the_monthly_flow_stops_at_the_data_date(demo_app):
+    """A period ending two months after the data date (the demo's: 31/10/2026): the flow
+    stops in October, November and December are not drawn as zero, and the page says so."""
+    from domain.formatting import day, short_month
+
+    data_date = default_period().au
+    later = (pd.Timestamp(data_date) + pd.DateOffset(months=2)).date()
+    at = as_viewer(AppTest.from_file(str(ROOT / "pages" / "associations.py"), default_timeout=60))
+    at.query_params["du"] = "2026-01-01"
+    at.query_params["au"] = later.isoformat()
+    at.run()
+    assert not at.exception, at.exception
+    months = at.dataframe[3].value["Mois d'attribution"].tolist()
+    assert months[0] == short_month(dt.date(2026, 1, 1))
+    assert months[-1] == short_month(data_date)
+    lines = figure(at, 2).data
+    assert all(list(line.x)[-1] == short_month(data_date) for line in lines)
+    said = " ".join(c.value for c in at.caption)
+    assert f"Les mois après la date des données ({day(data_date)}) ne sont pas encore" in said

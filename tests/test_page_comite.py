@@ -1,6 +1,7 @@
-"""The Comité de pilotage page under AppTest on the demo database: its tiles equal the
-indicators for the same period and scope, an association gets its own pack with small
-counts hidden, the administrator freezes a pack and finds it again, deletes it."""
+"""The Comité de pilotage page under AppTest on the demo database: the pack follows the
+sidebar's period and filters (and the address), its tiles equal the indicators for the same
+period and scope, an association gets its own pack with small counts hidden, the
+administrator freezes a pack and finds it again, deletes it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from indicators.dataset import Filters, Period
 from reports import frozen
 from store.db import make_engine
 from store.models import Journal
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, data_date_of, default_period
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "comite.py")
@@ -35,15 +36,18 @@ def expected_tiles(data, period: Period) -> dict[str, str]:
     return {name(i): shown(i, v) for i, v in values.items()}
 
 
-def run(role: str = "admin", association: str | None = None) -> AppTest:
-    at = as_viewer(AppTest.from_file(PAGE, default_timeout=120), role, association).run()
+def run(role: str = "admin", association: str | None = None, address=None) -> AppTest:
+    at = as_viewer(AppTest.from_file(PAGE, default_timeout=120), role, association)
+    for key, value in (address or {}).items():
+        at.query_params[key] = value
+    at.run()
     assert not at.exception, at.exception
     return at
 
 
 def test_the_tiles_are_the_indicators_of_the_period(demo_app, demo_dataset):
     at = run()
-    period = Period.last_months(dt.date.today(), 12)
+    period = default_period()
     assert {m.label: m.value for m in at.metric} == expected_tiles(demo_dataset, period)
     before = expected_tiles(demo_dataset, period.previous())
     assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
@@ -61,30 +65,32 @@ def test_the_tiles_are_the_indicators_of_the_period(demo_app, demo_dataset):
 def test_a_comparison_a_year_earlier_and_a_territory(demo_app, demo_dataset):
     at = run()
     at.radio(key="comite_comparaison").set_value("annee").run()
-    period = Period.last_months(dt.date.today(), 12)
+    period = default_period()
     year = Period(
         period.du.replace(year=period.du.year - 1), period.au.replace(year=period.au.year - 1)
     )
     before = expected_tiles(demo_dataset, year)
     assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
 
-    at.radio(key="comite_perimetre").set_value("territoire").run()
-    territory = at.selectbox(key="comite_territoire").value
+    territory = at.sidebar.selectbox(key="f_territoire").options[1]
+    at.sidebar.selectbox(key="f_territoire").set_value(territory).run()
     scoped = demo_dataset.scoped(Filters(territoire=territory))
     assert {m.label: m.value for m in at.metric} == expected_tiles(scoped, period)
-    assert f"Territoire {territory}" in at.caption[0].value
+    assert any(c.value.startswith(f"Territoire {territory} · ") for c in at.caption)
 
 
 def test_an_association_gets_its_own_pack_with_small_counts_hidden(demo_app, demo_dataset):
     at = run("association", ENVOL)
-    period = Period.last_months(dt.date.today(), 12)
+    period = default_period()
     own = demo_dataset.scoped(Filters(association=ENVOL))
     assert {m.label: m.value for m in at.metric} == expected_tiles(own, period)
     captions = " ".join(c.value for c in at.caption)
-    assert f"Périmètre : association {ENVOL}" in captions
+    assert f"Périmètre : Association {ENVOL}." in captions
     assert "effectifs de 1 à 10 des tableaux de lieux sont masqués" in captions
     assert not at.checkbox  # no choice of audience: the pack is for partners
-    assert not [r for r in at.radio if r.key == "comite_perimetre"]
+    assert [s.options for s in at.sidebar.selectbox if s.label == "Association"] == [
+        ["Toutes", ENVOL]
+    ]
     assert not [b for b in at.button if "Figer" in b.label]
 
 
@@ -144,7 +150,7 @@ def test_a_pack_for_partners_says_where_small_counts_are_hidden(demo_app, demo_d
     at = run()
     assert not [c for c in at.caption if "masqués (« < 11 »)" in c.value]
     at.checkbox(key="comite_partenaires").check().run()
-    period = Period.last_months(dt.date.today(), 12)
+    period = default_period()
     epci = coverage.by_epci(demo_dataset, period)
     hidden = suppress(epci, ["jeunes_inscrits", "demarrages"], threshold=11).count_hidden
     assert hidden > 0  # the demo has small EPCI counts: the case is exercised
@@ -166,7 +172,7 @@ def test_after_next_months_import_the_frozen_pack_keeps_its_numbers(own_copy):
     youths = {m.label: m.value for m in at.metric}["Jeunes inscrits"]
     at.text_input[0].set_value("Comité d'octobre")
     at.button(key="FormSubmitter:comite_figer-Figer pour le comité").click().run()
-    recent = (dt.date.today() - dt.timedelta(days=5)).strftime("%d/%m/%Y")
+    recent = (data_date_of() - dt.timedelta(days=5)).strftime("%d/%m/%Y")  # in the period
     rows = [
         [f"NOUV{i}", f"Nom{i}", f"Prénom{i}", f"0{i}/01/2010", "Lille", "", "", "", recent]
         + [""] * 8
@@ -201,10 +207,32 @@ def test_a_label_full_of_markdown_reads_as_typed(own_copy):
         from store.queries import dataset_frames
 
         data = Dataset(**dataset_frames(conn))
-    pack = build_pack(own_copy, data, Period.last_months(dt.date.today(), 12))
+    pack = build_pack(own_copy, data, default_period())
     frozen.freeze(own_copy, pack, None, label, "departement", None, Actor("a_b_c"))
     at = run()
     assert at.selectbox(key="comite_fige").options[0].startswith(f"{label} — du ")
     (since,) = [i.value for i in at.info if i.value.startswith("Depuis le pack figé")]
     assert "\\*\\*Comité\\*\\* \\_x\\_ \\[lien\\](http" in since  # escaped: shown as typed
     assert any("par a\\_b\\_c" in c.value for c in at.caption)
+
+
+def test_the_pack_follows_the_sidebar_and_the_address(demo_app, demo_dataset):
+    """A shared link (period, association, canal) opens the pack of that view; a filter
+    changed in the sidebar changes the pack: one period and one scope for the pages and the
+    pack."""
+    period = Period(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    address = {"du": "2025-01-01", "au": "2025-06-30", "association": ENVOL, "canal": "fiche_cd"}
+    at = run(address=address)
+    both = demo_dataset.scoped(Filters(association=ENVOL, canal="fiche_cd"))
+    assert {m.label: m.value for m in at.metric} == expected_tiles(both, period)
+    before = expected_tiles(both, period.previous())
+    assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
+    scope = f"Association : {ENVOL} · Canal : fiche candidature du CD"
+    assert any(c.value.startswith(f"{scope} · du 01/01/2025 au 30/06/2025") for c in at.caption)
+    assert [d.label for d in at.date_input] == ["Période (inscriptions du … au …)"]  # sidebar
+
+    (association,) = [s for s in at.sidebar.selectbox if s.label == "Association"]
+    association.set_value("Toutes").run()
+    canal = demo_dataset.scoped(Filters(canal="fiche_cd"))
+    assert {m.label: m.value for m in at.metric} == expected_tiles(canal, period)
+    assert at.query_params["du"] in ("2025-01-01", ["2025-01-01"])

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from domain.formatting import count, number, percent
 from indicators import durations
-from indicators.dataset import Filters, Period
-from tests.helpers import as_viewer
+from indicators.dataset import Filters
+from tests.helpers import as_viewer, default_period
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSOCIATION = "Envol Mentorat Nord"
@@ -30,10 +30,6 @@ def run_page(**address) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def default_period() -> Period:
-    return Period.last_months(dt.date.today(), 12)
 
 
 def tiles(facts: dict, horizons) -> dict[str, str]:

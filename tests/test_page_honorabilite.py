@@ -3,7 +3,6 @@ adjustable target, checked against the indicator functions run here on the same 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import plotly.io as pio
@@ -12,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number, percent
 from indicators import honorabilite
-from indicators.dataset import Period
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, default_period
 from tests.test_page_synthese import demo_dataset, in_days
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +23,7 @@ ATTESTATION = "attestation_nationale"
 def page(demo_app):
     at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     assert not at.exception, at.exception
-    return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
+    return at, demo_dataset(demo_app), default_period()
 
 
 NAMES = {

@@ -3,14 +3,13 @@ shown equal `compliance.counts`, computed here independently."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number
 from indicators import compliance
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, default_period
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "qualite.py")
 
@@ -19,7 +18,7 @@ def test_page_shows_the_compliance_counts_and_the_scores(demo_app, demo_dataset)
     at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Qualité et conformité"
-    au = dt.date.today()  # the default period ends today
+    au = default_period().au  # the default period ends on the data date
     counts = compliance.counts(demo_dataset, au)
     per_gravity = {
         g: sum(c["nombre"] for c in counts if c["gravite"] == g)

@@ -62,8 +62,9 @@ def filled(tmp_path, monkeypatch):
         # 1 meeting: 1 / (30 / 30.4375) = 1.01, under the norm
         youth("S2", 200, "Martin", 180, ago(150), "arrêt du jeune", "1", ago(151), "", "", "",
               ""),
-        # S3 active 60 days, 4 meetings (2.03), last one 5 days ago
-        youth("S3", 100, "Durand", 60, "", "", "4", ago(5), "", "très satisfait", "", ""),
+        # S3 active 60 days, 4 meetings (2.03), last one today: the latest date of the
+        # files, so today is their data date, the end of the default period
+        youth("S3", 100, "Durand", 60, "", "", "4", ago(0), "", "très satisfait", "", ""),
     ]  # fmt: skip
     mute = [youth("M1", 200, "Petit", 150, *[""] * 8)]  # active, nothing followed
     for name, rows in ((SENDS, sends), (SILENT, mute)):

@@ -3,7 +3,6 @@ figure computed here, independently, from the indicator functions."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ from indicators import compliance, coverage, followup, funnel, honorabilite, wor
 from indicators.dataset import Dataset, Period
 from store import queries
 from store.db import make_engine
-from tests.helpers import as_viewer
+from tests.helpers import as_viewer, default_period
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "synthese.py")
@@ -45,7 +44,7 @@ def in_days(value: float) -> str:
 def page(demo_app):
     """The page run on the demo database, the same data read here, the default period."""
     at = as_viewer(AppTest.from_file(PAGE, default_timeout=60)).run()
-    return at, demo_dataset(demo_app), Period.last_months(dt.date.today(), 12)
+    return at, demo_dataset(demo_app), default_period()
 
 
 def test_tiles_show_the_figures_of_the_period(page):

@@ -3,7 +3,6 @@ map and the uncovered communes equal the coverage indicators computed here."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import plotly.io as pio
@@ -11,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from domain.formatting import number, percent
 from indicators import coverage
-from indicators.dataset import Filters, Period
-from tests.helpers import as_viewer, shown_number
+from indicators.dataset import Filters
+from tests.helpers import as_viewer, default_period, shown_number
 from tests.test_page_suivi_binomes import filled as suivi_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +22,6 @@ def run_page() -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def default_period() -> Period:
-    return Period.last_months(dt.date.today(), 12)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
