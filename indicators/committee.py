@@ -7,8 +7,11 @@ gives the same numbers, because nothing is recomputed.
 
 Each section is one table whose columns are catalogue ids (indicators/catalogue.py), an
 optional chart naming the table's columns it draws, the section's definition and, where
-useful, a few key figures. The values are those of the pages for the same filters: the
-same functions of `indicators/` compute them.
+useful, a few key figures. The values are those of the pages for the same period and
+filters: each comes from the call the page makes, with the same arguments (the page's
+default choices: the B2 / FIJAIS voie and its target on Honorabilité, every binôme started
+by the as-of date on Durée des binômes); tests/test_figures_across_pages.py compares every
+number of a pack with the pages.
 
 Small counts (indicators/small_counts.py) follow the screen's rules: tables of places (the
 EPCI table, the communes drawn on the map) hide counts 1-10 when `hide_small` is set, which
@@ -276,13 +279,13 @@ def _honorabilite(data: Dataset, period: Period) -> list[Section]:
         "objectif_jours_ouvres",
         "part_dans_objectif",
     ]
-    months = honorabilite.monthly(data, period)
-    target = float(honorabilite.target_for(honorabilite.DEFAULT_VOIE))
+    b2, target = honorabilite.DEFAULT_VOIE, honorabilite.DEFAULT_TARGET_WORKING_DAYS
+    months = honorabilite.monthly(data, period, b2, target)
     months = months.assign(
-        libelle=[_month(m) for m in months["mois"]], objectif_jours_ouvres=target
+        libelle=[_month(m) for m in months["mois"]], objectif_jours_ouvres=float(target)
     )
     month_columns = ["libelle", "demandes", "delai_median_jours_ouvres", "objectif_jours_ouvres"]
-    summary = honorabilite.summary(data, period, voie=None)
+    summary = honorabilite.summary(data, period, b2, target)  # the page's B2 / FIJAIS tiles
     definition = plain_text(honorabilite.DEFINITION)
     return [
         Section(
@@ -326,7 +329,8 @@ def _honorabilite(data: Dataset, period: Period) -> list[Section]:
 
 
 def _overdue(data: Dataset, period: Period) -> int:
-    return int(honorabilite.pending(data, period)["en_retard"].sum())
+    """« Demandes en retard », every voie against its own target (the page's defaults)."""
+    return int(honorabilite.pending(data, period, dict(honorabilite.TARGETS))["en_retard"].sum())
 
 
 def _month(value) -> str:
@@ -452,8 +456,10 @@ def _distances(data: Dataset, period: Period) -> Section:
 
 
 def _durations(data: Dataset, period: Period) -> Section:
-    summary = durations.summary(data, period)
-    reasons = durations.end_reasons(data, period)
+    """Every binôme started by the as-of date, as the Durée des binômes page shows by
+    default (those started in the period alone could not be followed 12 months)."""
+    summary = durations.summary(data, None, period.au)
+    reasons = durations.end_reasons(data, None, period.au)
     columns = ["libelle", "binomes_termines", "part"]
     return Section(
         "durees",
@@ -469,6 +475,14 @@ def _durations(data: Dataset, period: Period) -> Section:
             (k, _value(summary[k]))
             for k in ("binomes_suivis", "binomes_termines", "duree_mediane_jours")
         ],
+        note=_started_by(period),
+    )
+
+
+def _started_by(period: Period) -> str:
+    return (
+        f"Binômes démarrés au plus tard le {day(period.au)}, quelle que soit l'année de leur "
+        "démarrage (comme la page « Durée des binômes » par défaut)."
     )
 
 
@@ -476,7 +490,7 @@ def _retention(data: Dataset, period: Period) -> Section:
     """Retention at 3, 6 and 12 months: the estimate and its 95 % interval in the table and
     the chart, and in words in the note (« fragile » below 20 binômes still followed: the
     numbers stay in the table, the words say not to quote them alone)."""
-    table = durations.retention_by_horizon(data, period)
+    table = durations.retention_by_horizon(data, None, period.au)
     columns = ["libelle", "survie", "ic_bas", "ic_haut", "a_risque"]
     words = [f"{r['libelle']} : {r['lecture']}" for r in table.to_dict("records")]
     return Section(
@@ -493,7 +507,7 @@ def _retention(data: Dataset, period: Period) -> Section:
             ["ic_bas", "survie", "ic_haut"],
             Unit.SHARE.value,
         ),
-        note=" ; ".join(words) + ".",
+        note=" ; ".join(words) + ". " + _started_by(period),
     )
 
 

@@ -59,9 +59,9 @@ DEFINITION = (
 )
 
 RETENTION_DEFINITION = (
-    "Maintien des binômes : estimation de Kaplan-Meier de la part des binômes démarrés "
-    "(pendant la période) qui durent au moins 3 mois (91 jours), 6 mois (183 jours) et "
-    "12 mois (365 jours), les binômes encore en cours comptant jusqu'à la date d'arrêté ; "
+    "Maintien des binômes : estimation de Kaplan-Meier de la part des binômes démarrés au "
+    "plus tard à la date d'arrêté qui durent au moins 3 mois (91 jours), 6 mois (183 jours) "
+    "et 12 mois (365 jours), les binômes encore en cours comptant jusqu'à la date d'arrêté ; "
     "« Binômes suivis jusque-là » : ceux dont la durée suivie atteint ce seuil. "
     f"{INTERVAL_DEFINITION}"
 )

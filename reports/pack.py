@@ -18,7 +18,7 @@ from indicators.committee import Headline, Pack
 from indicators.dataset import AGE_BANDS, Dataset, Filters, Period
 from indicators.small_counts import threshold as small_count_threshold
 from reports import frozen
-from store.queries import data_version, latest_import_by_source
+from store.queries import data_version, imports_undone, latest_import_by_source
 
 
 class PackError(ValueError):
@@ -156,7 +156,8 @@ def build_pack(
     )
     with engine.connect() as conn:
         latest = latest_import_by_source(conn)
-        last_import, undone = data_version(conn)
+        last_import, _ = data_version(conn)
+        undone = imports_undone(conn)
     moment = now or dt.datetime.now(dt.UTC)
     made = f"le {paris_time(moment)}" + (f" par {who}" if who else "")
     version = f"dernier import n° {last_import}" + (

@@ -43,6 +43,18 @@ def recorded_data_date(conn: Connection) -> dt.date | None:
     return latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
 
 
+def imports_undone(conn: Connection) -> int:
+    """The imports a person undid (« n imports annulés »): leaving the demo marks the
+    fictitious imports undone too (demo/exit.py), but nobody undid them; once the database
+    is no longer the demo, the demo's imports are not counted. (`data_version` counts every
+    undone import: it keys the caches, and leaving the demo must change it.)"""
+    lot = ImportLot.__table__
+    undone = [lot.c.annule.is_(True)]
+    if not is_demo(conn):
+        undone.append(lot.c.demo.is_(False))
+    return int(conn.execute(select(func.count()).select_from(lot).where(*undone)).scalar_one())
+
+
 def import_history(conn: Connection, limit: int = 200) -> pd.DataFrame:
     lot = ImportLot.__table__
     rows = conn.execute(

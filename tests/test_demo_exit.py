@@ -43,7 +43,7 @@ def _freeze_a_pack(engine) -> None:
 
     with engine.connect() as conn:
         data = Dataset(**dataset_frames(conn))
-    pack = build_pack(engine, data, Period.last_months(dt.date.today(), 12))
+    pack = build_pack(engine, data, Period.default(dt.date(2026, 10, 31)))
     frozen.freeze(engine, pack, None, "Démo", "departement", None, Actor("démonstration"))
     assert _count(engine, ComiteFige) == 1
 
@@ -104,3 +104,49 @@ def real_engine(tmp_path, key):
     ingest(engine, csv_bytes([HEADER, ROW_A1]), "envol.csv", key, association="Envol")
     yield engine
     engine.dispose()
+
+
+def test_leaving_the_demo_undoes_nothing_a_person_did(demo_copy, key):
+    """The demo's imports, marked undone when the demo is left, are no « imports annulés »
+    of the next pack; an import a person undoes is one."""
+    import datetime as dt
+
+    from indicators.dataset import Dataset, Period
+    from pipelines.api import ingest, undo
+    from reports.pack import build_pack
+    from store.queries import data_version, dataset_frames, imports_undone
+    from tests.helpers import csv_bytes
+    from tests.test_ingest import HEADER, ROW_A1
+
+    def pack_version() -> str:
+        with demo_copy.connect() as conn:
+            data = Dataset(**dataset_frames(conn))
+        return build_pack(demo_copy, data, Period.default(dt.date(2025, 12, 31))).data_version
+
+    with demo_copy.connect() as conn:
+        assert imports_undone(conn) == 0
+    leave_demo(demo_copy, Actor("démonstration"))
+    envol = ingest(demo_copy, csv_bytes([HEADER, ROW_A1]), "envol.csv", key, association="Envol")
+    row = ["B1", "Martin", "Paul", "01/02/2009", *ROW_A1[4:]]
+    boussole = ingest(demo_copy, csv_bytes([HEADER, row]), "b.csv", key, association="Boussole")
+    assert envol.statut == boussole.statut == "charge"
+    with demo_copy.connect() as conn:
+        assert data_version(conn)[1] == 7  # the demo's seven imports: the caches' key moved
+        assert imports_undone(conn) == 0
+    assert pack_version() == f"dernier import n° {boussole.import_id}"
+
+    undo(demo_copy, boussole.import_id, Actor("claire"))
+    with demo_copy.connect() as conn:
+        assert imports_undone(conn) == 1
+    assert pack_version() == f"dernier import n° {boussole.import_id} (1 import annulé)"
+
+
+def test_an_import_undone_in_the_demo_counts_while_in_the_demo(demo_copy):
+    from pipelines.api import undo
+    from store.queries import imports_undone, undoable_imports
+
+    with demo_copy.connect() as conn:
+        latest = int(undoable_imports(conn)["id"].iloc[0])
+    undo(demo_copy, latest, Actor("claire"))
+    with demo_copy.connect() as conn:
+        assert is_demo(conn) and imports_undone(conn) == 1
