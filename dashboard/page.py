@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import streamlit as st
 
+from auth.roles import Right
 from dashboard.access import require
 from dashboard.data import data_date, dataset, load_overview
 from dashboard.filters import View, in_words, sidebar
 from dashboard.markdown import plain
 from dashboard.registry import page
-from dashboard.widgets import freshness
+from dashboard.widgets import freshness, no_data_yet
 
 
 def start(stem: str) -> View:
@@ -27,12 +28,7 @@ def start(stem: str) -> View:
     identity = require(stem)
     everything = dataset()
     if everything.parcours.empty:
-        st.warning(
-            "Aucun parcours dans la base. Importez les exports des associations "
-            "depuis la page « Importer » (ou `pilotage ingest FICHIER…`), ou "
-            "construisez la base de démonstration "
-            "(`make demo`)."
-        )
+        no_data_yet(identity.may(Right.IMPORT_ANY_FILE) or identity.may(Right.IMPORT_OWN_EXPORTS))
         st.stop()
     view = sidebar(everything, data_date())
     st.caption(f"Vue affichée : {plain(in_words(view))}.")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.markdown import plain
 from domain.formatting import day, number, percent
@@ -160,6 +162,9 @@ def freshness(latest: pd.DataFrame, today: dt.date | None = None) -> None:
         )
 
 
+UPLOAD = ":material/upload:"
+
+
 def no_data_yet(may_import: bool) -> None:
     """An empty base: what to do, in the web's own words (never a command line), and the
     way to the Importer for those who may import."""
@@ -175,6 +180,6 @@ def no_data_yet(may_import: bool) -> None:
         icon=":material/inbox:",
     )
     if may_import:
-        st.page_link(
-            "pages/importer.py", label="Aller à la page « Importer »", icon=":material/upload:"
-        )
+        # A page run on its own (outside the app's navigation) has no page to link to.
+        with contextlib.suppress(StreamlitAPIException):
+            st.page_link("pages/importer.py", label="Aller à la page « Importer »", icon=UPLOAD)

@@ -45,6 +45,8 @@ def test_every_page_on_an_empty_database_says_what_to_do(db_url, page):
     at = as_viewer(AppTest.from_file(str(PAGE.parent / f"{page}.py"), default_timeout=60)).run()
     assert not at.exception, at.exception
     assert "Aucun parcours" in at.warning[0].value
+    assert "page « Importer »" in at.warning[0].value  # the web's words: no command line
+    assert "pilotage" not in at.warning[0].value and "make" not in at.warning[0].value
     assert not at.metric and not at.get("plotly_chart")
 
 
