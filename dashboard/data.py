@@ -29,7 +29,7 @@ from domain.formatting import today_in_paris
 from indicators.dataset import DataDate, Dataset, Filters
 from indicators.dataset import data_date as indicators_data_date
 from pipelines.api import ensure_database
-from store import queries, snapshot
+from store import attempts, queries, snapshot
 from store.db import database_url, make_engine
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,14 @@ class Overview(Mapping[str, pd.DataFrame | bool]):
 def load_overview() -> Overview:
     """The data page's tables, cut to the viewer's association (its own imports only)."""
     return Overview(database_url(), data_version(), restricted_to())
+
+
+def interrupted_imports() -> pd.DataFrame:
+    """The imports whose process died before their commit (store.attempts), read each time
+    (they change no data version), cut to the viewer's association."""
+    frame = attempts.interrupted(engine())
+    association = restricted_to()
+    return frame if association is None else _own(frame, association)
 
 
 KEPT_VERSIONS = 2  # datasets kept in memory: the current one, and the one before

@@ -70,6 +70,20 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def interrupted_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The imports stopped before their commit (nothing of them was written)."""
+    return pd.DataFrame(
+        {
+            "Fichier": frame["fichier"],
+            "Type": frame["type"].map(lambda k: KIND_LABELS[Kind(k)]),
+            "Association": frame["association"].fillna("—"),
+            "Par": frame["utilisateur"],
+            "Commencé le": frame["commence_le"].map(lambda m: f"{paris(m):%d/%m/%Y %H:%M}"),
+            "Constaté le": frame["interrompu_le"].map(lambda m: f"{paris(m):%d/%m/%Y %H:%M}"),
+        }
+    )
+
+
 def undo_label(row) -> str:
     """ "n° 12 – export.csv (Envol Mentorat Nord, 26/11/2026 20:05)"; an import without
     association (CD fiches, B2 follow-up) is named by its kind, never « nan »."""

@@ -4,11 +4,12 @@ import streamlit as st
 
 from auth.roles import Right
 from dashboard.access import require
-from dashboard.data import load_overview
+from dashboard.data import interrupted_imports, load_overview
 from dashboard.sections import tiles
-from dashboard.tables import freshness_table, history_table, parcours_table
+from dashboard.tables import freshness_table, history_table, interrupted_table, parcours_table
 from dashboard.undo_import import undo_section
 from dashboard.widgets import french_table, no_data_yet
+from domain.formatting import count
 
 viewer = require("donnees")
 data = load_overview()
@@ -40,6 +41,15 @@ french_table(freshness_table(data["fraicheur"]))
 
 st.subheader("Historique des imports")
 french_table(history_table(data["historique"]))
+stopped = interrupted_imports()
+if len(stopped):
+    st.warning(
+        f"**{count(len(stopped), 'import interrompu', 'imports interrompus')}** avant la fin "
+        "(serveur arrêté, processus tué) : rien de ces fichiers n'a été écrit. Importez-les à "
+        "nouveau.",
+        icon=":material/sync_problem:",
+    )
+    french_table(interrupted_table(stopped))
 
 if not viewer.may(Right.UNDO_IMPORT):
     st.stop()

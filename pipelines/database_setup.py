@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, case, func, insert, select, update
 
 from pipelines.communes import load_communes
+from store import attempts
 from store.db import init_db, reset_database
 from store.models import Commune
 
@@ -79,6 +80,7 @@ def ensure_database(engine: Engine, communes: bool = True) -> None:
     """Migrate, then load the communes referential if the table is empty, or bring its
     density levels up to date."""
     init_db(engine)
+    attempts.recover(engine)  # imports a process left unfinished: said, once
     if not communes:
         return
     with engine.connect() as conn:

@@ -22,6 +22,7 @@ from pipelines.load import ImportMeta, load
 from pipelines.mapping import profile_columns
 from pipelines.plan import Plan
 from pipelines.saved_profiles import save_profile, shape_answers
+from store import attempts
 from store.audit import Actor, record
 from store.db import Busy, writing
 from store.models import Association, ImportLot
@@ -86,8 +87,17 @@ def apply_plan(
     user = actor.utilisateur
     saved = None
     created = create_association and plan.new_association and bool(plan.association)
+    # A trace committed before the transaction, ended inside it: a process killed before
+    # the commit leaves it, and the history says the import was interrupted.
+    attempt = None
     try:
+        if not dry_run:
+            attempt = attempts.begin(
+                engine, plan.filename, plan.sha256, kind.value, plan.association, actor
+            )
         with writing(engine) as conn:
+            if attempt is not None:
+                attempts.finish(conn, attempt)  # committed with the import, or not at all
             # One writer at a time: the same file sent twice at once is loaded once.
             previous = already_imported(conn, plan.sha256)
             if previous is not None:
@@ -125,10 +135,19 @@ def apply_plan(
                     record(conn, actor, "correspondance", f"{saved} ({plan.filename})")
             faults.point("journal")
     except Busy:
+        _forget(engine, attempt)
         raise IngestError(BUSY) from None
+    except BaseException:
+        _forget(engine, attempt)  # the failure is reported: not an interruption
+        raise
     if not dry_run:
         faults.point("validation")
     return report
+
+
+def _forget(engine: Engine, attempt: int | None) -> None:
+    if attempt is not None:
+        attempts.forget(engine, attempt)
 
 
 def _loaded_report(

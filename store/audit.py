@@ -28,6 +28,7 @@ ACTIONS = {
     "blocage": "Compte bloqué",
     "deconnexion": "Déconnexion",
     "import": "Import",
+    "import_interrompu": "Import interrompu",
     "annulation": "Annulation d'un import",
     "correspondance": "Correspondance de colonnes",
     "referentiel": "Référentiel",

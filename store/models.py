@@ -323,3 +323,26 @@ class Journal(Base):
     action: Mapped[str] = mapped_column(String(40), index=True)
     detail: Mapped[str] = mapped_column(Text)
     origine: Mapped[str | None] = mapped_column(String(100))
+
+
+class TentativeImport(Base):
+    """An import between the moment it starts writing and its commit, written and committed
+    on its own beforehand: its commit deletes it, in the same transaction. One left behind
+    is an import whose process died (a kill, a crash, a server stopped): once its process
+    is known to be gone (`store.attempts.recover`), it is marked `interrompu_le` and shown in
+    the history and the audit log, so that nobody believes the file was loaded."""
+
+    __tablename__ = "import_tentative"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fichier: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(20))
+    association: Mapped[str | None] = mapped_column(String(200))
+    utilisateur: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    association_utilisateur: Mapped[str | None] = mapped_column(String(200))
+    origine: Mapped[str | None] = mapped_column(String(100))
+    commence_le: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    processus: Mapped[str] = mapped_column(String(200))  # host:pid:process start (ticks)
+    interrompu_le: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

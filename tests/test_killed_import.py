@@ -25,6 +25,7 @@ import settings
 from demo import generate_demo_files
 from pipelines.api import ingest
 from pipelines.database_setup import ensure_database
+from store.attempts import interrupted
 from store.audit import entries
 from store.bulk import read_frame
 from store.db import make_engine
@@ -32,6 +33,7 @@ from store.models import DemandeHonorabilite, Enregistrement, ImportLot, Parcour
 from tests.conftest import BACKENDS, PG_URL, TEST_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
+ATTEMPTS = "import_tentative"
 IMPORT_POINTS = ["lecture", "verrou", "lot", "enregistrements", "parcours", "journal"]
 
 
@@ -143,11 +145,22 @@ def test_an_import_killed_before_its_commit_leaves_nothing(database, reference, 
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     engine.dispose()  # what a new process would see
     _intact(engine)
-    assert _everything(engine) == before
-    again = _run(url, "ingest", str(export))
+    after = _everything(engine)
+    left = after.pop(ATTEMPTS)
+    assert not before.pop(ATTEMPTS) and after == before
+    # The trace of the attempt: only once it started writing (after reading the file).
+    assert len(left) == (0 if point == "lecture" else 1)
+    again = _run(url, "ingest", str(export))  # a new process: it says what was interrupted
     assert again.returncode == 0, again.stdout + again.stderr
     assert _dataset(engine) == reference
     assert _import_entries(engine, export.name) == 1
+    said = interrupted(engine)
+    assert said["fichier"].tolist() == ([] if point == "lecture" else [export.name])
+    log = entries(engine)
+    stopped = log[log["action"] == "import_interrompu"]
+    assert len(stopped) == len(said) and stopped["utilisateur"].tolist() == ["test"] * len(said)
+    ensure_database(engine)  # said once, whoever opens the database next
+    assert len(entries(engine).query("action == 'import_interrompu'")) == len(said)
 
 
 def test_an_import_killed_after_its_commit_is_whole(database, reference):
@@ -195,5 +208,8 @@ def test_a_killed_sqlite_import_leaves_a_database_a_copy_can_read(tmp_path, file
             shutil.copy(source, tmp_path / f"copie.db{suffix}")
     copy = make_engine(f"sqlite:///{tmp_path / 'copie.db'}")
     _intact(copy)
-    assert _everything(copy) == before
+    copied = _everything(copy)
+    assert len(copied.pop(ATTEMPTS)) == 1  # the trace of the attempt, committed before
+    before.pop(ATTEMPTS)
+    assert copied == before
     copy.dispose()

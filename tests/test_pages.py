@@ -109,3 +109,46 @@ def test_undo_from_the_history_restores_the_previous_snapshot(db_url, key):
     assert "annulé" in at.success[0].value and "lignes retirées 1," in at.success[0].value
     assert at.metric[0].value == "1"  # back to the March snapshot
     assert counts(engine)["parcours"] == 1
+
+
+def test_an_interrupted_import_is_said_on_the_data_page_and_in_the_audit_log(db_url, key):
+    """An attempt left by a process that died (here: a process number no process has) is
+    marked when the database is next opened, written once to the audit log, and listed."""
+    import socket
+
+    from sqlalchemy import update
+
+    from pipelines.database_setup import ensure_database
+    from store import attempts
+    from store.audit import Actor, entries
+    from store.models import TentativeImport
+
+    engine = make_engine(db_url)
+    init_db(engine)
+    assert ingest(engine, csv_bytes([HEADER, ROW_A1]), "envol.csv", key, association="Envol")
+    attempt = attempts.begin(
+        engine, "export_mars.xlsx", "ab" * 32, "association", "Envol", Actor("marie", "admin")
+    )
+    with engine.begin() as conn:  # its process is gone: no process has this number
+        conn.execute(
+            update(TentativeImport)
+            .where(TentativeImport.id == attempt)
+            .values(processus=f"{socket.gethostname()}:4194304999:12345")
+        )
+    assert attempts.recover(engine, ) == 1  # fmt: skip
+    ensure_database(engine, communes=False)  # opened again: said once only
+    log = entries(engine)
+    stopped = log[log["action"] == "import_interrompu"]
+    assert stopped["utilisateur"].tolist() == ["marie"]
+    assert stopped["detail"].iloc[0].startswith("« export_mars.xlsx » (sha256 abababababab)")
+
+    at = run_app()
+    warning = next(w.value for w in at.warning if "interrompu" in w.value)
+    assert warning.startswith("**1 import interrompu** avant la fin")
+    shown = at.dataframe[-1].value
+    assert shown.iloc[0][["Fichier", "Type", "Association", "Par"]].tolist() == [
+        "export_mars.xlsx",
+        "export d'association",
+        "Envol",
+        "marie",
+    ]
