@@ -96,12 +96,15 @@ def test_first_run_journey(server, browser):
     page.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)
     assert "chef@cd59.fr" in _sidebar_text(page)
     assert "importer" not in _nav_links(page)
-    page.get_by_role("textbox", name="Association").fill("Envol Mentorat Nord")
-    page.keyboard.press("Enter")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "envol.csv", "mimeType": "text/csv", "buffer": _export()}]
     )
+    # A new base, nothing names the file's association: typed on its line, added.
+    page.get_by_placeholder("À choisir, ou tapez son nom…").click(timeout=60_000)
+    page.keyboard.type("Envol Mentorat Nord")
+    page.keyboard.press("Enter")
     page.get_by_text("Lignes qui seront chargées").wait_for(timeout=60_000)
+    page.get_by_text("n'est pas encore dans le référentiel").wait_for()
     page.get_by_role("button", name="Confirmer l'import", exact=True).click()
     page.get_by_text("3 nouveaux").wait_for(timeout=60_000)
 

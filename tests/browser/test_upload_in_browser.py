@@ -11,7 +11,7 @@ import time
 import pytest
 
 from auth.accounts import create_account
-from demo import generate_demo_files
+from demo import DEFAULT_AS_OF, generate_demo_files
 from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
@@ -28,7 +28,9 @@ HEADER += ["Date d'inscription"]
 
 
 def _export() -> bytes:
-    inscription = f"{dt.date.today() - dt.timedelta(days=20):%d/%m/%Y}"
+    """Inscribed before the demo's data date: the default period (the 12 months ending on
+    the latest data date) stays the same, so the synthesis counts them on top."""
+    inscription = f"{DEFAULT_AS_OF - dt.timedelta(days=20):%d/%m/%Y}"
     rows = [
         ["NOUV-1", "Testeur", "Aline", "03/04/2010", "Lille", "59000", inscription],
         ["NOUV-2", "Testeur", "Bruno", "11/09/2009", "Roubaix", "59100", inscription],
@@ -156,7 +158,7 @@ def test_an_unseen_layout_asks_its_question_then_loads(server, browser):
     )
     page.get_by_text("1 colonne(s) à préciser").wait_for(timeout=60_000)
     # The file's association, on its own line (nothing in the file names it).
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Lue dans le fichier").click()
+    page.get_by_placeholder("Lue dans le fichier, ou à choisir…").click()
     page.get_by_role("option", name="Envol Mentorat Nord").click()
     page.get_by_text("1 colonne(s) à préciser").wait_for(timeout=60_000)
     assert page.get_by_text("Lignes qui seront chargées").count() == 0  # nothing planned yet
