@@ -175,8 +175,12 @@ def review(upload: Upload, secret: bytes, viewer: Identity, batch: dict) -> Outc
     talk = conversation(upload, secret, kind, association)
     previous = talk.previous()
     if previous is not None:
+        theirs = own and previous.association != viewer.association
         st.info(
-            f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
+            # Another association's import is not this user's to know of: no date, no number.
+            "Fichier identique déjà importé : rien à confirmer."
+            if theirs
+            else f"Fichier identique déjà importé le {paris_time(previous.importe_le)} "
             f"(import n° {previous.id}) : rien à confirmer.",
             icon=":material/inventory:",
         )

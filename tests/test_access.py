@@ -462,3 +462,23 @@ def test_a_page_says_which_filters_it_ignores(demo_app, stem):
 def test_a_page_that_follows_every_filter_says_nothing_of_the_kind(demo_app):
     at = as_viewer(app("entonnoir"), "admin").run()
     assert not any(c.value.startswith("Filtres sans effet") for c in at.caption)
+
+
+def test_a_file_another_association_imported_is_not_described_to_an_association(real_db):
+    from tests.test_page_importer import EXPORT
+
+    at = as_viewer(app("importer"), "admin").run()
+    at.file_uploader(key="importer_fichiers").upload("export_mars.csv", EXPORT).run()
+    from tests.test_page_importer import choose_association
+
+    choose_association(at, EXPORT, "Envol")
+    at.button(key=next(b.key for b in at.button if b.key.startswith("confirmer_"))).click().run()
+    assert not at.exception, at.exception
+
+    at = as_viewer(app("importer"), "association", "Tremplin").run()
+    at.file_uploader(key="importer_fichiers").upload("export_mars.csv", EXPORT).run()
+    said = at.info[0].value
+    assert said == "Fichier identique déjà importé : rien à confirmer."  # no date, no number
+    at = as_viewer(app("importer"), "association", "Envol").run()
+    at.file_uploader(key="importer_fichiers").upload("export_mars.csv", EXPORT).run()
+    assert "(import n° " in at.info[0].value  # its own import: described
