@@ -13,6 +13,93 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f1f1f")
 
 
+# Plotly's own words (its toolbar, its messages, month names on a time axis) in French:
+# plotly.js takes a locale given with each chart (config `locales`), nothing to register in
+# the page. The keys are plotly.js's English, found in Streamlit's bundled plotly.js by
+# tests/test_streamlit_fr.py.
+PLOTLY_FR = {
+    "dictionary": {
+        "Download plot as a PNG": "Télécharger l'image (PNG)",
+        "Download plot": "Télécharger l'image",
+        "Preparing image - this may take a few seconds": "Préparation de l'image…",
+        "Image download succeeded": "Image téléchargée",
+        "Sorry, there was a problem downloading your image!": "L'image n'a pas pu être "
+        "téléchargée.",
+        "Pan": "Déplacer",
+        "Zoom": "Agrandir une zone",
+        "Zoom in": "Agrandir",
+        "Zoom out": "Réduire",
+        "Autoscale": "Tout afficher",
+        "Reset axes": "Revenir à la vue d'origine",
+        "Reset": "Revenir à la vue d'origine",
+        "Reset view": "Revenir à la vue d'origine",
+        "Box Select": "Sélection rectangulaire",
+        "Lasso Select": "Sélection au lasso",
+        "Show closest data on hover": "Valeur la plus proche au survol",
+        "Compare data on hover": "Comparer les valeurs au survol",
+        "Toggle show closest data on hover": "Valeurs au survol",
+        "Toggle Spike Lines": "Lignes de repère",
+        "Double-click to zoom back out": "Double-cliquez pour revenir à la vue d'origine",
+        "Double-click on legend to isolate one trace": "Double-cliquez sur la légende pour "
+        "n'afficher que cette série",
+        "Produced with Plotly.js": "Réalisé avec Plotly.js",
+    },
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": "\u202f",
+    },
+}
+# The toolbar keeps the image download and Streamlit's full screen; a chart one can move
+# (the map) also keeps move, zoom in and out, and back to the start. Box zoom, selections
+# and autoscale serve nobody on these charts.
+STILL = ("zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d")
+MOVABLE = ("zoom2d", "autoScale2d")
+
+
+def config(movable: bool = False) -> dict:
+    """The `config` of `st.plotly_chart`: French, no Plotly logo, a toolbar that only holds
+    what serves, an image named « graphique.png » (not « newplot.png »)."""
+    return {
+        "displaylogo": False,
+        "locale": "fr",
+        "locales": {"fr": PLOTLY_FR},
+        "modeBarButtonsToRemove": [*(MOVABLE if movable else STILL), "select2d", "lasso2d"],
+        "toImageButtonOptions": {"filename": "graphique"},
+        "scrollZoom": movable,
+    }
+
+
 # Trace attributes that carry data (association names, labels): Plotly reads HTML in them.
 # `text` is left to the builder, which escapes the data it puts between its own markup.
 DATA_TEXT = ("x", "y", "labels", "parents", "ids", "customdata", "name", "legendgroup")

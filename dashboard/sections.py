@@ -15,14 +15,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard.charts import config as chart_config
 from dashboard.filters import View
 from dashboard.registry import page
 from dashboard.widgets import definition, table
 from domain.formatting import day
 from indicators.catalogue import BY_ID, Unit, entry, french_names, shown
 from indicators.headline import Change
-
-CHART_CONFIG = {"displaylogo": False}
 
 
 def section(title: str, explained: str | None = None) -> None:
@@ -56,8 +55,10 @@ def months_caption(view: View) -> str:
     return words
 
 
-def chart(figure: go.Figure, **config) -> None:
-    st.plotly_chart(figure, config={**CHART_CONFIG, **config})
+def chart(figure: go.Figure, *, movable: bool = False) -> None:
+    """A figure with plotly's toolbar and messages in French (dashboard/charts.py);
+    `movable` for a chart one moves and zooms (the map)."""
+    st.plotly_chart(figure, config=chart_config(movable))
 
 
 def tile(column, id_: str, value, change: Change | None = None, help: str | None = None) -> None:

@@ -64,7 +64,7 @@ chart(
         hidden=places_hidden["jeunes_inscrits"] | places_hidden["demarrages"],
         hidden_waiting=waiting_hidden["en_attente_binome"],
     ),
-    scrollZoom=True,
+    movable=True,
 )
 st.caption(
     "Cercles : jeunes inscrits sur la période, par commune (surface proportionnelle). "

@@ -1,10 +1,16 @@
 """What a person reads is French: every page of the demo département, under AppTest, shows
 no raw code of a value table, no « None », « nan », « NaT », « True »/« False », no ISO
 date and no English word Streamlit lets us replace — in titles, texts, tiles, and every
-column name and cell of every table."""
+column name and cell of every table —, and every chart is given plotly's French (its
+toolbar, its messages: dashboard/charts.py).
+
+What Streamlit's frontend writes itself (« Drag and drop files here », « Choose an
+option »…) is translated when the server starts (dashboard/streamlit_fr.py, checked by
+tests/test_streamlit_fr.py) and read in Chromium by tests/browser/test_french_in_browser.py."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -51,6 +57,10 @@ def test_every_page_reads_in_french(demo_app, stem):
     assert not at.exception, at.exception
     found = {(where, fault, text[:80]) for where, text in read(at) for fault in faults(text)}
     assert not found, sorted(found)[:10]
+    for chart in at.get("plotly_chart"):
+        config = json.loads(chart.proto.config)
+        assert config["locale"] == "fr" and "fr" in config["locales"], config
+        assert config["displaylogo"] is False, config
 
 
 def test_the_scan_sees_what_it_looks_for():

@@ -48,10 +48,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(url: str, env: dict[str, str] | None = None):
+def streamlit_server(url: str, env: dict[str, str] | None = None, log: Path | None = None):
     """The dashboard (`python -m dashboard.server`) on the database `url`, on a free local
-    port; yields its base address and stops it afterwards."""
+    port; yields its base address and stops it afterwards. With `log`, the server's error
+    output (Streamlit's log) is written to that file."""
     port = _free_port()
+    errors = log.open("wb") if log is not None else subprocess.PIPE
     env = (
         os.environ
         | {settings.DB_URL.env: url, settings.SECRET_KEY.env: TEST_KEY.decode()}
@@ -72,7 +74,7 @@ def streamlit_server(url: str, env: dict[str, str] | None = None):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -85,13 +87,16 @@ def streamlit_server(url: str, env: dict[str, str] | None = None):
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
-            pytest.fail("Le serveur Streamlit n'a pas démarré : " + server.stderr.read().decode())
+            said = log.read_bytes() if log is not None else server.stderr.read()
+            pytest.fail("Le serveur Streamlit n'a pas démarré : " + said.decode())
         time.sleep(0.3)
     try:
         yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if log is not None:
+            errors.close()
 
 
 def demo_database(directory: Path) -> str:
