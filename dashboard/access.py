@@ -9,10 +9,11 @@ listens on this machine alone, as an administrator of fictitious data.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 import settings
 from auth import sessions
@@ -37,6 +38,8 @@ from store.models import Association
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 TOKEN = "_pilotage_token"  # session state: the lasting sign-in's token (auth/sessions.py)
 SIGNED_OUT = "_pilotage_signed_out"  # session state: the browser must drop its token
+ALLOWED = "_pilotage_allowed"  # session state: the identity this run's page was allowed for
+REFUSED = "_pilotage_refused"  # session state: why the download just clicked was refused
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
 DEMO_IDENTITY = Identity("démonstration", Role.ADMIN, None, "demo")
 DEMO_BANNER = (
@@ -125,13 +128,13 @@ def _from_identity_provider() -> Identity | None:
     return identity
 
 
-def _as_referential_spells(identity: Identity) -> Identity:
+def _as_referential_spells(identity: Identity, db: Engine | None = None) -> Identity:
     """An association named as the referential spells it ("asso a" → "Asso A"): the data
     are stored under that spelling, and the scope compares names exactly."""
     if identity.association is None:
         return identity
     table = Association.__table__
-    with engine().connect() as conn:
+    with (db or engine()).connect() as conn:
         name = conn.execute(
             select(table.c.nom).where(table.c.cle == normalise_key(identity.association))
         ).scalar_one_or_none()
@@ -195,8 +198,10 @@ def signed_in(identity: Identity) -> None:
     session_cookie.start_afresh()
 
 
-def _sign_in_form() -> None:
+def _sign_in_form(refused: str | None = None) -> None:
     st.title("Connexion")
+    if refused:
+        st.error(refused, icon=":material/block:")
     st.markdown(
         "Ce tableau de bord contient des données sur des mineurs protégés : "
         "connectez-vous avec le compte que le chargé(e) de projet mentorat vous a ouvert."
@@ -262,20 +267,25 @@ def require(stem: str) -> Identity:
     declared = page(stem)
     title = declared.title
     st.session_state.pop(SCOPE, None)
+    st.session_state.pop(ALLOWED, None)
+    refused = st.session_state.pop(REFUSED, None)
     identity = viewer()
     if identity is None:
         session_cookie.sync(None, 0)
         if first_admin_wanted():
             first_admin_form(engine(), origin(), oidc_configured(), signed_in)
         else:
-            _sign_in_form()
+            _sign_in_form(refused)
         st.stop()
     st.title(title)
+    if refused:
+        st.error(refused, icon=":material/block:")
     if identity.role not in declared.roles:
         audit.record(engine(), identity.actor(origin()), "acces_refuse", f"page « {title} »")
         st.error(f"Votre rôle ({identity.role_label}) ne donne pas accès à cette page.")
         st.stop()
     set_scope(identity.role.value, identity.association)
+    st.session_state[ALLOWED] = identity
     if load_is_demo():
         st.info(DEMO_BANNER, icon=":material/science:")
     _sidebar(identity)
@@ -283,8 +293,82 @@ def require(stem: str) -> Identity:
     return identity
 
 
-def record_download(action: str, what: str) -> None:
-    """Download-button callback: the export or download goes into the audit log."""
-    identity = viewer()
-    if identity is not None:
-        audit.record(engine(), identity.actor(origin()), action, what)
+@dataclass(frozen=True)
+class Asker:
+    """Who a page was drawn for, with what checks them again later: a download is built
+    when its button is clicked, outside the page's script (another thread, no session
+    state), where neither the session nor the browser can be read. `identity` is the one
+    `require` allowed; `token` the lasting sign-in's; `user_info` and the two claims the
+    identity provider's; `local` whether the demo may open without sign-in here."""
+
+    identity: Identity
+    origin: str | None
+    token: str | None = None
+    user_info: Mapping | None = field(default=None, compare=False)
+    role_claim: str | None = None
+    association_claim: str | None = None
+    local: bool = False
+
+
+def asker() -> Asker:
+    """The person this run's page was allowed for (by `require`), with what checks them
+    again. PermissionError when no page check ran: nothing may be handed out then."""
+    identity = st.session_state.get(ALLOWED)
+    if not isinstance(identity, Identity):
+        raise PermissionError("no viewer: the page must call dashboard.access.require first")
+    if identity.source == "oidc":
+        return Asker(
+            identity,
+            origin(),
+            user_info=dict(st.user.to_dict()),
+            role_claim=_setting(settings.OIDC_CLAIM_ROLE),
+            association_claim=_setting(settings.OIDC_CLAIM_ASSOCIATION),
+        )
+    if identity.source == "demo":
+        return Asker(identity, origin(), local=listens_locally())
+    return Asker(identity, origin(), token=st.session_state.get(TOKEN))
+
+
+ENDED = "session terminée ou compte désactivé"
+CHANGED = "rôle ou association changés depuis l'affichage de la page"
+REFUSALS = {
+    ENDED: "Téléchargement refusé : votre session a pris fin ou votre compte a été "
+    "désactivé. Reconnectez-vous pour télécharger.",
+    CHANGED: "Téléchargement refusé : votre rôle ou votre association a changé depuis "
+    "l'affichage de la page. La page suit maintenant vos droits : téléchargez de nouveau.",
+}
+
+
+def check_again(who: Asker, db: Engine) -> Identity | str:
+    """`who` as the database says now, when it still has the rights the page was drawn
+    with; else why not (ENDED or CHANGED). Safe outside the page's script: reads the
+    database only, the same way `viewer` does at every run (the local session or account,
+    the identity provider's claims and account, the demo database)."""
+    before = who.identity
+    if before.source == "local":
+        now = sessions.resume(db, who.token) if who.token else current_identity(db, before)
+    elif before.source == "oidc":
+        now = None
+        if who.user_info is not None:
+            now = identity_from_oidc(who.user_info, db, who.role_claim, who.association_claim)
+    else:
+        now = before if who.local and load_is_demo() else None
+    if now is None:
+        return ENDED
+    now = _as_referential_spells(now, db)
+    if (now.identifiant, now.role, now.association) != (
+        before.identifiant,
+        before.role,
+        before.association,
+    ):
+        return CHANGED
+    return now
+
+
+def refuse_on_click(who: Asker) -> None:
+    """Download-button callback, at the start of the run its click starts: when `who` may
+    no longer have the file (which its builder refuses, writing why in the audit log),
+    the page says so; `require` then signs an ended session out."""
+    result = check_again(who, engine())
+    if isinstance(result, str):
+        st.session_state[REFUSED] = REFUSALS[result]

@@ -4,8 +4,8 @@ and the packs frozen for earlier comités.
 The pack follows the sidebar shared with every page (period, filters, the address): the
 same period and scope give the same numbers on the pages and in the pack. An association's
 user gets its own association's pack, with small counts hidden; « diffusion aux
-partenaires » hides small counts for a pack that will leave the Département. Every download
-is audited.
+partenaires » hides small counts for a pack that will leave the Département. Every file is
+made on its button's click for a viewer who may still have it, and audited.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from auth.roles import Identity, Right
-from dashboard.access import origin, record_download
+from dashboard.access import origin
 from dashboard.data import data_version, dataset, engine, restrict
+from dashboard.download_gate import download_button
 from dashboard.filters import View
 from dashboard.markdown import plain
 from dashboard.sections import tile
@@ -196,9 +197,10 @@ def lazy_map(pack: Pack, scope: Scope) -> Callable[[], bytes]:
 
 
 def downloads(pack: Pack, picture, template: bytes | None, key: str) -> None:
-    """The two download buttons: each file is made when its button is clicked (the deck
-    at once when a template is given, so that a template that cannot be used is said here,
-    not in a download that fails)."""
+    """The two download buttons: each file is made when its button is clicked, for a viewer
+    who may still have it (dashboard/download_gate.py; the deck at once when a template is
+    given, so that a template that cannot be used is said here, not in a download that
+    fails, and handed out on the click like the other)."""
 
     def the_map() -> bytes | None:
         return picture() if callable(picture) else picture
@@ -219,16 +221,17 @@ def downloads(pack: Pack, picture, template: bytes | None, key: str) -> None:
          ":material/table_view:"),
     )  # fmt: skip
     stem = file_stem(pack)
-    for column, (kind, label, data, mime, icon) in zip(st.columns(2), files, strict=True):
-        column.download_button(
+    for column, (kind, label, build, mime, icon) in zip(st.columns(2), files, strict=True):
+        download_button(
             label,
-            data,
+            build,
             f"{stem}.{kind}",
             mime,
             key=f"{key}_{kind}",
+            action="telechargement",
+            what=download_detail(pack, kind),
+            where=column,
             icon=icon,
-            on_click=record_download,
-            args=("telechargement", download_detail(pack, kind)),
         )
 
 

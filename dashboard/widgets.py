@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard.download_gate import download_button
 from dashboard.markdown import plain
 from domain.formatting import day, number, percent
 from domain.spreadsheet_cells import CSV_LINE_TERMINATOR, neutralise_frame
@@ -119,9 +120,8 @@ def table(
 ) -> None:
     """The data under a chart, in French formats on screen, downloadable as CSV (numbers
     kept as numbers there; `export` when the file must differ from the screen, e.g. small
-    counts hidden). The download is written in the audit log."""
-    from dashboard.access import record_download
-
+    counts hidden). The file is made on a click, for a viewer who may still have it, and
+    written in the audit log (dashboard/download_gate.py)."""
     shown = frame.head(MAX_ROWS_SHOWN)
     french_table(for_display(shown, percent_columns))
     if len(frame) > MAX_ROWS_SHOWN:
@@ -129,16 +129,16 @@ def table(
             f"{number(MAX_ROWS_SHOWN)} premières lignes sur {number(len(frame))} : "
             "le fichier CSV les contient toutes."
         )
-    st.download_button(
+    written = frame if export is None else export
+    download_button(
         "Télécharger (CSV)",
-        csv_for_excel(frame if export is None else export),
-        file_name=f"{name}.csv",
-        mime="text/csv",
+        lambda: csv_for_excel(written),
+        f"{name}.csv",
+        "text/csv",
         key=key or f"dl_{name}",
-        icon=":material/download:",
+        action="export",
+        what=f"{name}.csv",
         help=download_help,
-        on_click=record_download,
-        args=("export", f"{name}.csv"),
     )
 
 

@@ -1,10 +1,13 @@
 """Modèles et rapports: the templates handed to associations and CD staff, and the report
 of each import's refused rows. Works on an empty database (templates are how one starts)."""
 
+import functools
+
 import streamlit as st
 
-from dashboard.access import record_download, require
+from dashboard.access import require
 from dashboard.data import load_quarantine_reports
+from dashboard.download_gate import download_button
 from dashboard.downloads import (
     TEMPLATES,
     XLSX,
@@ -25,15 +28,15 @@ st.caption(
 )
 for name, label, file_name, mime, explanation in TEMPLATES:
     left, right = st.columns([2, 3], vertical_alignment="center")
-    left.download_button(
+    download_button(
         label,
-        data=template_bytes(name),
-        file_name=file_name,
-        mime=mime,
-        icon=":material/download:",
-        on_click=record_download,
-        args=("telechargement", f"modèle {file_name}"),
+        functools.partial(template_bytes, name),
+        file_name,
+        mime,
         key=f"modele_{name}",
+        action="telechargement",
+        what=f"modèle {file_name}",
+        where=left,
     )
     right.write(explanation)
 
@@ -56,13 +59,12 @@ chosen = st.selectbox(
 )
 row, rows = by_id[chosen]
 french_table(quarantine_table(rows))
-st.download_button(
+download_button(
     "Télécharger le rapport des lignes refusées (xlsx)",
-    data=quarantine_workbook(row, rows),
-    file_name=report_filename(row),
-    mime=XLSX,
-    icon=":material/download:",
-    on_click=record_download,
-    args=("telechargement", f"rapport de quarantaine {report_filename(row)}"),
+    functools.partial(quarantine_workbook, row, rows),
+    report_filename(row),
+    XLSX,
     key="rapport_quarantaine",
+    action="telechargement",
+    what=f"rapport de quarantaine {report_filename(row)}",
 )
