@@ -20,8 +20,10 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from auth import accounts, passwords
+from auth.roles import Identity, Role
 from dashboard import comite
-from dashboard.download_gate import DownloadRefused
+from dashboard.access import CHANGED, DEMO_IDENTITY, ENDED, Asker, check_again
+from dashboard.download_gate import DownloadRefused, guarded
 from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
@@ -179,6 +181,34 @@ def test_rights_changed_since_the_page_was_drawn_get_nothing(db, builders):
     assert builders["modele-export-association.xlsx"]()[:2] == b"PK"  # drawn again: allowed
     assert entries(db, actions=["telechargement"])[WHO].values.tolist() == [
         ["envol@asso.fr", "direction", None, "telechargement"]
+    ]
+
+
+def test_the_identity_provider_and_the_demo_are_checked_again(db):
+    """Outside AppTest: a person the identity provider signed in is checked against the
+    accounts table and the claims kept from the page; the demo identity only while the
+    database is the demo's. Each entry carries the origin the page was drawn for."""
+    accounts.create_account(db, "dir@cd59.fr", "direction")  # no password: the provider's
+    person = Identity("dir@cd59.fr", Role.DIRECTION, None, "oidc")
+    who = Asker(person, "10.1.2.3", user_info={"is_logged_in": True, "email": "dir@cd59.fr"})
+    assert check_again(who, db) == person
+    assert guarded(who, b"fichier", "export", "essai.csv")() == b"fichier"
+    claimed = Asker(
+        Identity("dir@cd59.fr", Role.ADMIN, None, "oidc"),
+        None,
+        user_info={"is_logged_in": True, "email": "dir@cd59.fr", "roles": ["direction"]},
+        role_claim="roles",
+    )
+    assert check_again(claimed, db) == CHANGED  # the provider's claim now says direction
+    accounts.disable(db, "dir@cd59.fr")
+    assert check_again(who, db) == ENDED
+    with pytest.raises(DownloadRefused):
+        guarded(who, b"fichier", "export", "essai.csv")()
+    assert check_again(Asker(DEMO_IDENTITY, None, local=True), db) == ENDED  # real data
+    log = entries(db, actions=DOWNLOADS)
+    assert log[[*WHO, "origine"]].values.tolist() == [
+        ["dir@cd59.fr", "direction", None, "acces_refuse", "10.1.2.3"],
+        ["dir@cd59.fr", "direction", None, "export", "10.1.2.3"],
     ]
 
 
