@@ -1,9 +1,9 @@
 """No English from Streamlit reaches a user: in headless Chromium, an administrator, a
 direction reader and an association's user each visit every page of their menu, open a
 select box, the date input's calendar and its ready-made periods, hover a chart's and a
-table's toolbar and open the table's search; the administrator also opens an address that
-does not exist, and the administrator and the association choose a file on the Importer;
-the direction reader's browser is set to English.
+table's toolbar, open the table's search and a column's menu; the administrator also
+opens an address that does not exist, and the administrator and the association choose a
+file on the Importer; the direction reader's browser is set to English.
 Everything drawn along the way, even for an instant (a MutationObserver records it), is
 read: the texts, and the title, aria-label, placeholder… that a tooltip or a screen reader
 gives; a list of English words must appear nowhere. Data cells are not read.
@@ -213,6 +213,28 @@ def _use_widgets(page, where: str) -> None:
     page.mouse.move(0, 0)
 
 
+def _open_a_column_menu(page) -> None:
+    """The menu of a table's first column (sort, statistics, format, pin, hide), and its
+    sub-menus. The grid is drawn on a canvas: the menu's button, at the right end of the
+    header, is found by clicking along the header (a click beside it sorts the table)."""
+    grid = page.locator(f'{MAIN} [data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    menu = page.locator('[data-testid="stDataFrameColumnMenu"]')
+    for dx in range(60, min(int(box["width"]), 420), 6):
+        page.mouse.move(box["x"] + dx, box["y"] + 17)
+        page.mouse.click(box["x"] + dx, box["y"] + 17)
+        if menu.count():
+            break
+    assert menu.count(), "menu de colonne introuvable"
+    submenus = menu.locator('[aria-haspopup="true"]')
+    for i in range(submenus.count()):
+        submenus.nth(i).hover()
+        page.wait_for_timeout(300)
+    page.keyboard.press("Escape")
+    page.mouse.move(0, 0)
+
+
 def _choose_a_file(page) -> None:
     """A CSV export chosen on the Importer: the file's line (name, size), the check report."""
     header = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Commune de résidence", "CP"]
@@ -240,6 +262,7 @@ def test_every_page_of_the_menu_reads_in_french(server, browser, found, role):
     titles = _menu(page)
     assert "Synthèse" in titles and len(titles) >= 10, titles
     _use_widgets(page, SIDEBAR)  # the filters: the same on every page
+    _open_a_column_menu(page)  # the Synthèse has a table
     for title in titles:
         page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
         page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
