@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from commands.common import CommandError, iso_date, read_file
+from commands.common import CommandError, checked_period, read_file
 
 NAME = "comite"
 HELP = "pack du comité de pilotage (diaporama PowerPoint, classeur Excel), figé ou non"
@@ -20,17 +20,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--du", type=iso_date, metavar="AAAA-MM-JJ", help="début de période")
+    p.add_argument("--du", metavar="AAAA-MM-JJ", help="début de période")
     p.add_argument(
         "--au",
-        type=iso_date,
         metavar="AAAA-MM-JJ",
         help="fin de période et date d'arrêté des données",
     )
     p.add_argument(
         "--comparer-a",
         nargs=2,
-        type=iso_date,
         metavar=("DU", "AU"),
         help="période de comparaison, deux dates AAAA-MM-JJ (par défaut la période précédente "
         "de même durée)",
@@ -90,8 +88,6 @@ def _check(args: argparse.Namespace) -> None:
             raise CommandError("--fige reprend un pack déjà figé : sans --du, --au ni --figer.")
     elif args.du is None or args.au is None:
         raise CommandError("Indiquez la période : --du AAAA-MM-JJ --au AAAA-MM-JJ.")
-    elif args.du > args.au:
-        raise CommandError("La date de début (--du) doit précéder la date de fin (--au).")
     if args.comparer_a and args.annee_precedente:
         raise CommandError("Choisissez --comparer-a ou --annee-precedente, pas les deux.")
     if not (args.pptx or args.xlsx or args.figer):
@@ -99,7 +95,7 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from indicators.dataset import Dataset, Period
+    from indicators.dataset import Dataset
     from pipelines.api import ensure_database
     from reports import frozen
     from reports.pack import PackError, Scope, build_pack, map_picture
@@ -131,6 +127,11 @@ def run(args: argparse.Namespace) -> int:
             pack, picture = frozen.load(engine, args.fige)
         else:
             data = Dataset(**snapshot.load(engine).frames)
+            # The period and the dates compared with: the web's check, its words.
+            period = checked_period(args.du, args.au, data, engine)
+            compared = args.comparer_a and checked_period(
+                *args.comparer_a, data, engine, "--comparer-a"
+            )
             scope = (
                 Scope.named("association", args.association)
                 if args.association
@@ -141,11 +142,11 @@ def run(args: argparse.Namespace) -> int:
             comparison = (
                 "dates" if args.comparer_a else "annee" if args.annee_precedente else "precedente"
             )
-            du, au = args.comparer_a or (None, None)
+            du, au = (compared.du, compared.au) if compared else (None, None)
             pack = build_pack(
                 engine,
                 data,
-                Period(args.du, args.au),
+                period,
                 comparison=comparison,
                 compare_du=du,
                 compare_au=au,

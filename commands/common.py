@@ -1,11 +1,15 @@
-"""What several commands share: their error, reading a file given on the command line, ISO
-dates."""
+"""What several commands share: their error, reading a file given on the command line, the
+period of --du/--au."""
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from indicators.dataset import Dataset, Period
 
 
 class CommandError(Exception):
@@ -16,13 +20,25 @@ class CommandError(Exception):
         self.message = message
 
 
-def iso_date(text: str) -> dt.date:
+def checked_period(
+    du: str | None, au: str | None, data: Dataset, engine: Engine, option: str = ""
+) -> Period:
+    """The period of --du/--au (AAAA-MM-JJ), checked as the web checks an address
+    (`indicators.dataset.checked_period`, against the data date of `data` and `engine`):
+    a refused one is a CommandError with the web's words, after `option` when given (the
+    option that gave the dates, when it is not --du/--au)."""
+    from domain.formatting import today_in_paris
+    from indicators.dataset import PeriodRefused, data_date
+    from indicators.dataset import checked_period as check
+    from store.queries import recorded_data_date
+
+    with engine.connect() as conn:
+        recorded = recorded_data_date(conn)
+    day = data_date(data, recorded, today_in_paris()).day
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"date invalide « {text} » : attendu AAAA-MM-JJ (ex. 2025-03-31)"
-        ) from None
+        return check(du, au, day)
+    except PeriodRefused as refused:
+        raise CommandError(f"{option} : {refused.message}" if option else refused.message) from None
 
 
 def read_file(path: Path) -> bytes:

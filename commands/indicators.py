@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from commands.common import CommandError, iso_date
+from commands.common import checked_period
 
 NAME = "indicators"
 HELP = "indicateurs de pilotage sur une période"
@@ -20,13 +20,10 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--du", required=True, type=iso_date, metavar="AAAA-MM-JJ", help="début de période"
-    )
+    p.add_argument("--du", required=True, metavar="AAAA-MM-JJ", help="début de période")
     p.add_argument(
         "--au",
         required=True,
-        type=iso_date,
         metavar="AAAA-MM-JJ",
         help="fin de période et date d'arrêté des données",
     )
@@ -35,22 +32,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from indicators.dataset import Dataset, Filters, Period
+    from indicators.dataset import Dataset, Filters
     from indicators.report import indicators_report
     from indicators.summary_text import summary_text
     from pipelines.api import ensure_database
     from store.db import make_engine
     from store.queries import dataset_frames
 
-    if args.du > args.au:
-        raise CommandError("La date de début (--du) doit précéder la date de fin (--au).")
     engine = make_engine()
     ensure_database(engine)
     with engine.connect() as conn:
         data = Dataset(**dataset_frames(conn))
+    period = checked_period(args.du, args.au, data, engine)  # the web's check, its words
     if args.association:
         data = data.scoped(Filters(association=args.association))
-    report = indicators_report(data, Period(args.du, args.au))
+    report = indicators_report(data, period)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -15,6 +15,12 @@ widgets new keys (a new generation) instead. Written state once let the browser 
 « Toutes » while the figures were computed for one association (tests/browser checks a date
 typed then a click elsewhere, and a shared link).
 
+Every period comes through `indicators.dataset.checked_period`: the address's, the date
+box's (drawn with the accepted range as its bounds) and the one the session keeps. A period
+it refuses (a date before 2015 or more than a year after the data date, unreadable, or a
+start after the end) is said in the sidebar with the accepted range, and the default period
+is shown instead; nothing of it is kept, so the next page and a reload show the default too.
+
 The default period is the 12 months ending on the data date (`indicators.dataset.data_date`,
 `dashboard.data.data_date`), said under the date box. The session keeps a period only when
 it is not the default: after an import moves the data date, a view nobody chose follows the
@@ -33,7 +39,17 @@ from auth.roles import Identity
 from dashboard.markdown import plain
 from domain.formatting import day, month
 from domain.values import category_labels
-from indicators.dataset import AGE_BANDS, FILTER_LABELS, DataDate, Dataset, Filters, Period
+from indicators.dataset import (
+    AGE_BANDS,
+    FILTER_LABELS,
+    DataDate,
+    Dataset,
+    Filters,
+    Period,
+    PeriodRefused,
+    accepted_range,
+    checked_period,
+)
 
 ALL = "Toutes"
 PERIOD_KEY = "periode"
@@ -41,6 +57,8 @@ WRITTEN = "_pilotage_adresse"  # session state: the query string this session la
 KEPT = "_pilotage_filtres"  # session state: the filters' values, kept across pages
 GENERATION = "_pilotage_filtres_generation"  # session state: bumped by an applied address
 DRAWN_DEFAULT = "_pilotage_periode_defaut"  # session state: the default the date box was drawn with
+REFUSED = "_pilotage_periode_refusee"  # session state: a refusal to say after the box was reset
+INSTEAD = " La période par défaut est affichée à la place."
 
 
 @dataclass(frozen=True)
@@ -95,23 +113,18 @@ def _options(data: Dataset) -> dict[str, tuple[list[str], dict[str, str]]]:
     }
 
 
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _address() -> dict[str, str]:
     return {name: st.query_params.get(name) for name in st.query_params}
 
 
-def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list[str]:
+def _apply_address(
+    options: dict[str, tuple[list[str], dict[str, str]]], data_date: dt.date
+) -> tuple[list[str], str | None]:
     """Take the filters from an address this session did not write; returns what in it
-    could not be applied (French, for the sidebar)."""
+    could not be applied and why its period was refused (French, for the sidebar)."""
     address = _address()
     if not address or address == st.session_state.get(WRITTEN):
-        return []
+        return [], None
     kept = _kept()
     ignored = []
     for choice in CHOICES:
@@ -122,15 +135,41 @@ def _apply_address(options: dict[str, tuple[list[str], dict[str, str]]]) -> list
             kept[choice.key] = value
         else:
             ignored.append(f"{choice.label.lower()} : valeur « {plain(value[:60])} » inconnue ici")
-    du, au = _date(address.get("du")), _date(address.get("au"))
-    if du and au and du <= au:
-        kept[PERIOD_KEY] = (du, au)
-    elif "du" in address or "au" in address:
-        ignored.append("période illisible (attendu : du=AAAA-MM-JJ&au=AAAA-MM-JJ)")
-    else:  # a link without dates shows the default period
-        kept[PERIOD_KEY] = None
+    kept[PERIOD_KEY] = None  # a link without dates, or with a period refused: the default
+    refused = None
+    if "du" in address or "au" in address:
+        try:
+            period = checked_period(address.get("du"), address.get("au"), data_date)
+        except PeriodRefused as refusal:
+            refused = refusal.message
+        else:
+            kept[PERIOD_KEY] = (period.du, period.au)
+    _redraw()
+    return ignored, refused
+
+
+def _redraw() -> None:
+    """Draw the sidebar's widgets anew (new keys) from the kept values."""
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-    return ignored
+
+
+def _checked_kept(data_date: dt.date) -> str | None:
+    """Drop the kept period when `checked_period` refuses it now (kept before the data date
+    moved back, or by an older version); returns why (French), else None. A period of one
+    date (the second not picked yet) is checked as that day."""
+    kept = _kept().get(PERIOD_KEY)
+    if kept is None:
+        return None
+    dates = tuple(kept) if isinstance(kept, tuple | list) else ()
+    try:
+        if not 1 <= len(dates) <= 2:
+            raise PeriodRefused("date absente ou illisible", data_date)
+        checked_period(dates[0], dates[-1], data_date)
+    except PeriodRefused as refusal:
+        _kept()[PERIOD_KEY] = None
+        _redraw()
+        return refusal.message
+    return None
 
 
 def _kept() -> dict:
@@ -196,8 +235,8 @@ def _follow_the_default(default: Period) -> None:
 
 
 def _period_words(period: Period, data_date: DataDate) -> str:
-    """Under the date box: the data date, what the default period is, and what a period
-    ending later means."""
+    """Under the date box: the data date, what the default period is, what a period
+    ending later means, and the periods accepted (the box refuses a date outside them)."""
     words = (
         f"Données au {day(data_date.day)} ({data_date.words}) : la période par défaut "
         "couvre les 12 mois qui finissent à cette date."
@@ -207,28 +246,49 @@ def _period_words(period: Period, data_date: DataDate) -> str:
             f" La période choisie va au-delà : la suite n'est pas encore connue, les séries "
             f"mensuelles s'arrêtent en {month(data_date.day)}."
         )
-    return words + f" Une date postérieure au {day(period.au)} compte comme inconnue."
+    first, last = accepted_range(data_date.day)
+    return (
+        words + f" Une date postérieure au {day(period.au)} compte comme inconnue."
+        f" Périodes possibles : du {day(first)} au {day(last)}."
+    )
 
 
 def sidebar(data: Dataset, data_date: DataDate) -> View:
     """Render the shared filters and return what they select (also written in the
     address). `data_date`: the day the data describe; the default period ends on it."""
     default = Period.default(data_date.day)
+    first, last = accepted_range(data_date.day)
     options = _options(data)
-    ignored = _apply_address(options)
+    ignored, refused = _apply_address(options, data_date.day)
+    dropped = _checked_kept(data_date.day)
+    refused = st.session_state.pop(REFUSED, None) or refused or dropped
     _follow_the_default(default)
     st.sidebar.header("Filtres")
     kept = _kept().get(PERIOD_KEY) or (default.du, default.au)
     key = _drawn_with(widget_key(PERIOD_KEY), kept)
-    chosen = st.sidebar.date_input("Période (inscriptions du … au …)", format="DD/MM/YYYY", key=key)
+    chosen = st.sidebar.date_input(
+        "Période (inscriptions du … au …)",
+        min_value=first,
+        max_value=last,
+        format="DD/MM/YYYY",
+        key=key,
+    )
     # While only one date of the range is picked, keep the default period.
     complete = isinstance(chosen, tuple) and len(chosen) == 2
-    period = Period(*chosen) if complete else default
+    try:
+        period = checked_period(*chosen, data_date.day) if complete else default
+    except PeriodRefused as refusal:  # the box's bounds should have kept it out
+        _kept()[PERIOD_KEY] = None
+        _redraw()
+        st.session_state[REFUSED] = refusal.message
+        st.rerun()  # the box drawn anew with the default period, the refusal said then
     # Kept only when chosen: the default follows the data date.
     _kept()[PERIOD_KEY] = None if complete and period == default else chosen
     filters = Filters(
         **{c.field: _choice(c, *options[c.param]) for c in CHOICES},
     )
+    if refused:
+        st.sidebar.warning(refused + INSTEAD)
     if ignored:
         st.sidebar.warning(
             "Le lien ouvert demande des filtres qui n'existent pas ici ; ils sont ignorés : "

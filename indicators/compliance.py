@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from domain.steps import ADULT_AGE
-from indicators.dataset import Dataset, memoized
+from indicators.dataset import EARLIEST_START, Dataset, memoized
 from indicators.stats import as_of, known_by
 
 DEFINITION = (
@@ -53,7 +53,7 @@ RULES = {
     "date_trop_ancienne": ("Date antérieure à 2015", 3),
 }
 
-OLDEST_PLAUSIBLE = pd.Timestamp("2015-01-01")
+OLDEST_PLAUSIBLE = pd.Timestamp(EARLIEST_START)  # also the first day a period may start
 
 # every date of a parcours checked by `date_future` and `date_trop_ancienne`
 DATE_LABELS = {

@@ -11,12 +11,17 @@ files in force say they describe (read from each file at import, capped at today
 the latest dated event of the parcours. The default period is the 12 months ending on it
 (`Period.default`), not the 12 months ending today: right after importing last year's
 files, the figures are last year's, not an almost empty year.
+
+Every period someone asks for (an address, the sidebar's date box, the period a session
+keeps, --du/--au of the command line) is checked by `checked_period`: from EARLIEST_START
+to a year after the data date, or refused with one French message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,6 +29,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from domain.formatting import day
 from domain.values import category_labels
 
 
@@ -51,9 +57,13 @@ class Period:
         return (self.au - self.du).days + 1
 
     def previous(self) -> Period:
-        """The period of equal length just before this one (for comparisons)."""
-        au = self.du - dt.timedelta(days=1)
-        return Period(au - dt.timedelta(days=self.days - 1), au)
+        """The period of equal length just before this one (for comparisons). Total: near
+        `dt.date.min` it is cut at that day (a period starting on it has that day for
+        previous period); `checked_period` lets no such period reach a page."""
+        first = dt.date.min.toordinal()
+        au = max(self.du.toordinal() - 1, first)
+        du = max(au - (self.days - 1), first)
+        return Period(dt.date.fromordinal(du), dt.date.fromordinal(au))
 
     def contains(self, dates: pd.Series) -> pd.Series:
         return dates.notna() & (dates >= self.start) & (dates <= self.end)
@@ -72,6 +82,83 @@ class Period:
 
 
 DEFAULT_MONTHS = 12
+
+# The periods a viewer may ask for (`checked_period`): the address, the sidebar's date box,
+# the period a session keeps and the command line all go through it. Without bounds one
+# address (`?du=0001-01-01`, `?au=9999-12-31`) broke every page or kept a server busy for
+# a minute drawing charts thousands of months wide.
+EARLIEST_START = dt.date(2015, 1, 1)
+"""No period starts before this day: the product holds no plausible data before (a step
+dated earlier is a compliance alert, `indicators.compliance.OLDEST_PLAUSIBLE`), and
+comparing with the previous period stays far from any date a computer cannot hold."""
+YEARS_AFTER_DATA_DATE = 1
+"""No period ends more than this many years after the data date: a later day is not yet
+known (`Period.au` is the as-of date), a year ahead leaves room to plan."""
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def accepted_range(data_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day a period may start on and the last day it may end on, for data
+    describing `data_date`: EARLIEST_START (or the default period's start, if data that old
+    make it earlier) to YEARS_AFTER_DATA_DATE after the data date (29 February gives the
+    28th)."""
+    default = Period.default(data_date)
+    latest = (pd.Timestamp(data_date) + pd.DateOffset(years=YEARS_AFTER_DATA_DATE)).date()
+    return min(EARLIEST_START, default.du), latest
+
+
+class PeriodRefused(ValueError):
+    """A period that `checked_period` refuses; `message` (French) says why and the accepted
+    range, the same words for the address, the sidebar and the command line."""
+
+    def __init__(self, reason: str, data_date: dt.date) -> None:
+        first, last = accepted_range(data_date)
+        years = "un an" if YEARS_AFTER_DATA_DATE == 1 else f"{YEARS_AFTER_DATA_DATE} ans"
+        self.message = (
+            f"Période refusée ({reason}). Une période commence au plus tôt le {day(first)} "
+            f"et finit au plus tard le {day(last)} ({years} après la date des données, le "
+            f"{day(data_date)}), sans finir avant de commencer ; dates au format AAAA-MM-JJ."
+        )
+        super().__init__(self.message)
+
+
+def _words(value: dt.date) -> str:
+    """dd/mm/yyyy, the year on four digits even before 1000 (`domain.formatting.day`
+    writes year 1 as « 1 »)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+
+
+def checked_period(
+    du: dt.date | str | None, au: dt.date | str | None, data_date: dt.date
+) -> Period:
+    """The period `du`..`au` (dates, or AAAA-MM-JJ text), or PeriodRefused when a date is
+    missing or unreadable, outside `accepted_range(data_date)`, or `du` after `au`. The one
+    check of every period someone asks for."""
+    start, end = _day(du), _day(au)
+    if start is None or end is None:
+        raise PeriodRefused("date absente ou illisible", data_date)
+    first, last = accepted_range(data_date)
+    if start < first:
+        raise PeriodRefused(f"début le {_words(start)}, avant le {day(first)}", data_date)
+    if end > last:
+        raise PeriodRefused(f"fin le {_words(end)}, après le {day(last)}", data_date)
+    if start > end:
+        raise PeriodRefused(f"début le {_words(start)}, après la fin le {_words(end)}", data_date)
+    return Period(start, end)
+
 
 # Where the data date comes from (`DataDate.origin`), in French.
 FROM_IMPORTS, FROM_PARCOURS, FROM_TODAY = "imports", "parcours", "jour"

@@ -94,7 +94,7 @@ def test_a_pack_is_written_frozen_listed_and_written_again(tmp_path, database):
         (("comite", "--pptx", "x.pptx"), "Indiquez la période"),
         (
             ("comite", "--du", "2025-12-31", "--au", "2025-01-01", "--xlsx", "x.xlsx"),
-            "doit précéder",
+            "Période refusée (début le 31/12/2025, après la fin le 01/01/2025)",
         ),
         (("comite", *PERIOD), "Rien à faire"),
         (("comite", *PERIOD, "--association", "Nulle part", "--xlsx", "x.xlsx"), "inconnu"),

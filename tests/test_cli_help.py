@@ -45,11 +45,6 @@ def test_help_is_french(capsys):
             "'association', 'fiche_cd', 'honorabilite', 'associations')",
         ),
         (
-            ["indicators", "--du", "2026-13-01", "--au", "2026-12-31"],
-            "pilotage indicators : erreur : argument --du : date invalide « 2026-13-01 » : "
-            "attendu AAAA-MM-JJ (ex. 2025-03-31)",
-        ),
-        (
             ["undo", "douze"],
             "pilotage undo : erreur : argument IMPORT_ID : valeur invalide (int) : 'douze'",
         ),

@@ -139,9 +139,11 @@ def test_readable_summary_and_bad_dates(demo_db_url):
     assert "Chiffres clés" in out.stdout and "Binômes démarrés (cohorte)" in out.stdout
     assert "sans nouvelle étape depuis 90 jours" in out.stdout
     bad = run(demo_db_url, "--du", "2026-10-31", "--au", "2025-11-01")
-    assert bad.returncode == 1 and "--du" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("Période refusée (début le 31/10/2026, après la fin")
     wrong = run(demo_db_url, "--du", "31/10/2025", "--au", AU)
-    assert wrong.returncode == 2 and "AAAA-MM-JJ" in wrong.stderr
+    assert wrong.returncode == 1 and "AAAA-MM-JJ" in wrong.stderr
+    assert "finit au plus tard le 31/10/2027 (un an après la date des données" in wrong.stderr
 
 
 def test_json_carries_the_compliance_counts(demo_db_url, demo_dataset):
