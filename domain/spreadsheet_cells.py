@@ -22,7 +22,8 @@ through this module:
   than tab, line feed and carriage return) are removed instead of failing the whole file.
 
 Every file the app writes uses it: the CSV downloads of the pages, the templates and the
-quarantine report, the comité workbook.
+quarantine report, the comité workbook, and the workbooks inside the comité deck's charts
+(`xlsx_text`, written by XlsxWriter).
 """
 
 from __future__ import annotations
@@ -45,12 +46,20 @@ def neutralise_text(value: object) -> object:
     return "'" + value if is_formula_like(value) else value
 
 
+def xlsx_text(value: str) -> tuple[str, bool]:
+    """The text an xlsx cell may hold (characters it cannot hold removed), and whether it
+    needs Excel's quote prefix: any writer (openpyxl here, XlsxWriter for the workbooks
+    inside the deck's charts) stores it as a string with that style."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return text, is_formula_like(text)
+
+
 def write_text_cell(cell: Cell, value: str) -> Cell:
     """Store `value` in an openpyxl cell as text, never as a formula or an error."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    text, quoted = xlsx_text(value)
     cell.value = text
     cell.data_type = "s"  # undo openpyxl's guess: "=…" would be a formula, "#N/A" an error
-    if is_formula_like(text):
+    if quoted:
         cell.quotePrefix = True  # Excel's own "this is text" mark, kept when the cell is edited
     return cell
 

@@ -24,6 +24,7 @@ from pptx.parts.image import Image
 from pptx.util import Inches, Pt
 from xlsxwriter import Workbook
 
+from domain.spreadsheet_cells import xlsx_text
 from indicators.catalogue import entry, shown
 from indicators.committee import Section
 from reports.deck_tables import NOTHING, Box, Run, clean, fitting_size, height, para, text_box
@@ -43,8 +44,11 @@ GAP = Inches(0.15)
 
 
 class _TextOnlyWriter(CategoryWorkbookWriter):
-    """python-pptx's writer, with XlsxWriter told to keep strings as strings: a name like
-    "=HYPERLINK(…)" would otherwise become a formula in the chart's workbook."""
+    """python-pptx's writer, with XlsxWriter told to keep strings as strings (a name like
+    "=HYPERLINK(…)" would otherwise become a formula in the chart's workbook), and every
+    text cell (category, series name) neutralised as in the product's other workbooks
+    (domain/spreadsheet_cells.py): characters an xlsx cannot hold removed, a formula-like
+    text stored as a string with Excel's quote prefix, so that editing it keeps it text."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file):
@@ -58,6 +62,36 @@ class _TextOnlyWriter(CategoryWorkbookWriter):
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
+
+    def _write_cat_column(self, worksheet, col, level, num_format):
+        worksheet.set_column(col, col, 10)  # as python-pptx: wide enough for a date
+        quoted = self._quoted({"num_format": self._chart_data.categories.number_format})
+        for off, name in level:
+            _write(worksheet, off + 1, col, name, num_format, quoted)
+
+    def _write_series(self, workbook, worksheet):
+        col_offset = self._chart_data.categories.depth
+        plain, quoted = None, self._quoted({})
+        for idx, series in enumerate(self._chart_data):
+            num_format = workbook.add_format({"num_format": series.number_format})
+            _write(worksheet, 0, idx + col_offset, series.name, plain, quoted)
+            worksheet.write_column(1, idx + col_offset, series.values, num_format)
+
+    def _populate_worksheet(self, workbook, worksheet):
+        self._workbook = workbook
+        super()._populate_worksheet(workbook, worksheet)
+
+    def _quoted(self, properties: dict):
+        return self._workbook.add_format({**properties, "quote_prefix": True})
+
+
+def _write(worksheet, row: int, col: int, value, plain, quoted) -> None:
+    """One cell: a string as text (quote prefix when formula-like), anything else as is."""
+    if isinstance(value, str):
+        text, needs_quote = xlsx_text(value)
+        worksheet.write_string(row, col, text, quoted if needs_quote else plain)
+    else:
+        worksheet.write(row, col, value, plain)
 
 
 class SafeChartData(CategoryChartData):

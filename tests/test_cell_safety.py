@@ -214,3 +214,36 @@ def test_templates_write_every_text_as_text(monkeypatch):
         (dv.formula1 or "").startswith("'Listes'!")
         for dv in data_ws.data_validations.dataValidation
     )
+
+
+def test_the_workbook_inside_a_deck_chart_keeps_formula_like_names_as_text():
+    """python-pptx writes a native chart's data with XlsxWriter: the names (categories,
+    series) are neutralised as in the product's other workbooks."""
+    from pptx import Presentation
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from reports.deck_charts import SafeChartData
+
+    data = SafeChartData(number_format="0")
+    data.categories = [*EVIL, "Envol Mentorat Nord", "#N/A"]
+    data.add_series("=SOMME(A1:A9)", range(len(EVIL) + 2))
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    size = (0, 0, Inches(6), Inches(4))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *size, data).chart
+    blob = chart.part.chart_workbook.xlsx_part.blob
+    sheet = openpyxl.load_workbook(io.BytesIO(blob)).active
+    names = [sheet.cell(row=r, column=1) for r in range(2, len(EVIL) + 4)]
+    # XlsxWriter writes a carriage return as Excel's escape "_x000D_", which Excel reads
+    # back as the character (openpyxl leaves it as written).
+    texts = [c.value.replace("_x000D_", "\r") for c in names]
+    assert texts == [*EVIL, "Envol Mentorat Nord", "#N/A"]
+    assert {c.data_type for c in names} == {"s"}
+    assert [c.quotePrefix for c in names] == [True] * len(EVIL) + [False, False]
+    assert (sheet["B1"].value, sheet["B1"].data_type, sheet["B1"].quotePrefix) == (
+        "=SOMME(A1:A9)",
+        "s",
+        True,
+    )
+    assert [sheet.cell(row=r, column=2).value for r in range(2, 4)] == [0, 1]
