@@ -48,6 +48,7 @@ class Right(StrEnum):
     MANAGE_ACCOUNTS = "gerer_comptes"  # page « Comptes », and pilotage users
     FREEZE_COMITE_PACK = "figer_pack_comite"  # store a comité pack's figures for later
     DELETE_FROZEN_PACK = "supprimer_pack_fige"
+    UPLOAD_DECK_TEMPLATE = "deposer_modele_diaporama"  # the comité deck's template (charter)
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {

@@ -30,9 +30,17 @@ from indicators.committee import COMPARISONS, Pack, period_words
 from indicators.dataset import Filters, Period
 from indicators.small_counts import must_suppress
 from reports import frozen
-from reports.deck_template import MAX_TEMPLATE
+from reports.deck_template_clean import MAX_TEMPLATE
 from reports.pack import PackError, Scope, build_pack, file_stem, map_picture
-from reports.render import PPTX, XLSX, RenderError, deck_bytes, download_detail, workbook_bytes
+from reports.render import (
+    PPTX,
+    XLSX,
+    RenderError,
+    checked_template,
+    deck_bytes,
+    download_detail,
+    workbook_bytes,
+)
 from store.db import database_url
 
 FROZEN_DONE = "_pilotage_pack_fige"  # session state: the message of the freeze just made
@@ -178,15 +186,40 @@ def contents(pack: Pack) -> None:
         )
 
 
-def template_upload() -> bytes | None:
+def template_upload(viewer: Identity) -> bytes | None:
+    """The administrator's template for the deck, checked and cleaned of what it must not
+    carry (reports/deck_template_clean.py), with what was removed said; None for anyone
+    else (no uploader drawn, and whatever the session holds is never read), without a
+    template, or after saying why it is refused."""
+    if not viewer.may(Right.UPLOAD_DECK_TEMPLATE):
+        return None
     upload = st.file_uploader(
         "Diaporama modèle à la charte du Département (.pptx, facultatif)",
         type=["pptx"],
         key="comite_modele",
-        help=f"Ses dispositions (titre, contenu) et son thème sont repris ; "
-        f"{MAX_TEMPLATE // 2**20} Mo au plus.",
+        help=f"Ses dispositions (titre, contenu) et son thème sont repris, sans ses "
+        f"diapositives ni ses liens externes ; {MAX_TEMPLATE // 2**20} Mo au plus.",
     )
-    return None if upload is None else upload.getvalue()
+    if upload is None:
+        return None
+    blob, removed, refused = _checked_template(upload.getvalue())
+    if refused is not None:
+        st.error(plain(refused))
+        st.caption("Les fichiers ci-dessous sont construits avec la mise en page par défaut.")
+        return None
+    if removed:
+        st.info(f"{plain(' ; '.join(removed))}.", icon=":material/link_off:")
+    return blob
+
+
+@st.cache_data(show_spinner="Vérification du modèle…", max_entries=4)
+def _checked_template(template: bytes) -> tuple[bytes | None, tuple[str, ...], str | None]:
+    """(cleaned template, what was removed, None), or (None, (), why it is refused)."""
+    try:
+        blob, removed = checked_template(template)
+    except RenderError as exc:
+        return None, (), str(exc)
+    return blob, removed, None
 
 
 def lazy_map(pack: Pack, scope: Scope) -> Callable[[], bytes]:

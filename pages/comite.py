@@ -43,7 +43,7 @@ section("Contenu du pack")
 contents(pack)
 
 section("Télécharger")
-template = template_upload()
+template = template_upload(viewer)
 downloads(pack, lazy_map(pack, request.scope), template, key="comite")
 freeze_form(pack, request, viewer)
 

@@ -13,6 +13,7 @@ bounds: both readers behind the checks (calamine for workbooks, Python's `zipfil
 python-docx and openpyxl) stop with an error at a member that inflates past its declared
 size. The zip directory itself is sized from its end record before it is parsed, so a file
 declaring millions of members is refused in microseconds instead of being listed first.
+Those zip checks live in `domain.zip_bounds`, shared with the comité deck's template.
 
 Caps on a zip container (xlsx, ods, docx), module constants read by `Limits()`:
 - `MAX_UPLOAD_BYTES`: the upload itself (any format); `MAX_CSV_BYTES` for a CSV;
@@ -26,11 +27,12 @@ Caps on a zip container (xlsx, ods, docx), module constants read by `Limits()`:
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 from dataclasses import dataclass, field
 
+from domain import zip_bounds
+from domain.zip_bounds import ZipCaps, ZipRefused, directory_size, open_within
 from pipelines.errors import IngestError
 
 MIB = 1024 * 1024
@@ -87,6 +89,15 @@ class Limits:
     ratio_min_member_bytes: int = _default("RATIO_MIN_MEMBER_BYTES")
     max_zip_members: int = _default("MAX_ZIP_MEMBERS")
     max_central_directory_bytes: int = _default("MAX_CENTRAL_DIRECTORY_BYTES")
+
+    def zip_caps(self) -> ZipCaps:
+        return ZipCaps(
+            self.max_zip_members,
+            self.max_central_directory_bytes,
+            self.max_uncompressed_bytes,
+            self.max_compression_ratio,
+            self.ratio_min_member_bytes,
+        )
 
 
 @dataclass(frozen=True)
@@ -237,76 +248,29 @@ def sniff(data: bytes, filename: str, limits: Limits | None = None) -> Detected:
     return Detected("csv", text, encoding)
 
 
-_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
-_EOCD_SIGNATURE = b"PK\x05\x06"
-_ZIP64_LOCATOR = struct.Struct("<4sLQL")
-_ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
-_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
-_ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
-_MAX_COMMENT = 0xFFFF
-
-
-def zip_directory_size(data: bytes) -> tuple[int, int] | None:
-    """(members, directory bytes) as the zip's end record declares them, read without
-    parsing the directory; None when no end record is found (the zip is then corrupt)."""
-    start = max(0, len(data) - _EOCD.size - _MAX_COMMENT)
-    pos = data.rfind(_EOCD_SIGNATURE, start)
-    if pos < 0 or pos + _EOCD.size > len(data):
-        return None
-    _, _, _, _, members, directory, _, _ = _EOCD.unpack_from(data, pos)
-    if members != 0xFFFF and directory != 0xFFFFFFFF:
-        return members, directory
-    # The real figures are in the zip64 end record, found through its locator.
-    locator = pos - _ZIP64_LOCATOR.size
-    if locator < 0 or data[locator : locator + 4] != _ZIP64_LOCATOR_SIGNATURE:
-        return None
-    _, _, offset, _ = _ZIP64_LOCATOR.unpack_from(data, locator)
-    # The offset counts from the start of the zip, which may follow other bytes.
-    for record in (offset, locator - _ZIP64_EOCD.size):
-        if 0 <= record <= len(data) - _ZIP64_EOCD.size and (
-            data[record : record + 4] == _ZIP64_EOCD_SIGNATURE
-        ):
-            fields = _ZIP64_EOCD.unpack_from(data, record)
-            return fields[7], fields[8]
-    return None
+zip_directory_size = directory_size  # (members, directory bytes) from the end record
 
 
 def check_zip_caps(data: bytes, filename: str, limits: Limits) -> zipfile.ZipFile:
     """The open zip after the zip-bomb and encryption checks (`IngestError` otherwise)."""
-    declared = zip_directory_size(data)
-    if declared is not None:
-        members, directory = declared
-        if members > limits.max_zip_members:
-            reason = f"{members} éléments internes, maximum {limits.max_zip_members}"
-            raise IngestError(msg_zip_bomb(filename, reason))
-        if directory > limits.max_central_directory_bytes:
-            reason = (
-                f"sommaire interne de {_mo(directory)}, "
-                f"maximum {_mo(limits.max_central_directory_bytes)}"
-            )
-            raise IngestError(msg_zip_bomb(filename, reason))
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except Exception as exc:  # zipfile raises many types on malformed directories
-        raise IngestError(msg_corrupt(filename)) from exc
+        return open_within(data, limits.zip_caps())
+    except ZipRefused as refused:
+        raise IngestError(_zip_refusal(filename, refused)) from refused
 
-    if len(infos) > limits.max_zip_members:  # the end record may understate it
-        reason = f"{len(infos)} éléments internes, maximum {limits.max_zip_members}"
-        raise IngestError(msg_zip_bomb(filename, reason))
-    total = sum(i.file_size for i in infos)
-    if total > limits.max_uncompressed_bytes:
-        reason = f"{_mo(total)} une fois décompressé, maximum {_mo(limits.max_uncompressed_bytes)}"
-        raise IngestError(msg_zip_bomb(filename, reason))
-    for info in infos:
-        if (
-            info.file_size > limits.ratio_min_member_bytes
-            and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1)
-        ):
-            raise IngestError(msg_zip_bomb(filename, "taux de compression anormal"))
-    if any(info.flag_bits & 0x1 for info in infos):  # zip-level encryption
-        raise IngestError(msg_protected(filename))
-    return zf
+
+def _zip_refusal(filename: str, refused: ZipRefused) -> str:
+    if refused.why == zip_bounds.CORRUPT:
+        return msg_corrupt(filename)
+    if refused.why == zip_bounds.ENCRYPTED:
+        return msg_protected(filename)
+    found, limit = refused.found, refused.limit
+    reason = {
+        zip_bounds.MEMBERS: f"{found} éléments internes, maximum {limit}",
+        zip_bounds.DIRECTORY: f"sommaire interne de {_mo(found)}, maximum {_mo(int(limit))}",
+        zip_bounds.UNPACKED: f"{_mo(found)} une fois décompressé, maximum {_mo(int(limit))}",
+    }.get(refused.why, "taux de compression anormal")
+    return msg_zip_bomb(filename, reason)
 
 
 def check_zip(data: bytes, filename: str, limits: Limits) -> str:

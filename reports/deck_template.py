@@ -5,25 +5,28 @@ and a bare one (title alone).
 
 A template that cannot be used is a `TemplateError` whose French message says what to
 change: not a presentation (random bytes, a Word document, an empty archive), over 20 MB or
-far larger unpacked, with macros, unreadable, or with no layout holding a title.
+far larger unpacked, with macros, OLE objects or a DOCTYPE, unreadable
+(reports/deck_template_clean.py, which also removes its external links and its own
+slides), or with no layout holding a title.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu, Inches
 
-from domain.formatting import number
 from reports.deck_tables import Box, fitting_size, height, para, write
+from reports.deck_template_clean import (
+    UNREADABLE,
+    TemplateError,
+    clean_template,
+)
 
 WIDE = (Emu(12192000), Emu(6858000))  # 13.333 x 7.5 inches
-MAX_TEMPLATE = 20 * 2**20
-MAX_UNPACKED, MAX_PARTS = 150 * 2**20, 3000
 MARGIN, GAP = Inches(0.5), Inches(0.15)
 
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
@@ -33,21 +36,6 @@ LATENT = (
     PP_PLACEHOLDER.FOOTER,
     PP_PLACEHOLDER.SLIDE_NUMBER,
     PP_PLACEHOLDER.HEADER,
-)
-_MAIN = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-_OTHER_MAINS = (  # a template (.potx) or a slide show (.ppsx) opens as a presentation
-    b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
-    b"application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
-)
-
-SAVE_AS = (
-    "ouvrez la charte dans PowerPoint, enregistrez-la au format « Présentation PowerPoint "
-    "(.pptx) » ou « Modèle PowerPoint (.potx) », puis déposez ce fichier."
-)
-NOT_PPTX = f"Ce fichier n'est pas une présentation PowerPoint : {SAVE_AS}"
-UNREADABLE = (
-    "Ce modèle n'a pas pu être lu comme une présentation PowerPoint (fichier abîmé ou "
-    f"incomplet) : {SAVE_AS}"
 )
 NO_TITLE = (
     "Ce modèle n'a aucune disposition avec un espace réservé de titre : dans PowerPoint, menu "
@@ -61,90 +49,26 @@ UNUSABLE = (
 )
 
 
-class TemplateError(ValueError):
-    """A French message saying what to fix in the template given."""
-
-
 def open_presentation(template: bytes | None):
-    """The presentation to fill: the default template at 16:9, or `template` checked,
-    without its own slides and at its own size."""
+    """The presentation to fill: the default template at 16:9, or `template` checked and
+    cleaned (reports/deck_template_clean.py), without its own slides, at its own size."""
     if template is None:
         prs = Presentation()
+        for rid, rel in list(prs.part.rels.items()):
+            if rel.reltype.endswith("/printerSettings"):  # a Mac's, with a DOCTYPE in it
+                prs.part.drop_rel(rid)
         _widen(prs)
         return prs
-    blob = _checked(template)
+    blob = clean_template(template).blob
     try:
         prs = Presentation(io.BytesIO(blob))
     except Exception as exc:
         raise TemplateError(UNREADABLE) from exc
     if not any(kind(ph) in TITLES for layout in prs.slide_layouts for ph in layout.placeholders):
         raise TemplateError(NO_TITLE)
-    _drop_slides(prs)
     if not prs.slide_width or not prs.slide_height:
         prs.slide_width, prs.slide_height = WIDE
     return prs
-
-
-def _checked(template: bytes) -> bytes:
-    """The template's bytes, a presentation for python-pptx (a .potx's main part renamed);
-    TemplateError for anything else, too large, or too large once unpacked."""
-    if len(template) > MAX_TEMPLATE:
-        raise TemplateError(
-            f"Ce modèle pèse {number(len(template) / 2**20, 1)} Mo, plus que les 20 Mo "
-            "acceptés : allégez-le (images compressées, diapositives d'exemple supprimées) "
-            "puis déposez-le de nouveau."
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(template)) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
-            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED:
-                raise TemplateError(
-                    "Ce modèle est anormalement volumineux une fois décompressé (plus de 150 Mo "
-                    f"ou de 3 000 éléments) : {SAVE_AS}"
-                )
-            if "word/document.xml" in names:
-                raise TemplateError(f"Ce fichier est un document Word, pas un modèle : {SAVE_AS}")
-            if "xl/workbook.xml" in names:
-                raise TemplateError(f"Ce fichier est un classeur Excel, pas un modèle : {SAVE_AS}")
-            if "ppt/presentation.xml" not in names or "[Content_Types].xml" not in names:
-                raise TemplateError(NOT_PPTX)
-            if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise TemplateError(
-                    "Ce modèle contient des macros (.pptm ou .potm) : enregistrez-le au format "
-                    "« Présentation PowerPoint (.pptx) » ou « Modèle PowerPoint (.potx) »."
-                )
-            types = archive.read("[Content_Types].xml")
-            if not any(t in types for t in _OTHER_MAINS):
-                return template
-            return _renamed(archive, infos, types)
-    except TemplateError:
-        raise
-    except Exception as exc:  # not a zip, a damaged one, an unknown compression…
-        raise TemplateError(NOT_PPTX) from exc
-
-
-def _renamed(archive: zipfile.ZipFile, infos, types: bytes) -> bytes:
-    for other in _OTHER_MAINS:
-        types = types.replace(other, _MAIN.encode())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in infos:
-            data = types if info.filename == "[Content_Types].xml" else archive.read(info)
-            copy.writestr(info.filename, data)
-    return out.getvalue()
-
-
-def _drop_slides(prs) -> None:
-    """The template's own slides removed (masters and layouts kept), with the section and
-    custom show lists that name them."""
-    ids = prs.slides._sldIdLst
-    for sld_id in list(ids):
-        prs.part.drop_rel(sld_id.rId)
-        ids.remove(sld_id)
-    for element in list(prs.part._element.iter()):
-        if element.tag.endswith("}sectionLst") or element.tag.endswith("}custShowLst"):
-            element.getparent().remove(element)
 
 
 def _widen(prs) -> None:

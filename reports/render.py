@@ -28,6 +28,18 @@ def deck_bytes(pack: Pack, picture: bytes | None, template: bytes | None = None)
         raise RenderError(str(exc)) from None
 
 
+def checked_template(template: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The template cleaned of what the deck must not carry (its external links, its
+    slides), and what was removed, in French; RenderError when it is refused."""
+    from reports.deck_template_clean import TemplateError, clean_template
+
+    try:
+        cleaned = clean_template(template)
+    except TemplateError as exc:
+        raise RenderError(str(exc)) from None
+    return cleaned.blob, cleaned.removed
+
+
 def workbook_bytes(pack: Pack, picture: bytes | None) -> bytes:
     from reports.workbook import workbook
 

@@ -1,7 +1,9 @@
 """The comité deck (reports/deck.py) read back with python-pptx: native charts and tables
 holding the pack's values, checked against the indicators computed directly on the demo
 data; small counts hidden in the EPCI table and chart; the département's template used,
-bad templates refused with a French message; hostile names kept as plain text."""
+bad templates refused with a French message, hostile ones (external links, DOCTYPE, OLE,
+ActiveX) cleaned or refused; hostile names kept as plain text, in the charts' workbooks
+too."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import io
 import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 from docx import Document
 from PIL import Image
@@ -19,11 +22,14 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 import settings
+from domain.spreadsheet_cells import is_formula_like
 from indicators import committee, coverage, funnel, headline, workload
 from indicators.catalogue import entry, shown
 from indicators.committee import Chart, Section, period_words
 from indicators.dataset import Period
 from reports.deck import TemplateError, deck
+from reports.deck_template_clean import clean_template
+from tests import _hostile_templates as hostile
 
 PERIOD = Period(date(2025, 1, 1), date(2025, 12, 31))
 KINDS = {
@@ -53,8 +59,13 @@ def map_png() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def prs(pack, map_png):
-    return _open(deck(pack, map_png=map_png))
+def content(pack, map_png) -> bytes:
+    return deck(pack, map_png=map_png)
+
+
+@pytest.fixture(scope="module")
+def prs(content):
+    return _open(content)
 
 
 def _open(content: bytes):
@@ -578,9 +589,110 @@ def test_hostile_names_stay_plain_text(pack):
     workbook = chart.part.chart_workbook.xlsx_part.blob
     sheet = zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in sheet  # "=HYPERLINK(…)" is a string in the chart's data, not a formula
+    # Each name is a text cell, a formula-like one with Excel's quote prefix (as in every
+    # workbook the product writes), so that editing the chart's data keeps it text.
+    cells = openpyxl.load_workbook(io.BytesIO(workbook)).active
+    names = [cells.cell(row=2 + i, column=1) for i in range(len(rows))]
+    assert [c.value for c in names] == HOSTILE[: len(rows)]
+    assert [c.data_type for c in names] == ["s"] * len(rows)
+    assert [c.quotePrefix for c in names] == [is_formula_like(n) for n in HOSTILE[: len(rows)]]
+    assert any(c.quotePrefix for c in names)
 
 
 def test_period_words_on_the_key_figures_slide(prs, pack):
     slide = _slides(prs, "Chiffres clés")[0]
     text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
     assert f"Sur la période : {period_words(pack.du, pack.au)}." in text
+
+
+# --- hostile templates: nothing in them reaches whoever opens the deck -------------------
+
+
+def _members(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {i.filename: archive.read(i) for i in archive.infolist()}
+
+
+def _nothing_hostile(content: bytes) -> None:
+    """No external link, no DOCTYPE or entity, no hostile target in any part, and no part
+    referring to a relationship it lacks."""
+    for name, data in _members(content).items():
+        assert b'TargetMode="External"' not in data, name
+        assert b"<!DOCTYPE" not in data.upper() and b"<!ENTITY" not in data.upper(), name
+        assert not [t for t in hostile.TARGETS if t in data], name
+    assert hostile.dangling_references(content) == []
+
+
+def test_the_default_deck_holds_no_doctype_nor_external_link(content):
+    _nothing_hostile(content)  # python-pptx's printer settings (a Mac plist) are left out
+
+
+def test_external_links_of_a_template_are_removed_and_said(pack):
+    template = hostile.with_external_links()
+    cleaned = clean_template(template)
+    assert cleaned.removed == (
+        f"{hostile.KEPT_LINKS} liens externes retirés du modèle",
+        f"{hostile.ACTIONS} actions au clic (macro, programme) retirées du modèle",
+    )
+    assert clean_template(cleaned.blob).removed == ()  # nothing left to remove
+    content = deck(pack, template=template)
+    _nothing_hostile(content)
+    prs = _open(content)
+    titles = [_title(s) for s in prs.slides]
+    assert titles[:2] == ["Comité de pilotage du mentorat", "Chiffres clés"]
+    assert "Diapositive du modèle" not in titles
+    assert len(prs.slides) == len(_open(deck(pack, template=hostile.base())).slides)
+    layouts = {layout.name: [s.name for s in layout.shapes] for layout in prs.slide_layouts}
+    assert "Mouchard" not in layouts["Title and Content"]  # the linked picture, gone alone
+    assert len(layouts["Title and Content"]) == len(_base_content_layout_shapes())
+    master = prs.slide_masters[0]._element
+    assert not master.xpath(".//a:hlinkClick")
+    assert not master.xpath("./p:cSld/p:bg")  # the linked background: the theme's instead
+
+
+def _base_content_layout_shapes() -> list[str]:
+    charter = Presentation(io.BytesIO(hostile.base()))
+    return [s.name for s in charter.slide_layouts[1].shapes]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: hostile.with_declaration(hostile.MASTER), id="master-entity"),
+        pytest.param(
+            lambda: hostile.with_declaration("[Content_Types].xml", hostile.LAUGHS),
+            id="content-types-laughs",
+        ),
+        pytest.param(
+            lambda: hostile.with_declaration(
+                "ppt/slideLayouts/_rels/slideLayout2.xml.rels",
+                '<!DOCTYPE x SYSTEM "http://evil.example/x.dtd">',
+            ),
+            id="rels-external-dtd",
+        ),
+        pytest.param(
+            lambda: hostile.with_declaration(hostile.THEME, hostile.LAUGHS, "utf-16"),
+            id="theme-utf16",
+        ),
+        pytest.param(lambda: hostile.with_declaration(hostile.SLIDE), id="own-slide"),
+    ],
+)
+def test_a_template_declaring_a_doctype_is_refused(pack, make):
+    with pytest.raises(TemplateError) as caught:
+        deck(pack, template=make())
+    assert "déclaration DOCTYPE ou ENTITY" in str(caught.value)
+    assert "refusé par sécurité" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (hostile.with_ole_object, "objets incorporés (OLE) ou des contrôles ActiveX"),
+        (hostile.with_activex, "objets incorporés (OLE) ou des contrôles ActiveX"),
+        (hostile.with_unremovable_link, "ne peut pas être retiré sans abîmer le diaporama"),
+    ],
+)
+def test_objects_and_links_that_cannot_be_removed_refuse_the_template(pack, make, words):
+    with pytest.raises(TemplateError) as caught:
+        deck(pack, template=make())
+    assert words in str(caught.value)

@@ -1,4 +1,5 @@
-"""The deck and the workbook open in LibreOffice: converted to PDF, one page per slide.
+"""The deck and the workbook open in LibreOffice: converted to PDF, one page per slide; so
+does a deck laid out on a hostile template once its external links are removed.
 
 Each half is skipped, with the reason, where LibreOffice's presentation or spreadsheet
 program is not installed (`apt-get install libreoffice-impress libreoffice-calc`): the CI
@@ -20,6 +21,7 @@ from indicators import committee
 from indicators.dataset import Period
 from reports.deck import deck
 from reports.workbook import workbook
+from tests import _hostile_templates as hostile
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PROGRAM = Path("/usr/lib/libreoffice/program")
@@ -68,6 +70,14 @@ def pack(demo_dataset):
 def test_libreoffice_opens_the_deck(pack, tmp_path):
     content = deck(pack)
     pdf = _pdf(tmp_path, "comite.pptx", content)
+    slides = len(Presentation(io.BytesIO(content)).slides)
+    assert _pages(pdf) == slides > 20
+
+
+@_needs(IMPRESS, "libreoffice-impress")
+def test_libreoffice_opens_a_deck_on_a_cleaned_hostile_template(pack, tmp_path):
+    content = deck(pack, template=hostile.with_external_links())
+    pdf = _pdf(tmp_path, "comite_charte.pptx", content)
     slides = len(Presentation(io.BytesIO(content)).slides)
     assert _pages(pdf) == slides > 20
 

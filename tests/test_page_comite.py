@@ -1,7 +1,8 @@
 """The Comité de pilotage page under AppTest on the demo database: the pack follows the
 sidebar's period and filters (and the address), its tiles equal the indicators for the same
 period and scope, an association gets its own pack with small counts hidden, the
-administrator freezes a pack and finds it again, deletes it."""
+administrator freezes a pack and finds it again, deletes it; only the administrator gives
+the deck a template, which is cleaned of its external links (said) or refused (said)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from indicators.dataset import Filters, Period
 from reports import frozen
 from store.db import make_engine
 from store.models import Journal
+from tests import _hostile_templates as hostile
 from tests.helpers import as_viewer, data_date_of, default_period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +100,41 @@ def test_the_direction_reads_and_downloads_but_does_not_freeze(demo_app):
     at = run("direction")
     assert at.get("download_button")
     assert not [b for b in at.button if "Figer" in b.label]
+
+
+@pytest.mark.parametrize(("role", "association"), [("direction", None), ("association", ENVOL)])
+def test_only_the_administrator_gives_the_deck_a_template(demo_app, role, association):
+    at = run(role, association)
+    assert at.get("download_button")  # the pack itself, on the default layout
+    assert not at.file_uploader
+
+
+def test_a_template_loses_its_external_links_and_says_so(demo_app):
+    at = run()
+    assert at.file_uploader(key="comite_modele")
+    template = hostile.with_external_links()
+    at.file_uploader(key="comite_modele").upload("charte.pptx", template).run()
+    assert not at.exception, at.exception
+    assert not [e for e in at.error if "modèle" in e.value]  # the pack's alerts aside
+    assert [i.value for i in at.info if "retiré" in i.value] == [
+        f"{hostile.KEPT_LINKS} liens externes retirés du modèle ; {hostile.ACTIONS} actions "
+        "au clic (macro, programme) retirées du modèle."
+    ]
+    assert [b.proto.label for b in at.get("download_button")][:2] == [
+        "Diaporama PowerPoint (.pptx)",
+        "Classeur Excel (.xlsx)",
+    ]
+
+
+def test_a_template_with_a_doctype_is_refused_in_french(demo_app):
+    at = run()
+    template = hostile.with_declaration(hostile.MASTER)
+    at.file_uploader(key="comite_modele").upload("charte.pptx", template).run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error if "modèle" in e.value]  # the pack's alerts aside
+    assert "déclaration DOCTYPE ou ENTITY" in error
+    assert any("mise en page par défaut" in c.value for c in at.caption)
+    assert at.get("download_button")  # the pack is still there, on the default layout
 
 
 @pytest.fixture

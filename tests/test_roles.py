@@ -34,6 +34,7 @@ def test_permissions_of_each_role():
             Right.MANAGE_ACCOUNTS,
             Right.FREEZE_COMITE_PACK,
             Right.DELETE_FROZEN_PACK,
+            Right.UPLOAD_DECK_TEMPLATE,
         },
         Role.DIRECTION: {Right.SEE_EVERY_ASSOCIATION},
         Role.ASSOCIATION: {Right.IMPORT_OWN_EXPORTS},
