@@ -16,9 +16,10 @@ ratio), then:
   `r:link` removed, a picture or background left with nothing to show removed), and so are
   click actions that run a macro or a program, and the workbooks embedded in charts. What
   was removed is said (« 3 liens externes retirés du modèle »);
-- stripped of its own slides (and their notes) and of its printer settings: only the
-  masters, layouts, theme and properties are kept, so nothing in the template's example
-  slides reaches the deck, and links to those slides from a layout are removed with them.
+- stripped of its own slides (and their notes), of their thumbnail, of its printer
+  settings and add-ins: only the masters, layouts, theme and properties are kept, so
+  nothing in the template's example slides reaches the deck, and links to those slides
+  from a layout are removed with them.
 
 A template PowerPoint saves as .potx (or .ppsx) is given the content type of a .pptx.
 """
@@ -114,9 +115,16 @@ CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 # Relationship types (their last segment) whose target the deck never carries: the
-# template's slides, and its printer settings (a printer's, not the deck's).
-_SLIDES = {"slide", "notesSlide"}
-_DROPPED = {*_SLIDES, "printerSettings"}
+# template's slides, its printer settings (a printer's, not the deck's), the picture of its
+# first slide, and its add-ins (fetched from a store when the file is opened).
+_DROPPED = {
+    "slide",
+    "notesSlide",
+    "printerSettings",
+    "thumbnail",
+    "webextension",
+    "webextensiontaskpanes",
+}
 _MACRO_RELS = {"vbaProject", "vbaProjectSignature", "attachedToolbars", "keyMapCustomizations"}
 _EMBEDDED_RELS = {"oleObject", "control", "activeXControl", "activeXControlBinary"}
 _MACRO_TYPES = ("macroenabled", "vbaproject")  # in a content type

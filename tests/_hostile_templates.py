@@ -27,6 +27,7 @@ THEME = "ppt/theme/theme1.xml"
 SLIDE = "ppt/slides/slide1.xml"
 NOTES = "ppt/notesSlides/notesSlide1.xml"
 PRESENTATION = "ppt/presentation.xml"
+TASKPANES = "ppt/webextensions/taskpanes.xml"
 
 # What no generated deck may hold, whatever the template held.
 TARGETS = (
@@ -180,6 +181,14 @@ def with_external_links() -> bytes:
     t.relate(THEME, "image", "http://evil.example/theme.png")
     t.relate(PRESENTATION, "hyperlink", "http://evil.example/presentation")
     t.relate("", "hyperlink", "http://evil.example/package")
+    # An add-in's task pane, which Office fetches from its store when the file is opened.
+    t.add_part(
+        TASKPANES,
+        "application/vnd.ms-office.webextensiontaskpanes+xml",
+        b'<?xml version="1.0"?><wetp:taskpanes xmlns:wetp="http://schemas.microsoft.com/'
+        b'office/webextensions/taskpanes/2010/11"/>',
+    )
+    t.relate("", "webextensiontaskpanes", TASKPANES, external=False)
     # The template's own slide and its notes (never carried into the deck).
     t.link_shape(SLIDE, t.relate(SLIDE, "hyperlink", "http://evil.example/diapositive"))
     t.linked_picture(SLIDE, t.relate(SLIDE, "image", "http://evil.example/slide.png"))

@@ -637,6 +637,9 @@ def test_external_links_of_a_template_are_removed_and_said(pack):
     assert clean_template(cleaned.blob).removed == ()  # nothing left to remove
     content = deck(pack, template=template)
     _nothing_hostile(content)
+    members = _members(content)
+    assert hostile.TASKPANES not in members  # the add-in
+    assert "docProps/thumbnail.jpeg" not in members  # the picture of the template's slide
     prs = _open(content)
     titles = [_title(s) for s in prs.slides]
     assert titles[:2] == ["Comité de pilotage du mentorat", "Chiffres clés"]
