@@ -28,7 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def key_file() -> Path:
-    """The key file the application reads: `PILOTAGE_SECRET_KEY_FILE`, else the local one."""
+    """The key file the application reads: the one the key-file setting names, else the
+    local one."""
     configured = (settings.SECRET_KEY_FILE.value() or "").strip()
     return Path(configured) if configured else DEFAULT_KEY_FILE
 

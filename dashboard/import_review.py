@@ -24,7 +24,7 @@ from dashboard.importing import (
 from dashboard.markdown import message, plain
 from domain.formatting import of_name, paris_time
 from domain.schema import KIND_LABELS, Kind
-from domain.text import normalise_key
+from domain.text import normalise_key, one_line
 from pipelines.api import NO_ANSWERS, Answers, IngestError, NeedsAssociation, Plan, load_key
 from pipelines.preview import unknown_labels
 
@@ -98,6 +98,7 @@ def _association_choice(widget: str, placeholder: str, label: str = "Association
         label,
         names,
         index=None,
+        format_func=one_line,  # a typed name as it will be stored: no control character
         placeholder=placeholder,
         accept_new_options=True,
         key=ASSOCIATION_KEY.format(widget),
@@ -136,7 +137,8 @@ def _association_line(
         elif plan is None:
             placeholder = "Lue dans le fichier, ou à choisir…"
         else:
-            placeholder = f"{plan.association} ({plan.association_said})"
+            # Escaped like any text from a file (a placeholder may be read as Markdown).
+            placeholder = f"{plain(plan.association or '')} ({plan.association_said})"
         with place:
             _association_choice(widget, placeholder)
         other = plan.names_another(plan.association or "") if plan and plan.association else None

@@ -57,8 +57,9 @@ def choose_association(at: AppTest, data: bytes, name: str) -> AppTest:
     """Choose the association on the file's line, or type a new name (the list accepts
     one: AppTest needs it among the options to send it)."""
     box = at.selectbox(key=f"association_{hashlib.sha256(data).hexdigest()[:16]}")
-    if name not in box.options:
-        box.options.append(name)
+    shown = box.format_func(name)  # the list shows a name as it will be stored
+    if shown not in box.options:
+        box.options.append(shown)
     box.set_value(name).run()
     assert not at.exception, at.exception
     return at

@@ -256,7 +256,9 @@ def test_the_pack_gives_the_interval_and_says_fragile():
         f"3 mois : 85,0{NNBSP}% (IC 95{NNBSP}% : {number(round(low, 4) * 100, 1)} – "
         f"{percent(round(high, 4))}) ; "
         "6 mois : fragile : moins de 20 binômes encore suivis à 6 mois ; "
-        "12 mois : fragile : moins de 20 binômes encore suivis à 12 mois."
+        "12 mois : fragile : moins de 20 binômes encore suivis à 12 mois. Binômes démarrés au "
+        "plus tard le 30/06/2025, quelle que soit l'année de leur démarrage (comme la page "
+        "« Durée des binômes » par défaut)."
     )
     assert section.chart.series == ["ic_bas", "survie", "ic_haut"]
     assert "IC 95 %" in section.definition and "fragile" in section.definition
