@@ -482,3 +482,15 @@ def test_a_file_another_association_imported_is_not_described_to_an_association(
     at = as_viewer(app("importer"), "association", "Envol").run()
     at.file_uploader(key="importer_fichiers").upload("export_mars.csv", EXPORT).run()
     assert "(import n° " in at.info[0].value  # its own import: described
+
+
+def test_streamlit_serves_nothing_outside_the_apps_sign_in():
+    """The server's own settings: no agent API (a page's content as JSON over HTTP, outside
+    the sign-in), no built-in table export, XSRF protection on."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml")
+                           .read_text(encoding="utf-8"))  # fmt: skip
+    assert config["server"]["enableAgentApi"] is False
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["disableDataExport"] is True
