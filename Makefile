@@ -13,7 +13,7 @@ PORT ?= 8501
 help:
 	@echo "make run    - installe, construit la base de démonstration si absente, lance l'application"
 	@echo "make test   - lance toute la suite de tests (lint, unitaires, PostgreSQL si configuré, navigateur si Chromium)"
-	@echo "make bench  - mesure l'ingestion de 100 000 lignes, le temps des pages et du pack du comité, la mémoire face aux fichiers hostiles"
+	@echo "make bench  - mesure l'ingestion de 100 000 lignes, le temps des pages, 20 sessions ouvertes ensemble, le pack du comité, la mémoire face aux fichiers hostiles"
 	@echo "make demo   - reconstruit la base de démonstration à partir des fichiers de démonstration"
 	@echo "make layouts - mesure la reconnaissance des colonnes et des libellés sur le corpus de présentations"
 	@echo "make docs   - réécrit dans le README le tableau des réglages et la référence de la ligne de commande"
@@ -70,6 +70,7 @@ docs: $(DEPS)
 bench: $(DEPS)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.sessions
 	$(BIN)/python -m bench.pack
 	$(BIN)/python -m bench.hostile
 
