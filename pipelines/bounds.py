@@ -37,6 +37,8 @@ _REF = rb"([A-Z]{1,3})([0-9]{1,9})"
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]{1,3}[0-9]{1,9}:)?" + _REF)
 _CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"" + _REF + rb"\"")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,9})\"")
+_REF_FAST = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')
+_ODD_REFS = (b'\tr="', b'\nr="', b'\rr="', b'"r="', b"'r=", b" r='", b" r =", b" r\t")
 _TAIL = 256  # bytes kept between chunks so that no tag is cut in two
 
 
@@ -89,18 +91,37 @@ def check_extent(filename: str, sheet: str | None, extent: Extent, partial: bool
         raise TooLarge(msg_too_large(filename, sheet, extent, partial))
 
 
+def _last_column(letters) -> int:
+    """The greatest column among letter references: a longer one is further right, and
+    between two of the same length, the alphabetical order is the columns' order."""
+    return _column_number(max(set(letters), key=lambda ref: (len(ref), ref)))
+
+
+def _widen(extent: Extent, refs: list) -> None:
+    if refs:
+        letters, numbers = zip(*refs, strict=True)
+        extent.widen(max(map(int, numbers)), _last_column(letters))
+
+
 def xlsx_extent(stream) -> Extent:
-    """The extent of one worksheet's XML, read in chunks."""
+    """The extent of one worksheet's XML, read in chunks. Each chunk's references are
+    found by one search and reduced by `max`: a 100,000-row sheet holds 3 million cell
+    references, and three searches per chunk with one Python call per reference cost ≈ 6 s
+    (`make bench`). The fast search reads ` r="…"`, as every writer spells it (and any
+    other tag's `r` attribute, which can only widen the extent); a chunk that spells one
+    otherwise (another separator before `r`) is searched tag by tag as before."""
     extent = Extent()
     tail = b""
     while chunk := stream.read(CHUNK):
         text = tail + chunk
-        for match in _DIMENSION.finditer(text):
-            extent.widen(int(match.group(2)), _column_number(match.group(1)))
-        for match in _CELL.finditer(text):
-            extent.widen(int(match.group(2)), _column_number(match.group(1)))
-        for match in _ROW.finditer(text):
-            extent.widen(int(match.group(1)), extent.columns)
+        if b"dimension" in text:
+            _widen(extent, _DIMENSION.findall(text))
+        if any(odd in text for odd in _ODD_REFS):
+            _widen(extent, _CELL.findall(text))
+            if rows := _ROW.findall(text):
+                extent.widen(max(map(int, rows)), extent.columns)
+        else:
+            _widen(extent, _REF_FAST.findall(text))  # a row's reference has no letters
         tail = text[-_TAIL:]
     return extent
 

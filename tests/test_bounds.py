@@ -68,6 +68,23 @@ def test_a_lying_dimension_is_refused_too():
         read_table(out.getvalue(), "bombe.xlsx", header_score)
 
 
+@pytest.mark.parametrize(
+    ("xml", "extent"),
+    [
+        (b'<dimension ref="A1:C2"/><row r="2" spans="1:3"><c r="AB7" t="s"/></row>', (7, 28)),
+        (b'<row r="9"><c r="B9"/></row><row r="300001"/>', (300_001, 2)),
+        # another separator than a space before `r`: searched tag by tag, as before
+        (b'<row\tr="4"><c\tr="XFD4"/></row>', (4, 16_384)),
+        (b'<row r="2"><c\nr="ZZ12"/></row>', (12, 702)),
+    ],
+)
+def test_an_xlsx_sheets_extent_is_its_furthest_reference(xml, extent):
+    from pipelines.bounds import xlsx_extent
+
+    found = xlsx_extent(io.BytesIO(b"<worksheet><sheetData>" + xml + b"</sheetData></worksheet>"))
+    assert (found.rows, found.columns) == extent
+
+
 def test_an_ods_cell_repeated_over_the_sheet_is_refused():
     pytest.importorskip("odf")
     buffer = io.BytesIO()
