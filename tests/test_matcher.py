@@ -281,3 +281,18 @@ def test_surnames_that_are_communes_stay_names_but_many_places_are_no_one():
     towns_column = next(g for g in guesses if g.position == 1)
     # The header says a name, the cells say places: asked, neither guessed.
     assert towns_column.field is None and towns_column.ask
+
+
+def test_a_column_of_hours_is_numbers_not_satisfaction_scores():
+    """« 2.0 », « 3.0 » read like the scores 2 and 3 of a satisfaction table, but a column of
+    hours with halves (1.5, 2.5) is numbers: never a column of labels to ask about."""
+    import pandas as pd
+
+    from pipelines.matcher.cells import holds_known_labels
+
+    for cells in (["1.5", "2.0", "2.5", "3.0", "4.0"] * 4, [1.5, 2.0, 2.5, 3.0, 4.0] * 4):
+        shape = describe(pd.Series(cells, dtype="object"))
+        assert shape.numbers == 1.0
+        assert not holds_known_labels(shape)
+    scores = describe(pd.Series(["très satisfait", "satisfait", "peu satisfait"] * 5))
+    assert holds_known_labels(scores)  # labels are still labels

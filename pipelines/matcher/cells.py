@@ -32,6 +32,7 @@ MAX_DISTINCT_LABELS = 120
 SERIAL_MIN, SERIAL_MAX = 32874, 54789  # Excel serial numbers of 1990-01-01 .. 2049-12-31
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-. ]*(?:[ '’\-.,]+[^\W\d_]+)*\.?$")
 _PHONE = re.compile(r"^\+?[\d .\-/()]{9,}$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _DATE_SHAPED = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\b")
 _YES_NO = frozenset(
     {"oui", "non", "o", "n", "x", "vrai", "faux", "yes", "no", "1", "0", "ok", "ko", "v"}
@@ -53,6 +54,7 @@ class CellShape:
     years: tuple[int, int, int] | None = None  # min, median, max year of the dates
     future: float = 0.0  # among the dates, those after today (plans, not steps)
     ints: float = 0.0
+    numbers: float = 0.0  # whole or decimal numbers (« 1.5 », « 2,5 », « 3 »)
     int_range: tuple[int, int] | None = None
     insee: float = 0.0
     postcodes: float = 0.0
@@ -129,6 +131,9 @@ def describe(
     ]
     ints = [int(x) for x in numbers if float(x).is_integer()]
     shape.ints = len(ints) / n
+    shape.numbers = (
+        sum(_is_number(v) or bool(_NUMBER.match(t)) for v, t in zip(cells, texts, strict=True)) / n
+    )
     if ints:
         shape.int_range = (min(ints), max(ints))
     codes = [_code(t) for t in texts]
@@ -186,8 +191,9 @@ MAX_LABEL_VARIETY = 60  # more distinct values than this: names, ids or comments
 
 
 def _may_hold_labels(shape: CellShape, distinct: int) -> bool:
-    """Labels are few and neither dates nor numbers: other columns skip the label tables."""
-    if shape.any_dates >= 0.8 or shape.ints >= 0.8 or shape.insee >= 0.8:
+    """Labels are few and neither dates nor numbers (whole or decimal: hours « 1.5 »,
+    « 2.0 » are no scores): other columns skip the label tables."""
+    if shape.any_dates >= 0.8 or max(shape.ints, shape.numbers) >= 0.8 or shape.insee >= 0.8:
         return False
     return distinct <= MAX_LABEL_VARIETY or shape.distinct <= 0.5 * shape.filled
 
