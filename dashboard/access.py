@@ -37,7 +37,7 @@ from store.models import Association
 
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 TOKEN = "_pilotage_token"  # session state: the lasting sign-in's token (auth/sessions.py)
-SIGNED_OUT = "_pilotage_signed_out"  # session state: the browser must drop its token
+SIGNED_OUT = "_pilotage_signed_out"  # session state: the token this page was opened with ended
 ALLOWED = "_pilotage_allowed"  # session state: the identity this run's page was allowed for
 REFUSED = "_pilotage_refused"  # session state: why the download just clicked was refused
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1"}
@@ -149,8 +149,9 @@ def _local_session() -> Identity | None:
     identity = st.session_state.get(IDENTITY)
     token = st.session_state.get(TOKEN)
     if isinstance(identity, Identity):
-        # Every sign-in from the form holds a token; an identity without one comes from a
-        # test harness and is checked against the accounts table only.
+        # A page opened with the cookie holds its token. An identity without one has just
+        # signed in (its browser is on its way to the session route, which sets the cookie)
+        # or comes from a test harness: it is checked against the accounts table only.
         now = sessions.resume(engine(), token) if token else current_identity(engine(), identity)
         if now is None:
             st.session_state.pop(IDENTITY, None)
@@ -190,12 +191,14 @@ def first_admin_wanted() -> bool:
 
 
 def signed_in(identity: Identity) -> None:
-    """Start a lasting session for a local account that has just signed in."""
-    token, _ = sessions.open_session(engine(), identity)
+    """Start a lasting session for a local account that has just signed in: the browser
+    takes a one-time ticket to the server, which gives it the session's cookie
+    (dashboard/session_cookie.py)."""
+    ticket = sessions.open_ticket(engine(), identity)
     st.session_state[IDENTITY] = identity
-    st.session_state[TOKEN] = token
+    st.session_state.pop(TOKEN, None)
     st.session_state.pop(SIGNED_OUT, None)
-    session_cookie.start_afresh()
+    session_cookie.hand_over(ticket)
 
 
 def _sign_in_form(refused: str | None = None) -> None:
@@ -235,7 +238,8 @@ def _sign_in_form(refused: str | None = None) -> None:
 
 def sign_out() -> None:
     """End the session here and everywhere: every open session of the account (other tabs,
-    other browsers) is ended in the database, and this browser drops its cookie."""
+    other browsers) is ended in the database, and the browser goes through the server's
+    sign-out route, which drops its cookie."""
     identity = st.session_state.pop(IDENTITY, None) or st.session_state.pop(SIGNED_IN_ONCE, None)
     st.session_state.pop(TOKEN, None)
     st.session_state[SIGNED_OUT] = True
@@ -271,7 +275,7 @@ def require(stem: str) -> Identity:
     refused = st.session_state.pop(REFUSED, None)
     identity = viewer()
     if identity is None:
-        session_cookie.sync(None, 0)
+        session_cookie.sync()
         if first_admin_wanted():
             first_admin_form(engine(), origin(), oidc_configured(), signed_in)
         else:
@@ -289,7 +293,7 @@ def require(stem: str) -> Identity:
     if load_is_demo():
         st.info(DEMO_BANNER, icon=":material/science:")
     _sidebar(identity)
-    session_cookie.sync(st.session_state.get(TOKEN), sessions.session_hours() * 3600)
+    session_cookie.sync()
     return identity
 
 

@@ -1,6 +1,6 @@
 """Start the dashboard: `python -m dashboard.server [options of streamlit run]`.
 
-`streamlit run app.py` with the options given, and three settings Streamlit has no option
+`streamlit run app.py` with the options given, and four settings Streamlit has no option
 for:
 - the menu is always the one app.py builds (st.navigation, by role). Left to itself, a fresh
   server whose first visitor opens the address of a page (a bookmark, a shared link, a
@@ -9,6 +9,8 @@ for:
   sign-in;
 - Streamlit's own interface is in French (dashboard/streamlit_fr.py: its static files served
   from a translated copy);
+- the lasting sign-in's cookie is set and dropped by the server, HttpOnly, through two
+  routes added to Streamlit's (dashboard/session_routes.py);
 - the dataset starts loading as soon as the server has started, before the first visitor.
 """
 
@@ -50,11 +52,12 @@ def main(arguments: list[str]) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    from dashboard import streamlit_fr
+    from dashboard import session_routes, streamlit_fr
 
     # What st.navigation sets on its first call; set before the first session instead.
     PagesManager.uses_pages_directory = False
     streamlit_fr.install()
+    session_routes.install()
     load_data_once_started()
     sys.argv = ["streamlit", "run", str(APP), *arguments]
     cli.main()

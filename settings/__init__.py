@@ -158,6 +158,15 @@ SESSION_HOURS = Setting(
     maximum=24,
     unit="d'heures",
 )
+BEHIND_PROXY = Setting(
+    "PILOTAGE_DERRIERE_PROXY",
+    Kind.FLAG,
+    "`1` : le serveur est derrière un proxy inverse qui écrit `X-Forwarded-Proto` ; le cookie "
+    "de connexion est alors `Secure` quand cet en-tête vaut `https`. Sans ce réglage, "
+    "l'en-tête est ignoré (un visiteur pourrait l'écrire) : le cookie n'est `Secure` que si "
+    "Streamlit sert lui-même le HTTPS (`server.sslCertFile`)",
+    default=False,
+)
 
 # --- diagnosis ---------------------------------------------------------------------------
 
@@ -209,6 +218,7 @@ SETTINGS: tuple[Setting, ...] = (
     FAILURES_BEFORE_LOCK,
     LOCK_MINUTES,
     SESSION_HOURS,
+    BEHIND_PROXY,
     DEBUG,
     TEST_PG_URL,
     KILL_AT,

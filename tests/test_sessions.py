@@ -1,13 +1,17 @@
 """Sign-in that lasts (auth/sessions.py, dashboard/session_cookie.py) and the first
 administrator created from the local machine (dashboard/first_admin.py), under AppTest.
 
-A reload is a new AppTest whose request carries the cookie the first one was given
-(`dashboard.session_cookie.sent_token` patched: AppTest has no browser to keep cookies)."""
+After a sign-in the page sends the browser to the session route with a one-time ticket;
+here the test redeems it as the route does (`sessions.redeem`), and a reload is a new
+AppTest whose request carries the cookie the route gave (`dashboard.session_cookie.sent_token`
+patched: AppTest has no browser to keep cookies). The route itself is tested on a real
+server in tests/test_server.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from sqlalchemy import select, update
@@ -15,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from auth import accounts, passwords, sessions
-from dashboard import access, session_cookie
+from auth.roles import Identity, Role
+from dashboard import access, data, session_cookie, session_routes
 from store.audit import entries
 from store.models import SessionConnexion
 from tests import test_access
@@ -31,13 +36,42 @@ def fast_hashes(monkeypatch):
     monkeypatch.setattr(passwords, "HASHER", cheap_hasher())
 
 
+@pytest.fixture(autouse=True)
+def served_with_its_routes(monkeypatch):
+    """As `python -m dashboard.server` starts it: the session routes are there."""
+    monkeypatch.setattr(session_routes, "INSTALLED", True)
+
+
 def _rows(engine) -> list:
     with engine.connect() as conn:
         return conn.execute(select(TABLE)).all()
 
 
+def _navigation(at: AppTest) -> list[str]:
+    """The page's scripts that send the browser to one of the server's session routes."""
+    return [e.proto.body for e in at.get("html") if "data-pilotage='session'" in e.proto.body]
+
+
+def _ticket(at: AppTest) -> str:
+    """The ticket the page gives the browser after a sign-in; never the token."""
+    (script,) = _navigation(at)
+    assert "document.cookie" not in script and sessions.COOKIE not in script
+    assert access.TOKEN not in at.session_state  # no token before the route gives one
+    found = re.fullmatch(
+        r"<script data-pilotage='session'>window\.location\.replace\("
+        r'"/_pilotage/session\?ticket=([A-Za-z0-9_-]{43})&retour=" \+ encodeURIComponent\('
+        r"window\.location\.pathname \+ window\.location\.search\)\);</script>",
+        script,
+    )
+    assert found, script
+    return found[1]
+
+
 def _token(at: AppTest) -> str:
-    return at.session_state[access.TOKEN]
+    """What the browser holds once the session route has taken the page's ticket."""
+    opened = sessions.redeem(data.engine(), _ticket(at))  # the route's database
+    assert opened is not None
+    return opened[0]
 
 
 def _reload(monkeypatch, page: str, token: str | None) -> AppTest:
@@ -48,21 +82,55 @@ def _reload(monkeypatch, page: str, token: str | None) -> AppTest:
     return at
 
 
-def _cookie_scripts(at: AppTest) -> list[str]:
-    return [e.proto.body for e in at.get("html") if sessions.COOKIE in e.proto.body]
+def _lasts(row) -> dt.timedelta:
+    return row.expire_le.replace(tzinfo=dt.UTC) - row.cree_le.replace(tzinfo=dt.UTC)
 
 
-def test_sign_in_gives_a_cookie_the_database_knows_only_hashed(real_db):
+def test_sign_in_gives_a_ticket_then_a_cookie_the_database_knows_only_hashed(real_db):
     at = sign_in(app("donnees").run(), "claire@cd59.fr", PASSWORD)
-    token = _token(at)
+    assert at.title[0].value == "Données consolidées"  # signed in until the browser leaves
+    ticket = _ticket(at)
     (row,) = _rows(real_db)
+    assert row.identifiant == "claire@cd59.fr" and ticket not in row.jeton_sha256
+    assert row.jeton_sha256 != hashlib.sha256(ticket.encode()).hexdigest()
+    assert _lasts(row) == dt.timedelta(seconds=sessions.TICKET_SECONDS)
+    assert sessions.resume(real_db, ticket) is None  # a ticket is not a token
+    token, max_age = sessions.redeem(real_db, ticket)
+    assert max_age == 8 * 3600 and token != ticket
+    (row,) = _rows(real_db)  # the same row, now the session's
     assert row.jeton_sha256 == hashlib.sha256(token.encode()).hexdigest()
-    assert token not in row.jeton_sha256 and row.identifiant == "claire@cd59.fr"
-    lasts = row.expire_le.replace(tzinfo=dt.UTC) - row.cree_le.replace(tzinfo=dt.UTC)
-    assert lasts == dt.timedelta(hours=8)
-    (script,) = _cookie_scripts(at)
-    assert f"{sessions.COOKIE}={token};" in script and "Max-Age=28800" in script
-    assert "SameSite=Strict" in script
+    assert _lasts(row) == dt.timedelta(hours=8)
+    assert sessions.resume(real_db, token).identifiant == "claire@cd59.fr"
+    assert sessions.redeem(real_db, ticket) is None  # once
+    assert sessions.redeem(real_db, token) is None  # a token is not a ticket
+
+
+def test_a_ticket_expires_and_ends_with_the_account_s_sessions(real_db):
+    identity = Identity("claire@cd59.fr", Role.ADMIN, None, "local")
+    late = sessions.open_ticket(real_db, identity)
+    with real_db.begin() as conn:
+        conn.execute(update(TABLE).values(expire_le=dt.datetime.now(dt.UTC)))
+    assert sessions.redeem(real_db, late) is None
+    ended = sessions.open_ticket(real_db, identity)
+    accounts.end_sessions(real_db, "claire@cd59.fr")  # signed out meanwhile
+    assert sessions.redeem(real_db, ended) is None
+    disabled = sessions.open_ticket(real_db, identity)
+    with real_db.begin() as conn:  # the account alone disabled, its ticket left open
+        conn.execute(update(accounts.TABLE).values(actif=False))
+    assert sessions.redeem(real_db, disabled) is None  # checked when the ticket is used
+    assert not accounts.open_sessions(real_db)
+    for wrong in (None, "", "court", "A" * 43, "A" * 101):
+        assert sessions.redeem(real_db, wrong) is None
+
+
+def test_without_the_routes_the_sign_in_lasts_the_browser_session_only(real_db, monkeypatch):
+    """Started by `streamlit run app.py`: no route to send the browser to, no script."""
+    monkeypatch.setattr(session_routes, "INSTALLED", False)
+    at = sign_in(app("donnees").run(), "claire@cd59.fr", PASSWORD)
+    assert at.title[0].value == "Données consolidées" and at.metric
+    assert not _navigation(at)
+    at.button(key="se_deconnecter").click().run()
+    assert at.title[0].value == "Connexion" and not _navigation(at)
 
 
 def test_a_reload_keeps_the_sign_in(real_db, monkeypatch):
@@ -70,7 +138,7 @@ def test_a_reload_keeps_the_sign_in(real_db, monkeypatch):
     again = _reload(monkeypatch, "synthese", token)
     assert again.title[0].value == "Synthèse" and again.metric
     assert "claire@cd59.fr" in again.sidebar.caption[0].value.replace("\u2060", "")
-    assert not _cookie_scripts(again)  # the browser already holds this very cookie
+    assert not _navigation(again)  # the browser already holds its cookie: it stays
 
 
 def test_sign_out_ends_the_session_everywhere(real_db, monkeypatch):
@@ -80,7 +148,8 @@ def test_sign_out_ends_the_session_everywhere(real_db, monkeypatch):
     assert other_tab.metric
     first.button(key="se_deconnecter").click().run()
     assert first.title[0].value == "Connexion"
-    assert any("Max-Age=0" in s for s in _cookie_scripts(first))  # the browser drops it
+    (script,) = _navigation(first)  # the browser goes through the route that drops it
+    assert '"/_pilotage/deconnexion?retour="' in script and "ticket" not in script
     other_tab.run()  # the other tab's next click
     assert other_tab.title[0].value == "Connexion" and shows_nothing(other_tab)
     assert _reload(monkeypatch, "donnees", token).title[0].value == "Connexion"

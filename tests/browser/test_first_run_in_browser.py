@@ -1,7 +1,9 @@
 """The journey of a new user in headless Chromium, on a clean demo database served on this
 machine: leave demo mode from the Importer (told what happens first), create the first
-administrator when asked, import one's own file, reload without being signed out, open a
-shared link to a filtered view, change the period then click a page at once, sign out."""
+administrator when asked (the sign-in cookie set by the server, HttpOnly, out of reach of
+the page's scripts), import one's own file, reload without being signed out, open a shared
+link to a filtered view, change the period then click a page at once, sign out (the cookie
+dropped)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from auth.sessions import COOKIE
 from tests.browser.conftest import CHROMIUM, demo_database, streamlit_server
 from tests.browser.test_upload_in_browser import _export, _open, _registered
 
@@ -65,6 +68,11 @@ def _agree(page, timeout: float = 60) -> None:
     raise AssertionError(f"figures and sidebar disagree (view, sidebar): {seen}")
 
 
+def _session_cookies(context) -> list[dict]:
+    """The browser's sign-in cookies, as the browser itself keeps them."""
+    return [cookie for cookie in context.cookies() if cookie["name"] == COOKIE]
+
+
 def _sidebar_text(page) -> str:
     return page.locator('[data-testid="stSidebar"]').inner_text().replace("\u2060", "")
 
@@ -96,6 +104,14 @@ def test_first_run_journey(server, browser):
     page.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)
     assert "chef@cd59.fr" in _sidebar_text(page)
     assert "importer" not in _nav_links(page)
+    # The cookie was set by the server's session route, which sent the browser back here
+    # (no ticket left in the address or the history); HttpOnly: no script of the page sees it.
+    assert page.url == f"{server}/importer"
+    (cookie,) = _session_cookies(context)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert not cookie["secure"]  # plain http on this machine, no proxy declared
+    assert COOKIE not in page.evaluate("document.cookie")
+    assert cookie["value"] not in page.content()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "envol.csv", "mimeType": "text/csv", "buffer": _export()}]
     )
@@ -156,6 +172,8 @@ def test_first_run_journey(server, browser):
         page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
     assert _nav_links(page) == []
+    assert not _session_cookies(context)  # dropped by the server's sign-out route
+    assert page.url == f"{server}/"  # back where it was: the Synthèse, the home page
     page.reload()
     page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
     other.locator('[data-testid="stSidebarNavLink"]', has_text="Entonnoir").first.click()
