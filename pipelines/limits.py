@@ -48,8 +48,11 @@ def too_long(frame: pd.DataFrame, kind: Kind) -> dict[str, tuple[pd.Series, int]
         if column not in frame:
             continue
         values = frame[column]
-        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
-        long = lengths > limit
+        try:
+            lengths = values.str.len()  # vectorised: no Python call per cell
+        except AttributeError:
+            continue  # not a text column (numbers, dates): never too long
+        long = (lengths > limit).fillna(False).astype(bool)
         if not long.any():
             continue
         if column in NOT_CUT:
