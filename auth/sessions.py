@@ -93,6 +93,19 @@ def open_ticket(engine: Engine, identity: Identity) -> str:
     return ticket
 
 
+def ticket_not_ended(engine: Engine, ticket: str | None) -> bool:
+    """Whether the sign-in of `ticket` was not ended (sign-out, « Terminer les sessions »)
+    before the browser redeemed it: the page drawn right after the sign-in form, before the
+    browser comes back with its cookie, is that sign-in's."""
+    if not _well_formed(ticket):
+        return False
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(TABLE.c.fin_le).where(TABLE.c.jeton_sha256 == _ticket_digest(ticket))
+        ).first()
+    return row is not None and row.fin_le is None
+
+
 def redeem(engine: Engine, ticket: str | None) -> tuple[str, int] | None:
     """The session a ticket opens: (its token, its lifetime in seconds), once; None when
     the ticket is unknown, already used, expired or ended, or its account disabled since."""

@@ -37,6 +37,7 @@ from store.models import Association
 
 IDENTITY = "_pilotage_identity"  # session state: the signed-in Identity
 TOKEN = "_pilotage_token"  # session state: the lasting sign-in's token (auth/sessions.py)
+TICKET = "_pilotage_ticket"  # session state: the ticket of a sign-in made on this page
 SIGNED_OUT = "_pilotage_signed_out"  # session state: the token this page was opened with ended
 ALLOWED = "_pilotage_allowed"  # session state: the identity this run's page was allowed for
 REFUSED = "_pilotage_refused"  # session state: why the download just clicked was refused
@@ -151,11 +152,19 @@ def _local_session() -> Identity | None:
     if isinstance(identity, Identity):
         # A page opened with the cookie holds its token. An identity without one has just
         # signed in (its browser is on its way to the session route, which sets the cookie)
-        # or comes from a test harness: it is checked against the accounts table only.
-        now = sessions.resume(engine(), token) if token else current_identity(engine(), identity)
+        # or comes from a test harness: it is checked against the accounts table, and a
+        # sign-in made here against its ticket (its sessions ended elsewhere: signed out).
+        ticket = st.session_state.get(TICKET)
+        if token:
+            now = sessions.resume(engine(), token)
+        elif ticket and not sessions.ticket_not_ended(engine(), ticket):
+            now = None
+        else:
+            now = current_identity(engine(), identity)
         if now is None:
             st.session_state.pop(IDENTITY, None)
             st.session_state.pop(TOKEN, None)
+            st.session_state.pop(TICKET, None)
             st.session_state[SIGNED_OUT] = True
         else:
             st.session_state[IDENTITY] = now
@@ -196,6 +205,7 @@ def signed_in(identity: Identity) -> None:
     (dashboard/session_cookie.py)."""
     ticket = sessions.open_ticket(engine(), identity)
     st.session_state[IDENTITY] = identity
+    st.session_state[TICKET] = ticket
     st.session_state.pop(TOKEN, None)
     st.session_state.pop(SIGNED_OUT, None)
     session_cookie.hand_over(ticket)
@@ -308,6 +318,7 @@ class Asker:
     identity: Identity
     origin: str | None
     token: str | None = None
+    ticket: str | None = None  # a sign-in made on the page, not yet taken back as a cookie
     user_info: Mapping | None = field(default=None, compare=False)
     role_claim: str | None = None
     association_claim: str | None = None
@@ -330,7 +341,8 @@ def asker() -> Asker:
         )
     if identity.source == "demo":
         return Asker(identity, origin(), local=listens_locally())
-    return Asker(identity, origin(), token=st.session_state.get(TOKEN))
+    token, ticket = st.session_state.get(TOKEN), st.session_state.get(TICKET)
+    return Asker(identity, origin(), token=token, ticket=None if token else ticket)
 
 
 ENDED = "session terminée ou compte désactivé"
@@ -350,7 +362,12 @@ def check_again(who: Asker, db: Engine) -> Identity | str:
     the identity provider's claims and account, the demo database)."""
     before = who.identity
     if before.source == "local":
-        now = sessions.resume(db, who.token) if who.token else current_identity(db, before)
+        if who.token:
+            now = sessions.resume(db, who.token)
+        elif who.ticket and not sessions.ticket_not_ended(db, who.ticket):
+            now = None  # signed in on this page, then its sessions ended elsewhere
+        else:
+            now = current_identity(db, before)
     elif before.source == "oidc":
         now = None
         if who.user_info is not None:

@@ -4,6 +4,7 @@ PostgreSQL, so every database test runs on both."""
 from __future__ import annotations
 
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -125,3 +126,15 @@ def demo(demo_db_url, demo_dataset):
     engine = make_engine(demo_db_url)
     yield engine, demo_dataset
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Streamlit's script runner (AppTest) leaves `sys.modules["__main__"]` set to the last
+    page it ran; a process started with « spawn » afterwards in the same worker would run
+    that page as its main module (and die before its task: BrokenProcessPool). Each test
+    gets the main module back as it found it."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
