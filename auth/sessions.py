@@ -23,6 +23,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from auth.accounts import (
     account_identity,
+    current_identity,
     end_sessions,
     normalise_identifiant,
     session_hours,
@@ -177,6 +178,21 @@ def resume(engine: Engine, token: str | None) -> Identity | None:
     return account_identity(engine, row.identifiant, "local")
 
 
+def still_signed_in(
+    engine: Engine, identity: Identity, token: str | None = None, ticket: str | None = None
+) -> Identity | None:
+    """A local sign-in checked again, as the database says now: `identity` as its account
+    is now, or None once it is signed out. With the lasting sign-in's `token`, its session
+    (`resume`). Without one, a sign-in made on the page holds its `ticket` (the browser has
+    not come back with its cookie yet): None when its sessions were ended elsewhere
+    meanwhile; else (no ticket: a test harness) the account as the table says now."""
+    if token:
+        return resume(engine, token)
+    if ticket and not ticket_not_ended(engine, ticket):
+        return None
+    return current_identity(engine, identity)
+
+
 __all__ = [
     "COOKIE",
     "TICKET_SECONDS",
@@ -187,4 +203,5 @@ __all__ = [
     "redeem",
     "resume",
     "session_hours",
+    "still_signed_in",
 ]

@@ -21,7 +21,6 @@ from auth.accounts import (
     AccountError,
     any_admin,
     authenticate,
-    current_identity,
     end_sessions,
     record_oidc_sign_in,
 )
@@ -154,13 +153,7 @@ def _local_session() -> Identity | None:
         # signed in (its browser is on its way to the session route, which sets the cookie)
         # or comes from a test harness: it is checked against the accounts table, and a
         # sign-in made here against its ticket (its sessions ended elsewhere: signed out).
-        ticket = st.session_state.get(TICKET)
-        if token:
-            now = sessions.resume(engine(), token)
-        elif ticket and not sessions.ticket_not_ended(engine(), ticket):
-            now = None
-        else:
-            now = current_identity(engine(), identity)
+        now = sessions.still_signed_in(engine(), identity, token, st.session_state.get(TICKET))
         if now is None:
             st.session_state.pop(IDENTITY, None)
             st.session_state.pop(TOKEN, None)
@@ -362,12 +355,7 @@ def check_again(who: Asker, db: Engine) -> Identity | str:
     the identity provider's claims and account, the demo database)."""
     before = who.identity
     if before.source == "local":
-        if who.token:
-            now = sessions.resume(db, who.token)
-        elif who.ticket and not sessions.ticket_not_ended(db, who.ticket):
-            now = None  # signed in on this page, then its sessions ended elsewhere
-        else:
-            now = current_identity(db, before)
+        now = sessions.still_signed_in(db, before, who.token, who.ticket)
     elif before.source == "oidc":
         now = None
         if who.user_info is not None:

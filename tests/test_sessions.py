@@ -123,6 +123,25 @@ def test_a_ticket_expires_and_ends_with_the_account_s_sessions(real_db):
         assert sessions.redeem(real_db, wrong) is None
 
 
+def test_still_signed_in_checks_the_token_else_the_ticket_else_the_account(real_db):
+    """The one check the pages (at every run) and the download gate (at the click) make."""
+    identity = Identity("claire@cd59.fr", Role.ADMIN, None, "local")
+    token, _ = sessions.open_session(real_db, identity)
+    ticket = sessions.open_ticket(real_db, identity)
+    assert sessions.still_signed_in(real_db, identity, token) == identity
+    assert sessions.still_signed_in(real_db, identity, token, "A" * 43) == identity
+    assert sessions.still_signed_in(real_db, identity, None, ticket) == identity
+    assert sessions.still_signed_in(real_db, identity) == identity  # the account, now
+    assert sessions.still_signed_in(real_db, identity, "A" * 43) is None  # an unknown token
+    accounts.end_sessions(real_db, "claire@cd59.fr")
+    assert sessions.still_signed_in(real_db, identity, token) is None
+    assert sessions.still_signed_in(real_db, identity, None, ticket) is None
+    assert sessions.still_signed_in(real_db, identity) == identity  # no ticket: the account
+    with real_db.begin() as conn:
+        conn.execute(update(accounts.TABLE).values(actif=False))
+    assert sessions.still_signed_in(real_db, identity) is None
+
+
 def test_without_the_routes_the_sign_in_lasts_the_browser_session_only(real_db, monkeypatch):
     """Started by `streamlit run app.py`: no route to send the browser to, no script."""
     monkeypatch.setattr(session_routes, "INSTALLED", False)
