@@ -141,3 +141,30 @@ def test_a_csv_of_too_many_cells_is_refused(engine, key):
     report = ingest(engine, f"{head}\n{body}".encode(), "large.csv", key, association="E")
     assert report.statut == "rejete" and "au-delà" in report.erreurs[0]
     assert counts(engine)["imports"] == 0
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<c r="A1"/><c r="AB12"/><c r="XFD300001"/>',
+        b'<row r="7"/><c r="ABCD9"/><c r="A1234567890"/><c r="Z"/><c r="9x"/>',  # no match
+        b'<c r="A007"/><c r="ZZ99" s="1"/><f ref="A1:B2" r1="C3"/>',
+        b'<c r="B2"/>\n<c\tr="C3"/>',  # odd spellings: None, searched tag by tag
+        b"<c r='D4'/>",
+        b'<c r = "E5"/>',
+        b'<c s="1"r="F6"/>',
+        b'<c r="AA1',  # cut by the chunk's end
+        b"",
+    ],
+)
+def test_the_array_search_finds_what_the_regex_finds(xml):
+    """`_fast_extent` is `_REF_FAST` and `_widen` computed on arrays; None exactly when
+    the chunk spells a reference otherwise (`_ODD_REFS`)."""
+    from pipelines.bounds import _ODD_REFS, _REF_FAST, Extent, _fast_extent, _widen
+
+    expected = None
+    if not any(odd in xml for odd in _ODD_REFS):
+        extent = Extent()
+        _widen(extent, _REF_FAST.findall(xml))
+        expected = (extent.rows, extent.columns)
+    assert _fast_extent(xml) == expected
