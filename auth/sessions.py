@@ -56,22 +56,28 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops it
 
 
+def _open_row(engine: Engine, identity: Identity, digest: str, lasts: dt.timedelta) -> None:
+    """The row of an open sign-in: the account, the `digest` of its secret (a token's or a
+    ticket's), valid for `lasts` from now."""
+    now = _now()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(TABLE).values(
+                jeton_sha256=digest,
+                identifiant=normalise_identifiant(identity.identifiant),
+                cree_le=now,
+                expire_le=now + lasts,
+                fin_le=None,
+            )
+        )
+
+
 def open_session(engine: Engine, identity: Identity) -> tuple[str, int]:
     """A new session for a signed-in local account: (the token for the browser, its
     lifetime in seconds)."""
     hours = session_hours()
     token = secrets.token_urlsafe(32)
-    now = _now()
-    with engine.begin() as conn:
-        conn.execute(
-            insert(TABLE).values(
-                jeton_sha256=_digest(token),
-                identifiant=normalise_identifiant(identity.identifiant),
-                cree_le=now,
-                expire_le=now + dt.timedelta(hours=hours),
-                fin_le=None,
-            )
-        )
+    _open_row(engine, identity, _digest(token), dt.timedelta(hours=hours))
     return token, hours * 3600
 
 
@@ -80,17 +86,7 @@ def open_ticket(engine: Engine, identity: Identity) -> str:
     to the session route within `TICKET_SECONDS`, which `redeem`s it for the session's
     token. Until then the row counts as an open session, and sign-out ends it like one."""
     ticket = secrets.token_urlsafe(32)
-    now = _now()
-    with engine.begin() as conn:
-        conn.execute(
-            insert(TABLE).values(
-                jeton_sha256=_ticket_digest(ticket),
-                identifiant=normalise_identifiant(identity.identifiant),
-                cree_le=now,
-                expire_le=now + dt.timedelta(seconds=TICKET_SECONDS),
-                fin_le=None,
-            )
-        )
+    _open_row(engine, identity, _ticket_digest(ticket), dt.timedelta(seconds=TICKET_SECONDS))
     return ticket
 
 
