@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from babel.dates import get_day_names, get_month_names
 
 from dashboard.markdown import chart_text
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f1f1f")
+
+
+def _months(width: str) -> list[str]:
+    """French month names, January first, as Babel (CLDR) writes them: « janvier » …,
+    « janv. », « févr. », « mars », « mai » … (abbreviated with a dot, short ones whole)."""
+    names = get_month_names(width, locale="fr_FR")
+    return [names[month] for month in range(1, 13)]
+
+
+def _days(width: str) -> list[str]:
+    """French day names, Sunday first as plotly.js (d3) wants them; Babel counts from
+    Monday (0) to Sunday (6)."""
+    names = get_day_names(width, locale="fr_FR")
+    return [names[6], *(names[day] for day in range(6))]
 
 
 # Plotly's own words (its toolbar, its messages, month names on a time axis) in French:
@@ -45,36 +60,10 @@ PLOTLY_FR = {
         "Produced with Plotly.js": "Réalisé avec Plotly.js",
     },
     "format": {
-        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        "months": [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        "shortMonths": [
-            "janv.",
-            "févr.",
-            "mars",
-            "avr.",
-            "mai",
-            "juin",
-            "juil.",
-            "août",
-            "sept.",
-            "oct.",
-            "nov.",
-            "déc.",
-        ],
+        "days": _days("wide"),
+        "shortDays": _days("abbreviated"),
+        "months": _months("wide"),
+        "shortMonths": _months("abbreviated"),
         "date": "%d/%m/%Y",
         "decimal": ",",
         "thousands": "\u202f",
