@@ -9,8 +9,9 @@ state, says what was done once (`DONE`), and its forms start empty (`ROUND`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +30,7 @@ DONE = "_comptes_fait"  # session state: what the last change did, shown once
 ROUND = "_comptes_tour"  # session state: one more after each change, so forms start afresh
 CHOSEN = "comptes_compte"  # the account chosen under « Modifier un compte »
 NONE = "—"
+T = TypeVar("T")
 
 GENERATE, TYPE, PROVIDER = "generer", "saisir", "fournisseur"
 PASSWORD_MODES = {
@@ -143,6 +145,22 @@ def _finish(done: Done) -> None:
     st.session_state[DONE] = done
     st.session_state[ROUND] = _round() + 1
     st.rerun()
+
+
+def _change(action: Callable[[], T], done: Callable[[T], Done], unchanged: str = "") -> None:
+    """Make a change asked on the page: `action` does it (its AccountError is said as an
+    error, and nothing more happens); when it reports nothing changed (a false result) and
+    `unchanged` says how things already were, the page says so; otherwise `done` says
+    what it did, once the page runs again (`_finish`)."""
+    try:
+        result = action()
+    except AccountError as exc:
+        st.error(message(exc.message))
+        return
+    if unchanged and not result:
+        st.info(f"{unchanged} : rien n'a changé.")
+        return
+    _finish(done(result))
 
 
 def _show_done(where: str) -> None:
@@ -265,25 +283,28 @@ def create_form(viewer: Identity) -> None:
         return
     name = accounts.normalise_identifiant(identifiant)
     association = association if role is Role.ASSOCIATION else None
-    try:
+
+    def create() -> tuple[str | None, Identity]:
         password = _chosen_password(mode, name, typed, confirmation)
-        identity = accounts.create_account(
+        return password, accounts.create_account(
             engine(), name, role, association, password, viewer.actor(origin())
         )
-    except AccountError as exc:
-        st.error(message(exc.message))
-        return
-    how = "connexion par le fournisseur d'identité" if password is None else "mot de passe local"
-    st.session_state[CHOSEN] = identity.identifiant  # ready to manage below
-    _finish(
-        Done(
+
+    def created(result: tuple[str | None, Identity]) -> Done:
+        password, identity = result
+        how = (
+            "connexion par le fournisseur d'identité" if password is None else "mot de passe local"
+        )
+        st.session_state[CHOSEN] = identity.identifiant  # ready to manage below
+        return Done(
             "creer",
             f"Compte « {identity.identifiant} » créé : "
             f"{_who(identity.role, identity.association)} ; {how}.",
             password if mode == GENERATE else None,
             identity.identifiant,
         )
-    )
+
+    _change(create, created)
 
 
 # --- changes to an account --------------------------------------------------------------------
@@ -368,20 +389,14 @@ def _role_form(viewer: Identity, row: Mapping, n: int) -> None:
     if not submitted:
         return
     association = association if role is Role.ASSOCIATION else None
-    try:
-        changed = accounts.set_role(engine(), name, role, association, viewer.actor(origin()))
-    except AccountError as exc:
-        st.error(message(exc.message))
-        return
-    if not changed:
-        st.info(f"« {plain(name)} » a déjà ce rôle et cette association : rien n'a changé.")
-        return
-    _finish(
-        Done(
+    _change(
+        lambda: accounts.set_role(engine(), name, role, association, viewer.actor(origin())),
+        lambda _: Done(
             "modifier",
             f"« {name} » : {_who(role, association)}. Ses sessions ouvertes sont terminées : "
             "ses nouveaux droits s'appliquent dès sa prochaine connexion.",
-        )
+        ),
+        unchanged=f"« {plain(name)} » a déjà ce rôle et cette association",
     )
 
 
@@ -410,22 +425,23 @@ def _password_form(viewer: Identity, row: Mapping, n: int) -> None:
         submitted = st.form_submit_button("Changer le mot de passe")
     if not submitted:
         return
-    try:
+
+    def change() -> str | None:
         password = _chosen_password(mode, name, typed, confirmation)
         accounts.set_password(
             engine(), name, password, viewer.actor(origin()), generated=mode == GENERATE
         )
-    except AccountError as exc:
-        st.error(message(exc.message))
-        return
-    _finish(
-        Done(
+        return password
+
+    _change(
+        change,
+        lambda password: Done(
             "modifier",
             f"Mot de passe de « {name} » changé : échecs et blocage effacés, sessions ouvertes "
             "terminées.",
             password if mode == GENERATE else None,
             name,
-        )
+        ),
     )
 
 
@@ -470,12 +486,8 @@ def _access(viewer: Identity, row: Mapping, open_sessions: int) -> None:
         )
     if not clicked:
         return
-    try:
-        changed = action(engine(), name, actor)
-    except AccountError as exc:
-        st.error(message(exc.message))
-        return
-    if not changed:
-        st.info(f"Le compte « {plain(name)} » {already} : rien n'a changé.")
-        return
-    _finish(Done("modifier", f"Compte « {name} » {done}."))
+    _change(
+        lambda: action(engine(), name, actor),
+        lambda _: Done("modifier", f"Compte « {name} » {done}."),
+        unchanged=f"Le compte « {plain(name)} » {already}",
+    )

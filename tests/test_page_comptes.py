@@ -275,6 +275,19 @@ def test_changing_a_role_ends_the_sessions(db):
     ]
 
 
+def test_saving_the_same_role_changes_nothing_and_says_so(db):
+    token, _ = sessions.open_session(db, Identity("dir@cd59.fr", Role.DIRECTION, None, "local"))
+    at = choose(admin_page(), "dir@cd59.fr")
+    widget(at.button, "Enregistrer le rôle et l'association").click().run()
+    assert not at.exception, at.exception
+    assert [i.value.replace("\u2060", "").replace("\\", "") for i in at.info] == [
+        "« dir@cd59.fr » a déjà ce rôle et cette association : rien n'a changé."
+    ]
+    assert not at.success and not at.error
+    assert sessions.resume(db, token) is not None  # its sessions go on
+    assert account_log(db) == []
+
+
 def test_an_admin_cannot_remove_their_own_role(db):
     at = choose(admin_page(), VIEWER)
     assert "C'est votre compte" in at.info[0].value
