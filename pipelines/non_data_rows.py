@@ -127,12 +127,12 @@ def _starts_like_a_total(cells: pa.Array | None, size: int) -> np.ndarray:
     )
 
 
-def _candidates(frame: pd.DataFrame, id_position: int | None) -> np.ndarray:
+def _candidates(frame: pd.DataFrame, id_position: int | None, filled: np.ndarray) -> np.ndarray:
     """Rows worth a look, found column-wise (a 100,000-row file is not read row by row): a
     few cells filled at most, or no identifier like the others' (none, words, a total's
     name) — a record has its identifier; without an identifier's column, a cell anywhere
-    that starts like a total's name."""
-    mask = (frame.notna().sum(axis=1) <= FEW_CELLS).to_numpy(copy=True)
+    that starts like a total's name. `filled`: each row's count of filled cells."""
+    mask = filled <= FEW_CELLS
     size = len(frame)
     if id_position is not None:
         ids = frame.iloc[:, id_position]
@@ -152,7 +152,8 @@ def set_aside(
     its other cells missing: quarantined, not set aside). `sections`: whether a row of one
     text cell can be a section's name (not in a referential, where a name alone is a row)."""
     width = frame.shape[1]
-    looked = frame[_candidates(frame, id_position)]
+    filled = frame.notna().sum(axis=1).to_numpy()  # counted once: 3 million cells
+    looked = frame[_candidates(frame, id_position, filled)]
     rows = list(zip(looked.index, looked.itertuples(index=False, name=None), strict=True))
     reasons = {
         line: reason
@@ -160,7 +161,7 @@ def set_aside(
         if (reason := _reason(list(cells), id_position, width, False, False)) is not None
     }
     if sections:  # the identifiers' shape, read on the records (many values, no total)
-        several = (frame.notna().sum(axis=1) >= min(width, FEW_CELLS + 1)).to_numpy()
+        several = filled >= min(width, FEW_CELLS + 1)
         records = frame[several & ~frame.index.isin(list(reasons))]
         codes = id_position is not None and _codes(records.iloc[:, id_position])
         for line, cells in rows:
