@@ -250,7 +250,11 @@ def split_postcode(text: str) -> tuple[str, str | None]:
 def _split_postcodes(nom: pd.Series, code_postal: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Names carrying their postcode are split when the row gives no postcode of its own."""
     text = nom.astype(object)
-    has_digits = text.map(lambda v: isinstance(v, str) and any(c.isdigit() for c in v))
+    # Asked once per distinct cell (a commune column repeats a few hundred names); a str is
+    # never equal to a non-str, so the distinct values keep their answer.
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    digits = [isinstance(v, str) and any(c.isdigit() for c in v) for v in uniques]
+    has_digits = pd.Series(np.array([*digits, False], dtype=bool)[codes], index=text.index)
     if not has_digits.any():
         return nom, code_postal
     names, cps = text.copy(), code_postal.astype(object).copy()
