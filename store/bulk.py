@@ -14,11 +14,13 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from pandas.arrays import ArrowExtensionArray, BooleanArray, FloatingArray, IntegerArray
 from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select, update
 
 # Column types whose values the SQLite driver stores as SQLAlchemy would: everything but
 # dates goes through unchanged, a Date is stored as ISO text ("2025-03-05").
 _SQLITE_PLAIN_TYPES = (str, int, float, bool)
+_FAST_ARRAYS = (ArrowExtensionArray, BooleanArray, FloatingArray, IntegerArray)
 SQLITE_BATCH = 10_000  # rows per executemany: a bounded list, not the whole file at once
 
 
@@ -30,6 +32,15 @@ def _column_values(frame: pd.DataFrame, col: str) -> np.ndarray:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)  # the local calendar date
         return s.to_numpy(dtype="datetime64[D]").astype(object)  # NaT -> None, in C
+    if isinstance(s.dtype, np.dtype):  # numpy: Python scalars, a copy; NaN and None as None
+        values = s.to_numpy()
+        out = values.astype(object)
+        missing = pd.isna(values)
+        if missing.any():
+            out[missing] = None
+        return out
+    if isinstance(s.array, _FAST_ARRAYS):  # text, Int64, boolean
+        return s.array.to_numpy(dtype=object, na_value=None)  # in C, not cell by cell
     return s.astype(object).where(s.notna(), None).to_numpy()
 
 
