@@ -42,6 +42,8 @@ from pathlib import Path
 import streamlit
 from streamlit import file_util
 
+from dashboard import static_preload
+
 log = logging.getLogger(__name__)
 TABLE = Path(__file__).with_name("streamlit_fr.toml")
 SCRIPTS = Path("static") / "js"  # inside Streamlit's static directory
@@ -202,17 +204,35 @@ def translate(static: Path, table: Table) -> Report:
                 report.translated[file.name] = translated
         wanted = [_key(t) for t in table.texts.get(name, ())] + list(table.code.get(name, {}))
         report.problems += [f"{name} : « {key} » introuvable" for key in wanted if not found[key]]
+    index = (static / INDEX).read_text(encoding="utf-8")
+    eager = _eager_elements(static, index, report)
     digest = hashlib.sha256()
     for name in sorted(report.translated):
         digest.update(name.encode() + b"\0" + report.translated[name].encode() + b"\0")
     report.folder = f"fr-{digest.hexdigest()[:12]}"
-    index = (static / INDEX).read_text(encoding="utf-8")
     for english, french in table.html.items():
         if english not in index:
             report.problems.append(f"{INDEX} : « {english} » introuvable")
         index = index.replace(english, french)
-    report.index = index.replace(f'"./{SCRIPTS.as_posix()}/', f'"./static/{report.folder}/')
+    index = index.replace(f'"./{SCRIPTS.as_posix()}/', f'"./static/{report.folder}/')
+    report.index = static_preload.with_loader(index, eager, f"./static/{report.folder}")
     return report
+
+
+def _eager_elements(static: Path, index: str, report: Report) -> static_preload.Eager:
+    """The light element scripts evaluated with the page (dashboard/static_preload.py),
+    the main bundle's lazy loaders patched to use them (in `report.translated`)."""
+    main = static_preload.main_script(index)
+    if main is None:
+        report.problems.append(f"{INDEX} : script principal introuvable")
+        return static_preload.Eager([], [], [])
+    source = report.translated.get(main) or (static / SCRIPTS / main).read_text(encoding="utf-8")
+    eager = static_preload.plan(static / SCRIPTS, index, source)
+    report.problems += eager.problems
+    patched = static_preload.patch_main(source, eager.elements)
+    if patched != source:
+        report.translated[main] = patched
+    return eager
 
 
 def write(static: Path, report: Report, target: Path) -> None:
