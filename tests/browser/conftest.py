@@ -109,6 +109,14 @@ def demo_database(directory: Path) -> str:
     return url
 
 
+def sign_in(page, identifiant: str, password: str) -> None:
+    """Fill the sign-in form the page shows (« Connexion ») and send it, as a person does;
+    the caller waits for what the sign-in leads to."""
+    page.get_by_label("Identifiant").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     if CHROMIUM is None:

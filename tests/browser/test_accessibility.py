@@ -16,7 +16,7 @@ import pytest
 from auth.accounts import create_account
 from dashboard.registry import HOME, PAGES
 from store.db import init_db, make_engine
-from tests.browser.conftest import AXE, CHROMIUM, streamlit_server
+from tests.browser.conftest import AXE, CHROMIUM, sign_in, streamlit_server
 
 pytestmark = pytest.mark.browser
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -173,9 +173,7 @@ def _assert_passes(page, script: str, what: str) -> None:
 def _sign_in(page, base: str) -> None:
     page.goto(base)
     _settled(page, "Connexion")
-    page.get_by_label("Identifiant").fill(ACCOUNT)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, ACCOUNT, PASSWORD)
     page.get_by_role("heading", name=PAGES[0].title).first.wait_for(timeout=60_000)
 
 

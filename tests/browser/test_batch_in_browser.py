@@ -13,7 +13,7 @@ from auth.accounts import create_account
 from demo import generate_demo_files
 from pipelines.api import ingest
 from store.db import init_db, make_engine
-from tests.browser.conftest import CHROMIUM, streamlit_server
+from tests.browser.conftest import CHROMIUM, sign_in, streamlit_server
 from tests.conftest import TEST_KEY
 
 pytestmark = pytest.mark.browser
@@ -51,9 +51,7 @@ def test_five_files_from_five_sources_land_each_on_its_own(server, browser):
     base, url, files = server
     page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="fr-FR")
     page.goto(base)
-    page.get_by_label("Identifiant").fill("claire@cd59.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, "claire@cd59.fr", PASSWORD)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Importer").first.click()
     page.get_by_role("heading", name="Importer", exact=True).first.wait_for(timeout=60_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(

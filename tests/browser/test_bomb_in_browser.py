@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from tests.browser.conftest import sign_in
 from tests.browser.test_upload_in_browser import PASSWORD, server  # noqa: F401 (fixture)
 from tests.test_bounds import _xlsx
 
@@ -21,9 +22,7 @@ def test_a_bomb_gets_a_french_message_and_the_server_serves_on(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="fr-FR")
     uploader = context.new_page()
     uploader.goto(f"{base}/importer")
-    uploader.get_by_label("Identifiant").fill("claire@cd59.fr")
-    uploader.get_by_label("Mot de passe").fill(PASSWORD)
-    uploader.get_by_role("button", name="Se connecter").click()
+    sign_in(uploader, "claire@cd59.fr", PASSWORD)
     uploader.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)
     uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[

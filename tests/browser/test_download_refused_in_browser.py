@@ -16,7 +16,7 @@ from demo import generate_demo_files
 from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
-from tests.browser.conftest import CHROMIUM, streamlit_server
+from tests.browser.conftest import CHROMIUM, sign_in, streamlit_server
 from tests.conftest import TEST_KEY
 
 pytestmark = pytest.mark.browser
@@ -62,9 +62,7 @@ def test_a_disabled_account_in_an_open_tab_downloads_nothing(server, browser):
     base, url = server
     page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
     page.goto(base)
-    page.get_by_label("Identifiant").fill("dir@cd59.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, "dir@cd59.fr", PASSWORD)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Comité de pilotage").first.click()
     button = page.get_by_role("button", name=WORKBOOK)
     button.wait_for(timeout=120_000)

@@ -14,7 +14,7 @@ from auth.accounts import create_account
 from domain.text import one_line
 from pipelines.api import ingest
 from store.db import make_engine
-from tests.browser.conftest import CHROMIUM, demo_database, streamlit_server
+from tests.browser.conftest import CHROMIUM, demo_database, sign_in, streamlit_server
 from tests.browser.test_app_in_browser import PAGES
 from tests.browser.test_upload_in_browser import _open
 from tests.conftest import TEST_KEY
@@ -49,9 +49,7 @@ def test_no_page_renders_text_from_files(hostile_server, browser):
     hostile_requests: list[str] = []
     page.on("request", lambda r: "evil.example" in r.url and hostile_requests.append(r.url))
     page.goto(hostile_server)
-    page.get_by_label("Identifiant").fill("claire@cd59.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, "claire@cd59.fr", PASSWORD)
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
     seen_as_text = 0
     for _, title, _ in PAGES:

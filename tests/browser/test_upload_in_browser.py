@@ -15,7 +15,7 @@ from demo import DEFAULT_AS_OF, generate_demo_files
 from pipelines.api import ingest
 from store.audit import entries
 from store.db import init_db, make_engine
-from tests.browser.conftest import CHROMIUM, streamlit_server
+from tests.browser.conftest import CHROMIUM, sign_in, streamlit_server
 from tests.browser.test_app_in_browser import _capture
 from tests.conftest import TEST_KEY
 from tests.helpers import csv_bytes
@@ -93,9 +93,7 @@ def test_sign_in_then_an_upload_changes_the_synthesis(server, browser):
     page.get_by_role("heading", name="Connexion", exact=True).wait_for(timeout=60_000)
     assert page.locator('[data-testid="stMetric"]').count() == 0
     _capture(page, "connexion")
-    page.get_by_label("Identifiant").fill("claire@cd59.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, "claire@cd59.fr", PASSWORD)
     before = _registered(page)
     page.get_by_role("button", name="Télécharger (CSV)").first.click()
     _logged(url, "export")
@@ -148,9 +146,7 @@ def test_an_unseen_layout_asks_its_question_then_loads(server, browser):
     server, url = server
     page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="fr-FR")
     page.goto(server)
-    page.get_by_label("Identifiant").fill("claire@cd59.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, "claire@cd59.fr", PASSWORD)
     _registered(page)
     _open(page, "Importer")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
