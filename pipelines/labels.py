@@ -70,14 +70,17 @@ def _same(spelling_word: str, label_word: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _spellings(table: str) -> tuple[tuple[tuple[str, ...], str, bool], ...]:
-    """(words, canonical value, has a negation) of every spelling of the table, longest
-    first."""
+def _spellings(
+    table: str,
+) -> tuple[tuple[tuple[str, ...], str, bool, frozenset[str]], ...]:
+    """(words, canonical value, has a negation, first letters of the words) of every
+    spelling of the table, longest first."""
     out = []
     for key, canonical in value_table(table).lookup.items():
         words = label_words(key)
         if words:
-            out.append((words, canonical, any(w in _NEGATIONS for w in words)))
+            negated = any(w in _NEGATIONS for w in words)
+            out.append((words, canonical, negated, frozenset(w[:1] for w in words)))
     return tuple(sorted(out, key=lambda s: -len(s[0])))
 
 
@@ -99,10 +102,17 @@ def _by_words(label: tuple[str, ...], table: str) -> str | None:
         opposite = _opposite(label, table)
         if opposite is not None:
             return opposite
+    # Two words are the same word only if they start alike (`_same`): a spelling with a
+    # word whose first letter starts no word of the label cannot be contained in it.
+    initials = None if "…" in label else frozenset(w[:1] for w in label)
     best_len, found = 0, set()
-    for words, canonical, has_negation in _spellings(table):
+    for words, canonical, has_negation, firsts in _spellings(table):
         if len(words) < best_len:
             break
+        if len(words) > len(label):
+            continue  # each word of a spelling needs a word of its own in the label
+        if initials is not None and not firsts <= initials:
+            continue
         if len("".join(words)) <= _SHORT:
             continue  # « H », « FA »: the whole label or nothing (matched before)
         if negated and not has_negation:
