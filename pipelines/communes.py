@@ -288,14 +288,21 @@ def _name_keys(path: str) -> frozenset[str]:
     """Normalised commune names, with and without their leading article."""
     keys = _read_communes(path)["nom"].map(normalise_commune_name)
     bare = keys.str.extract(_LEADING_ARTICLE, expand=False).dropna()
-    return frozenset(keys) | frozenset(bare)
+    return frozenset(keys.tolist()) | frozenset(bare.tolist())
+
+
+@functools.lru_cache(maxsize=1)
+def _default_resolved() -> str:
+    return str(DEFAULT_PATH.resolve())
 
 
 def is_commune_name(text: str, path: str | Path | None = None) -> bool:
-    """Whether a cell names a commune of the referential (with or without its postcode)."""
+    """Whether a cell names a commune of the referential (with or without its postcode).
+    Asked for every distinct cell of a column: the default path is resolved once."""
     name, _ = split_postcode(text)
     key = normalise_commune_name(name)
-    return bool(key) and key in _name_keys(str(Path(path or DEFAULT_PATH).resolve()))
+    resolved = str(Path(path).resolve()) if path else _default_resolved()
+    return bool(key) and key in _name_keys(resolved)
 
 
 def resolve_communes(
