@@ -57,7 +57,12 @@ def from_rows(kind: Kind, rows: pd.DataFrame, today: dt.date) -> dt.date | None:
         if f.type != FieldType.DATE or f.name not in rows:
             continue
         values = pd.to_datetime(rows[f.name], errors="coerce").dropna()
-        values = values[values.dt.date <= today]
+        # On or before `today` (its calendar date): compared as datetime64, not as one
+        # datetime.date per row.
+        local = (
+            values.dt.tz_localize(None) if isinstance(values.dtype, pd.DatetimeTZDtype) else values
+        )
+        values = values[local < pd.Timestamp(today) + pd.Timedelta(days=1)]
         if len(values):
             day = values.max().date()
             latest = day if latest is None or day > latest else latest
