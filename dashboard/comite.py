@@ -27,7 +27,7 @@ from dashboard.sections import tile
 from domain.formatting import paris_time
 from indicators.catalogue import name, shown
 from indicators.committee import COMPARISONS, Pack, period_words
-from indicators.dataset import Filters, Period
+from indicators.dataset import Filters, Period, PeriodRefused, accepted_range, checked_period
 from indicators.small_counts import must_suppress
 from reports import frozen
 from reports.deck_template_clean import MAX_TEMPLATE
@@ -77,16 +77,25 @@ def ask(view: View) -> Request | None:
     compare_du = compare_au = None
     if comparison == "dates":
         before = view.period.previous()
+        data_date = view.data_date or view.period.au
+        first, last = accepted_range(data_date)
         other = st.date_input(
             "Période de comparaison",
-            (before.du, before.au),
+            (max(before.du, first), min(max(before.au, first), last)),
+            min_value=first,
+            max_value=last,
             format="DD/MM/YYYY",
             key="comite_comparaison_dates",
         )
         if len(other) != 2:
             st.info("Choisissez les deux dates de la période de comparaison.")
             return None
-        compare_du, compare_au = other
+        try:  # the one check of every period asked for (the box's bounds keep most out)
+            checked = checked_period(*other, data_date)
+        except PeriodRefused as refusal:
+            st.error(refusal.message)
+            return None
+        compare_du, compare_au = checked.du, checked.au
     viewer = view.viewer
     partners = True
     if must_suppress(viewer.role.value):

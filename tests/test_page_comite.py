@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 import settings
 from indicators import funnel, headline
 from indicators.catalogue import name, shown
-from indicators.dataset import Filters, Period
+from indicators.dataset import Filters, Period, accepted_range
 from reports import frozen
 from store.db import make_engine
 from store.models import Journal
@@ -79,6 +79,28 @@ def test_a_comparison_a_year_earlier_and_a_territory(demo_app, demo_dataset):
     scoped = demo_dataset.scoped(Filters(territoire=territory))
     assert {m.label: m.value for m in at.metric} == expected_tiles(scoped, period)
     assert any(c.value.startswith(f"Territoire {territory} · ") for c in at.caption)
+
+
+def test_two_chosen_dates_are_checked_like_every_period(demo_app, demo_dataset):
+    at = run()
+    at.radio(key="comite_comparaison").set_value("dates").run()
+    chosen = Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    at.date_input(key="comite_comparaison_dates").set_value((chosen.du, chosen.au)).run()
+    assert not at.exception
+    assert not [e for e in at.error if "Période refusée" in e.value]
+    before = expected_tiles(demo_dataset, chosen)
+    assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == before
+    # a date outside the accepted range, sent anyway (a hand-built message): the box's
+    # bounds put its default back, the previous period, and nothing is asked of 1900
+    box = at.date_input(key="comite_comparaison_dates")
+    assert (box.min, box.max) == accepted_range(data_date_of())
+    box.set_value((dt.date(1900, 1, 1), dt.date(2025, 3, 31))).run()
+    assert not at.exception
+    previous = default_period().previous()
+    assert at.date_input(key="comite_comparaison_dates").value == (previous.du, previous.au)
+    assert {m.label: m.help.rsplit(" : ", 1)[1] for m in at.metric} == expected_tiles(
+        demo_dataset, previous
+    )
 
 
 def test_an_association_gets_its_own_pack_with_small_counts_hidden(demo_app, demo_dataset):
