@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.api import ensure_database
     from reports import frozen
     from reports.pack import PackError, Scope, build_pack, map_picture
-    from reports.render import RenderError, deck_bytes, write_files
+    from reports.render import RenderError, checked_template, deck_bytes, write_files
     from store import snapshot
     from store.audit import command_line_actor
     from store.db import make_engine
@@ -123,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     template = read_file(args.modele) if args.modele else None
     try:
+        if template is not None:  # cleaned as on the web, and what was removed said
+            template, removed = checked_template(template)
+            for sentence in removed:
+                print(f"Modèle : {sentence}.")
         if args.fige is not None:
             pack, picture = frozen.load(engine, args.fige)
         else:

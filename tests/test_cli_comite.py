@@ -120,3 +120,21 @@ def test_a_bad_template_is_refused_before_anything_is_written(tmp_path, database
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_a_template_is_cleaned_and_what_was_removed_is_said(tmp_path, database):
+    from pptx import Presentation
+
+    from tests import _hostile_templates as hostile
+
+    template = tmp_path / "charte.pptx"
+    template.write_bytes(hostile.with_external_links())
+    done = cli(
+        tmp_path, "comite", *PERIOD, "--pptx", str(tmp_path / "x.pptx"), "--modele", str(template)
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stdout.splitlines() if line.startswith("Modèle : ")]
+    assert said and any("lien" in line for line in said)
+    written = (tmp_path / "x.pptx").read_bytes()
+    assert b"evil.example" not in written and b"file:///" not in written
+    Presentation(str(tmp_path / "x.pptx"))  # reopens
