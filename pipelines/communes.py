@@ -336,8 +336,16 @@ def resolve_communes(
     name_ids, names = _factorize(nom, _clean_name)
     cp_ids, cps = _factorize(code_postal, _clean_code)
 
-    triples = np.stack([code_ids, name_ids, cp_ids], axis=1)
-    distinct, inverse = np.unique(triples, axis=0, return_inverse=True)
+    # Each (code, name, postcode) triple as one integer (ids shifted past -1, in mixed
+    # radix): the distinct triples come out as np.unique(axis=0) gives them, in the same
+    # order, without sorting rows of a structured view.
+    sizes = [len(codes) + 1, len(names) + 1, len(cps) + 1]
+    packed = ((code_ids + 1) * sizes[1] + (name_ids + 1)) * sizes[2] + (cp_ids + 1)
+    keys, inverse = np.unique(packed.astype(np.int64), return_inverse=True)
+    distinct = np.stack(
+        [keys // (sizes[1] * sizes[2]) - 1, keys // sizes[2] % sizes[1] - 1, keys % sizes[2] - 1],
+        axis=1,
+    )
     resolved = str(Path(path or DEFAULT_PATH).resolve())
     by_name_needed = any(
         codes[c] is None and (names[n] is not None or cps[p] is not None)
