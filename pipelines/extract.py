@@ -112,16 +112,19 @@ def cell_text(value: object) -> str:
 
 def _clean_rows(rows: list[list], first: int, width: int) -> tuple[list[list], list[int]]:
     """Data rows with text stripped ("" -> None) and fully empty rows dropped, with their
-    1-based line numbers (`first` is the line of rows[0]). Rows are padded to `width`."""
+    1-based line numbers (`first` is the line of rows[0]). Rows are padded to `width`.
+
+    The rows are cleaned in place (the reader's lists, read by nobody after): 100,000 new
+    lists kept alive would make the garbage collector walk every row several times."""
     out: list[list] = []
     lines: list[int] = []
     for offset, row in enumerate(rows):
-        cells = [(v.strip() or None) if v.__class__ is str else v for v in row]
-        if cells.count(None) == len(cells):
+        row[:] = [(v.strip() or None) if v.__class__ is str else v for v in row]
+        if row.count(None) == len(row):
             continue
-        if len(cells) < width:
-            cells.extend([None] * (width - len(cells)))
-        out.append(cells)
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+        out.append(row)
         lines.append(first + offset)
     return out, lines
 
