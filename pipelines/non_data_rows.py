@@ -152,7 +152,9 @@ def set_aside(
     its other cells missing: quarantined, not set aside). `sections`: whether a row of one
     text cell can be a section's name (not in a referential, where a name alone is a row)."""
     width = frame.shape[1]
-    filled = frame.notna().sum(axis=1).to_numpy()  # counted once: 3 million cells
+    # Counted once, on the cells as one array (3 million cells; DataFrame.notna().sum costs
+    # three times as much).
+    filled = (~pd.isna(frame.to_numpy())).sum(axis=1)
     looked = frame[_candidates(frame, id_position, filled)]
     rows = list(zip(looked.index, looked.itertuples(index=False, name=None), strict=True))
     reasons = {
