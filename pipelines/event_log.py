@@ -116,8 +116,11 @@ def _label_columns(frame: pd.DataFrame, shapes: list[CellShape]) -> list[int]:
             continue
         if holds_known_labels(shape):
             continue  # the labels of a value table (a motif, a statut): a column of a record
-        values = frame[pos].dropna().astype(str)
-        distinct = values.nunique()
+        values = frame[pos].dropna()
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
+            distinct = len(pd.unique(values.to_numpy()))  # text as it is: no copy as str
+        else:
+            distinct = values.astype(str).nunique()
         if 2 <= distinct <= MAX_LABELS and distinct <= max(0.5 * len(values), FEW_LABELS):
             out.append(pos)
     return out
