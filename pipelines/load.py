@@ -33,7 +33,7 @@ from pipelines import faults
 from pipelines.consolidate import consolidate
 from pipelines.prepare import Prepared
 from pipelines.steps_reached import newly_reached
-from store.bulk import insert_frame, read_frame, update_frame_by_id
+from store.bulk import insert_frame, plain_rows, read_frame, update_frame_by_id
 from store.models import (
     Antenne,
     Association,
@@ -168,11 +168,12 @@ def _record_versions(
 
     Called after the inserts and updates: the inserted rows are the scope's rows of this
     import not known before."""
-    of_import = conn.execute(
+    of_import = plain_rows(
+        conn,
         select(table.c.id, table.c.id_source).where(
             _scope_clause(table, scope), table.c.import_id == import_id
-        )
-    ).all()
+        ),
+    )
     known = set(before["id_source"])
     inserted = [int(row_id) for row_id, id_source in of_import if id_source not in known]
     updated = before[before["id_source"].isin(updated_sources)]

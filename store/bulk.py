@@ -10,18 +10,17 @@ Other databases go through SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import numpy as np
 import pandas as pd
 from pandas.arrays import ArrowExtensionArray, BooleanArray, FloatingArray, IntegerArray
 from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 # Column types whose values the SQLite driver stores as SQLAlchemy would: everything but
 # dates goes through unchanged, a Date is stored as ISO text ("2025-03-05").
 _SQLITE_PLAIN_TYPES = (str, int, float, bool)
 _FAST_ARRAYS = (ArrowExtensionArray, BooleanArray, FloatingArray, IntegerArray)
-SQLITE_BATCH = 10_000  # rows per executemany: a bounded list, not the whole file at once
 
 
 def _column_values(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -75,10 +74,20 @@ def _sqlite_columns(table: Table, frame: pd.DataFrame, columns: list[str]) -> li
 
 
 def _sqlite_executemany(conn: Connection, sql: str, arrays: list) -> None:
-    """Run `sql` once per row (the rows are the arrays zipped), in bounded batches."""
-    rows = zip(*arrays, strict=True)
-    while batch := list(itertools.islice(rows, SQLITE_BATCH)):
-        conn.exec_driver_sql(sql, batch)
+    """Run `sql` once per row (the rows are the arrays zipped), streamed to the driver's
+    executemany: no list of rows is built (10,000-row batches cost ≈ 0.25 s per 100,000
+    rows in lists and garbage collections). In the connection's transaction (begun as
+    exec_driver_sql would), its errors raised as SQLAlchemy's."""
+    if not conn.in_transaction():
+        conn.begin()  # what exec_driver_sql's autobegin does
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, zip(*arrays, strict=True))
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi_error, dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
 
 
 def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> int:
@@ -137,6 +146,22 @@ def typed_columns(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif kind is bool and col.name in frame:
             frame[col.name] = frame[col.name].astype("boolean")
     return frame
+
+
+def plain_rows(conn: Connection, stmt) -> list[tuple]:
+    """The rows of a query of plain columns (numbers, text) as tuples. On SQLite straight
+    from the driver: SQLAlchemy's Row objects cost ≈ 2 µs each, a second per 100,000 rows
+    over a whole import; its result processing does nothing for such columns there."""
+    if conn.dialect.name != "sqlite":
+        return [tuple(row) for row in conn.execute(stmt).all()]
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = [compiled.params[name] for name in compiled.positiontup or []]
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def read_frame(
