@@ -74,6 +74,14 @@ def _no_errors(index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
+def _errors(codes: np.ndarray, per_unique: list[str | None] | np.ndarray, index: pd.Index):
+    """Per-cell errors from per-unique ones; without any, the all-<NA> Series is built
+    directly (converting 100,000 None to text costs ≈ 6 ms a column)."""
+    if all(e is None for e in per_unique):
+        return _no_errors(index)
+    return _string_series(_expand(codes, per_unique), index)
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
@@ -179,7 +187,7 @@ def parse_ints(values: pd.Series, label: str | None = None) -> tuple[pd.Series, 
             errors.append(None)
     data = _expand(codes, ints)
     result = pd.Series(pd.array(list(data), dtype="Int64"), index=values.index)
-    return result, _string_series(_expand(codes, errors), values.index)
+    return result, _errors(codes, errors, values.index)
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -434,7 +442,7 @@ def parse_dates(
     cell_days[present] = unique_days[codes[present]]
     return (
         pd.Series(cell_days.astype("datetime64[ns]"), index=index),
-        _string_series(_expand(codes, errors), index),
+        _errors(codes, errors, index),
     )
 
 
@@ -491,7 +499,7 @@ def map_categories(
             errors.append(None)
     return (
         _string_series(_expand(codes, mapped), values.index),
-        _string_series(_expand(codes, errors), values.index),
+        _errors(codes, errors, values.index),
     )
 
 
@@ -582,7 +590,7 @@ def map_multi_categories(
         errors.append(_unknown(unknown, label, tab) if unknown else None)
     return (
         _string_series(_expand(codes, mapped), values.index),
-        _string_series(_expand(codes, errors), values.index),
+        _errors(codes, errors, values.index),
     )
 
 
