@@ -170,13 +170,14 @@ def _iso_dates(values: pd.Series) -> np.ndarray:
 def _hash_all(key: bytes, messages: Iterable[str | None], index: pd.Index) -> pd.Series:
     cache: dict[str, str] = {}
     out: list[str | None] = []
+    sign = hmac.digest  # _hex_hmac inlined: one call less per row
     for msg in messages:
         if msg is None:
             out.append(None)
             continue
         digest = cache.get(msg)
         if digest is None:
-            digest = cache[msg] = _hex_hmac(key, msg)
+            digest = cache[msg] = sign(key, msg.encode("utf-8"), "sha256").hex()
         out.append(digest)
     return pd.Series(out, index=index, dtype="string")
 
@@ -189,7 +190,7 @@ def ids_jeunes(
     (NaT = missing) or hold date / datetime objects."""
     noms = _names(nom)
     prenoms = _names(prenom)
-    dates = _iso_dates(pd.Series(date_naissance))
+    dates = _iso_dates(pd.Series(date_naissance)).tolist()  # str, not numpy.str_, per row
     messages = (
         f"{_join_sorted(n, p)}|{d}" if n and p and d else None
         for n, p, d in zip(noms, prenoms, dates, strict=True)
