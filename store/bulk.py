@@ -60,7 +60,10 @@ def _sqlite_columns(table: Table, frame: pd.DataFrame, columns: list[str]) -> li
             if isinstance(stamps.dtype, pd.DatetimeTZDtype):
                 stamps = stamps.dt.tz_localize(None)
             days = stamps.to_numpy(dtype="datetime64[D]")
-            text = np.datetime_as_string(days, unit="D").astype(object)
+            # One ISO text per distinct day, shared by its rows (a few thousand days, not
+            # 100,000 new strings a column).
+            distinct, inverse = np.unique(days, return_inverse=True)
+            text = np.datetime_as_string(distinct, unit="D").astype(object)[inverse.reshape(-1)]
             text[np.isnat(days)] = None
             arrays.append(text)
         elif kind is bool:  # numpy's bool_ is no Python bool: the driver would refuse it
