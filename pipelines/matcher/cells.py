@@ -11,6 +11,7 @@ be recognised from their cells when the header says nothing clear.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -118,8 +119,10 @@ def describe(
 ) -> CellShape:
     """The shape of a column from its first filled cells. `associations`: the names
     (`normalise_key`) of the associations the database knows."""
-    cells = [v for v in values.head(SAMPLE_CELLS * 4).tolist() if _filled(v)]
-    cells = cells[:SAMPLE_CELLS]
+    # The first SAMPLE_CELLS filled cells among the first SAMPLE_CELLS * 4 (the search
+    # stops once they are found).
+    head = values.head(SAMPLE_CELLS * 4).tolist()
+    cells = list(itertools.islice(filter(_filled, head), SAMPLE_CELLS))
     texts = [_text(v) for v in cells]
     shape = CellShape(filled=len(cells), distinct=len(set(texts)))
     if not cells:
