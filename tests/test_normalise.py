@@ -8,6 +8,8 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.schema import FIELDS, Kind, field
 from domain.text import normalise_key
@@ -429,3 +431,12 @@ def test_normalise_column_dispatch() -> None:
     assert code.iloc[0] == "1000"
     capacite, _ = normalise_column(obj("1 200"), field(Kind.ASSOCIATIONS, "capacite"))
     assert capacite.iloc[0] == 1200
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.from_regex(r"[ -~]{0,20}"))
+def test_a_cells_text_is_its_translation_collapsed(text):
+    """The plain-ASCII shortcut of `_cell_text` gives what the translation and the split give."""
+    from domain.text import CLEAN
+    from pipelines.normalise import _cell_text
+
+    assert _cell_text(text) == (" ".join(text.translate(CLEAN).split()) or None)
