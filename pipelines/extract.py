@@ -455,11 +455,15 @@ def _bounded_records(text: str, separator: str, filename: str) -> list[list[str]
     two-million-row file is never held whole)."""
     rows: list[list[str]] = []
     extent = bounds.Extent()
+    widest = 0  # the extent is widened when checked, not at every record
     for record in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
         rows.append(record)
-        extent.widen(len(rows), len(record))
+        if len(record) > widest:
+            widest = len(record)
         if len(rows) % 1000 == 0 or len(record) > bounds.MAX_COLUMNS:
+            extent.widen(len(rows), widest)
             bounds.check_extent(filename, None, extent, partial=True)
+    extent.widen(len(rows), widest)
     bounds.check_extent(filename, None, extent)
     return rows
 
