@@ -110,16 +110,22 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _clean_rows(rows: list[list], first: int, width: int) -> tuple[list[list], list[int]]:
+def _clean_rows(
+    rows: list[list], first: int, width: int, text_only: bool = False
+) -> tuple[list[list], list[int]]:
     """Data rows with text stripped ("" -> None) and fully empty rows dropped, with their
     1-based line numbers (`first` is the line of rows[0]). Rows are padded to `width`.
+    `text_only`: every cell is a str (a csv's records), no cell's type is asked.
 
     The rows are cleaned in place (the reader's lists, read by nobody after): 100,000 new
     lists kept alive would make the garbage collector walk every row several times."""
     out: list[list] = []
     lines: list[int] = []
     for offset, row in enumerate(rows):
-        row[:] = [(v.strip() or None) if v.__class__ is str else v for v in row]
+        if text_only:
+            row[:] = [v.strip() or None for v in row]
+        else:
+            row[:] = [(v.strip() or None) if v.__class__ is str else v for v in row]
         if row.count(None) == len(row):
             continue
         if len(row) < width:
@@ -215,7 +221,8 @@ def _build(
     titles = [t for row in rows[:group_row] for t in (cell_text(v) for v in row) if t]
     body = rows[header_pos + 1 :]
     width = max([len(header), *(len(r) for r in body)]) if body else len(header)
-    cells, lines = _clean_rows(body, line_of(header_pos + 1), width)
+    # A csv's records are lists of str (the csv module's).
+    cells, lines = _clean_rows(body, line_of(header_pos + 1), width, text_only=fmt == "csv")
     header_line = line_of(header_pos)
     if not cells:
         raise IngestError(filecheck.msg_no_data(filename, header_line, sheet))
