@@ -11,17 +11,17 @@ one-figure page (bench/pages.py, « Visite dans Chromium »).
 
 At server start (through `streamlit_fr.translate`), two changes to the served copy of
 Streamlit's static files:
-- the scripts of the light elements the pages draw first (`ELEMENTS`) are fetched with the
-  page (`modulepreload`) and evaluated right after the main bundle; each module is kept in
-  `globalThis.__pilotageElements` as a thenable that calls back at once, and the main
-  bundle's lazy loader of that element looks there first: React gets the module
-  synchronously and draws the element in the same pass. A module not yet there (a slow
-  network) takes Streamlit's usual path;
-- every other lazy element (plotly, tables, maps…) starts loading only after the next
-  frame is drawn: its skeleton shows, the tiles and lists are painted, then it comes.
+- the scripts of the light elements a first screen needs at once (`ELEMENTS`: the tiles)
+  are fetched with the page (`modulepreload`) and evaluated right after the main bundle;
+  each module is kept in `globalThis.__pilotageElements` as a thenable that calls back at
+  once, and the main bundle's lazy loader of that element looks there first: React gets
+  the module synchronously and draws the element in the same pass. A module not yet there
+  (a slow network) takes Streamlit's usual path;
+- every other lazy element (lists, plotly, tables, maps…) starts loading only after the
+  next frame is drawn: its skeleton shows, the tiles are painted, then it comes.
 
-Only the elements of a first screen are listed: evaluating every light element at load
-(38 scripts) delayed the connection to the server by more than it saved. An element whose
+Only what a first figure needs is listed: evaluating every light element at load (38
+scripts) delayed the connection to the server by more than it saved. An element whose
 loading needs a stylesheet stays lazy (Streamlit's preload helper injects it).
 tests/test_static_preload.py checks that the installed bundle has the shape relied on.
 """
@@ -33,10 +33,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# Chunk names (a script's file name without its content hash) of the light elements drawn
-# on first display: the tiles, the sidebar's period and filters, the links and buttons of
-# the pages, the injected <html lang="fr">.
-ELEMENTS = ("Metric", "Html", "DateInput", "Selectbox", "PageLink", "DownloadButton")
+# Chunk names (a script's file name without its content hash) of the light elements every
+# page's first screen needs at once: the tiles, and the <html lang="fr"> app.py injects.
+# Measured (bench/pages.py, alternate visits, 8 each): adding the sidebar's lists and date
+# box (Selectbox, DateInput: 390 KB of script) made the first figure later, not sooner:
+# fetched and compiled with the main bundle, they delayed it and the connection.
+ELEMENTS = ("Metric", "Html")
 REGISTRY = "__pilotageElements"  # the global the loader fills and the lazy loaders read
 AFTER_PAINT = "new Promise((r)=>requestAnimationFrame(()=>setTimeout(r)))"
 
