@@ -18,7 +18,8 @@ Streamlit's static files:
   the module synchronously and draws the element in the same pass. A module not yet there
   (a slow network) takes Streamlit's usual path;
 - every other lazy element (lists, plotly, tables, maps…) starts loading only after the
-  next frame is drawn: its skeleton shows, the tiles are painted, then it comes.
+  next frame is drawn (at most 200 ms later in a background tab): its skeleton shows, the
+  tiles are painted, then it comes.
 
 Only what a first figure needs is listed: evaluating every light element at load (38
 scripts) delayed the connection to the server by more than it saved. An element whose
@@ -40,7 +41,9 @@ from pathlib import Path
 # fetched and compiled with the main bundle, they delayed it and the connection.
 ELEMENTS = ("Metric", "Html")
 REGISTRY = "__pilotageElements"  # the global the loader fills and the lazy loaders read
-AFTER_PAINT = "new Promise((r)=>requestAnimationFrame(()=>setTimeout(r)))"
+# Resolved once the next frame is drawn, or after 200 ms in a tab that draws no frame (a
+# tab opened in the background: requestAnimationFrame waits until it is shown).
+AFTER_PAINT = "new Promise((r)=>{requestAnimationFrame(()=>setTimeout(r));setTimeout(r,200)})"
 
 _IMPORTED = re.compile(r'(?:from|import)\s*"\./([\w.\-]+\.js)"')
 # A lazy element in Streamlit's main bundle (vite + rolldown output):
