@@ -38,6 +38,8 @@ ASSOCIATION = "Bench"
 XLSX_MIN_GAIN = 5.0  # pipeline at least 5x faster than naive, xlsx
 CSV_MIN_GAIN = 2.0  # ... and 2x faster, csv
 MAX_FLOOR_RATIO = 2.0  # pipeline within 2x of the floor
+# xlsx: the ratio held on 30/11/2026 (2.99x); above it, the ingestion has regressed.
+XLSX_CEILING_RATIO = 3.0
 MAX_MEMORY_MIB = 1024.0
 
 
@@ -276,6 +278,14 @@ def _report(results: dict[str, dict], rows: int) -> list[str]:
                     f"(objectif ≤ {_num(MAX_FLOOR_RATIO, 0)}×)",
                 )
             )
+            if fmt == "xlsx":
+                checks.append(
+                    (
+                        ratio <= XLSX_CEILING_RATIO,
+                        f"{fmt} : pipeline à {_num(ratio, 2)}× le plancher (plafond sans "
+                        f"régression ≤ {_num(XLSX_CEILING_RATIO, 0)}×, tenu le 30/11/2026)",
+                    )
+                )
         checks.append(
             (
                 pipe["memoire_mio"] < MAX_MEMORY_MIB,
