@@ -8,7 +8,8 @@ for:
   ("app", "donnees"…) until somebody opens the home page: a list of every page before
   sign-in;
 - Streamlit's own interface is in French (dashboard/streamlit_fr.py: its static files served
-  from a translated copy);
+  from a translated copy, in which the tiles' scripts come with the page:
+  dashboard/static_preload.py);
 - the lasting sign-in's cookie is set and dropped by the server, HttpOnly, through two
   routes added to Streamlit's (dashboard/session_routes.py);
 - the dataset starts loading as soon as the server has started, before the first visitor.

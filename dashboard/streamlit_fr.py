@@ -18,6 +18,9 @@ it; the copy is removed when the server stops.
 - The translated scripts are served from a folder named after their content
   (`static/fr-<digest>/` instead of `static/js/`): Streamlit marks its scripts immutable for
   a year, and a browser must never keep an English, or older, copy from its cache.
+- The same served copy carries dashboard/static_preload.py's change: the tiles' scripts
+  come with the page, the other elements' after the first frame (a new tab's first figure
+  no longer waits for plotly's script).
 - `problems()` lists what the installed Streamlit no longer has (a text moved, a chunk
   renamed, another version): tests/test_streamlit_fr.py fails on it, so an upgrade of
   Streamlit is checked text by text. The server itself never fails on it: it translates
