@@ -90,7 +90,8 @@ def lazy_elements(main_source: str) -> dict[str, list[str]]:
 
 
 def chunk_name(file: str) -> str:
-    """Metric.MSVuxtnf.js -> Metric (streamlit_fr.chunk_name, on a file name)."""
+    """A script's name without its content hash: Metric.MSVuxtnf.js -> Metric (also
+    streamlit_fr's name of a chunk)."""
     return file.rsplit(".", 2)[0]
 
 
@@ -117,13 +118,11 @@ class Eager:
     problems: list[str]  # the names of ELEMENTS the bundle does not have (in French)
 
 
-def plan(scripts: Path, index_html: str, main_source: str, names=ELEMENTS) -> Eager:
-    """The scripts of the elements `names` (chunk names) to evaluate with the page, and what
-    is missing: a name the bundle does not load lazily, or whose loading needs a stylesheet
-    (Streamlit's preload helper injects those; they stay lazy)."""
-    main = main_script(index_html)
-    if main is None:
-        return Eager([], [], ["index.html : script principal introuvable"])
+def plan(scripts: Path, main: str, main_source: str, names=ELEMENTS) -> Eager:
+    """The scripts of the elements `names` (chunk names) to evaluate with the page, beside
+    the main bundle `main` (its file name in `scripts`) whose source is `main_source`, and
+    what is missing: a name the bundle does not load lazily, or whose loading needs a
+    stylesheet (Streamlit's preload helper injects those; they stay lazy)."""
     lazies = lazy_elements(main_source)
     elements, missing = [], []
     for name in names:

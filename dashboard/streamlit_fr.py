@@ -98,7 +98,7 @@ _ORIGINAL_STATIC_DIR = file_util.get_static_dir
 def chunk_name(file: Path) -> str:
     """A script's name without its content hash: FileUploader.D7YhAWeM.js -> FileUploader,
     emotion-styled.browser.esm.DdOkyKg_.js -> emotion-styled.browser.esm."""
-    return file.name.rsplit(".", 2)[0]
+    return static_preload.chunk_name(file.name)
 
 
 def chunks(static: Path) -> dict[str, list[Path]]:
@@ -230,7 +230,7 @@ def _eager_elements(static: Path, index: str, report: Report) -> static_preload.
         report.problems.append(f"{INDEX} : script principal introuvable")
         return static_preload.Eager([], [], [])
     source = report.translated.get(main) or (static / SCRIPTS / main).read_text(encoding="utf-8")
-    eager = static_preload.plan(static / SCRIPTS, index, source)
+    eager = static_preload.plan(static / SCRIPTS, main, source)
     report.problems += eager.problems
     patched = static_preload.patch_main(source, eager.elements)
     if patched != source:

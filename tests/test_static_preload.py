@@ -50,7 +50,7 @@ def test_closure_follows_static_imports_and_skips_missing_files(tmp_path):
 
 def test_plan_takes_the_named_elements_beyond_the_main_bundle(tmp_path):
     scripts = _bundle(tmp_path)
-    eager = static_preload.plan(scripts, INDEX, MAIN, names=("Metric",))
+    eager = static_preload.plan(scripts, "main.z9.js", MAIN, names=("Metric",))
     assert eager.elements == ["Metric.a1.js"]
     # base.f6.js is already loaded by the main bundle: not fetched again
     assert eager.fetched == ["Metric.a1.js", "shared.b2.js", "deep.g7.js"]
@@ -59,13 +59,13 @@ def test_plan_takes_the_named_elements_beyond_the_main_bundle(tmp_path):
 
 def test_plan_says_which_names_it_cannot_take(tmp_path):
     scripts = _bundle(tmp_path)
-    eager = static_preload.plan(scripts, INDEX, MAIN, names=("Grid", "Absent", "Metric"))
+    eager = static_preload.plan(scripts, "main.z9.js", MAIN, names=("Grid", "Absent", "Metric"))
     assert eager.elements == ["Metric.a1.js"]
     assert len(eager.problems) == 2
     assert "« Grid »" in eager.problems[0]  # its loading injects a stylesheet: stays lazy
     assert "« Absent »" in eager.problems[1]
-    no_main = static_preload.plan(scripts, "<html></html>", MAIN, names=("Metric",))
-    assert no_main.elements == [] and no_main.problems
+    assert static_preload.main_script(INDEX) == "main.z9.js"
+    assert static_preload.main_script("<html></html>") is None  # said by streamlit_fr
 
 
 def test_patch_main_reads_the_registry_first_and_defers_the_others():
@@ -95,7 +95,7 @@ def test_patch_main_reads_the_registry_first_and_defers_the_others():
 
 def test_with_loader_adds_preloads_and_the_loader_after_the_main_script(tmp_path):
     scripts = _bundle(tmp_path)
-    eager = static_preload.plan(scripts, INDEX, MAIN, names=("Metric",))
+    eager = static_preload.plan(scripts, "main.z9.js", MAIN, names=("Metric",))
     html = static_preload.with_loader(INDEX, eager, "./static/fr-x")
     assert html.index("main.z9.js") < html.index('<script type="module">') < html.index("</head>")
     for name in eager.fetched:

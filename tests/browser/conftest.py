@@ -18,8 +18,11 @@ from pathlib import Path
 import pytest
 
 import settings
+from auth.accounts import create_account
+from demo import generate_demo_files
 from demo.database import build_demo_database
-from store.db import make_engine
+from pipelines.api import ingest
+from store.db import init_db, make_engine
 from tests.conftest import TEST_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +108,22 @@ def demo_database(directory: Path) -> str:
     engine = make_engine(url)
     reports = build_demo_database(engine, directory / "demo", TEST_KEY)
     assert all(r.statut == "charge" for r in reports)
+    engine.dispose()
+    return url
+
+
+def imported_database(directory: Path, accounts: dict[str, tuple[str, str]]) -> str:
+    """Real data, as a person imports it (sign-in required, no demo mode): the demo
+    département's files (300 parcours) ingested into a database in `directory`, and the
+    `accounts` (identifiant -> (role, password)); returns its URL."""
+    url = f"sqlite:///{directory / 'reel.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    for path in generate_demo_files(directory / "fichiers", n_parcours=300):
+        report = ingest(engine, path.read_bytes(), path.name, TEST_KEY, user="claire")
+        assert report.statut == "charge", report.erreurs
+    for identifiant, (role, password) in accounts.items():
+        create_account(engine, identifiant, role, password=password)
     engine.dispose()
     return url
 

@@ -11,13 +11,10 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from auth.accounts import create_account, disable
-from demo import generate_demo_files
-from pipelines.api import ingest
+from auth.accounts import disable
 from store.audit import entries
-from store.db import init_db, make_engine
-from tests.browser.conftest import CHROMIUM, sign_in, streamlit_server
-from tests.conftest import TEST_KEY
+from store.db import make_engine
+from tests.browser.conftest import CHROMIUM, imported_database, sign_in, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +29,13 @@ def server(tmp_path_factory):
     and the direction's account."""
     if CHROMIUM is None:
         pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
-    directory = tmp_path_factory.mktemp("refus")
-    url = f"sqlite:///{directory / 'reel.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    for path in generate_demo_files(directory / "fichiers", n_parcours=300):
-        report = ingest(engine, path.read_bytes(), path.name, TEST_KEY, user="claire")
-        assert report.statut == "charge", report.erreurs
-    create_account(engine, "claire@cd59.fr", "admin", password="mot de passe de l'admin")
-    create_account(engine, "dir@cd59.fr", "direction", password=PASSWORD)
-    engine.dispose()
+    url = imported_database(
+        tmp_path_factory.mktemp("refus"),
+        {
+            "claire@cd59.fr": ("admin", "mot de passe de l'admin"),
+            "dir@cd59.fr": ("direction", PASSWORD),
+        },
+    )
     with streamlit_server(url) as base:
         yield base, url
 

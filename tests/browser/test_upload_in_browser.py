@@ -10,14 +10,11 @@ import time
 
 import pytest
 
-from auth.accounts import create_account
-from demo import DEFAULT_AS_OF, generate_demo_files
-from pipelines.api import ingest
+from demo import DEFAULT_AS_OF
 from store.audit import entries
-from store.db import init_db, make_engine
-from tests.browser.conftest import CHROMIUM, sign_in, streamlit_server
+from store.db import make_engine
+from tests.browser.conftest import CHROMIUM, imported_database, sign_in, streamlit_server
 from tests.browser.test_app_in_browser import _capture
-from tests.conftest import TEST_KEY
 from tests.helpers import csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -46,15 +43,9 @@ PASSWORD = "mot de passe de la chargée de projet"
 def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("Chromium absent : tests navigateur ignorés (apt-get install chromium)")
-    directory = tmp_path_factory.mktemp("upload")
-    url = f"sqlite:///{directory / 'reel.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    for path in generate_demo_files(directory / "fichiers", n_parcours=300):
-        report = ingest(engine, path.read_bytes(), path.name, TEST_KEY, user="claire")
-        assert report.statut == "charge", report.erreurs
-    create_account(engine, "claire@cd59.fr", "admin", password=PASSWORD)
-    engine.dispose()
+    url = imported_database(
+        tmp_path_factory.mktemp("upload"), {"claire@cd59.fr": ("admin", PASSWORD)}
+    )
     with streamlit_server(url) as base:
         yield base, url
 
